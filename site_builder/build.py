@@ -1,0 +1,198 @@
+"""`club build`: validate, build the public and private sites (in parallel), prove, publish.
+
+Phases: model (load + validate content) -> two MkDocs builds into `.cache/club/out-*` -> leak
+scan of the public output -> publish into `site/public`, `site/private`, `site/manifest.json`.
+Nothing reaches `site/public` unless the scan passed (fail closed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import ClubConfig
+from .content import Site, load_site
+from .errors import ContentError, ContentErrors
+from .leaks import Leak, fingerprints, scan
+from .links import check_links
+from .manifest import gated_entries, write_manifest
+from .plugin import PRELOADED, previews_file
+from .stage import private_media
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+Progress = Callable[[str], None]
+
+
+class LeakError(RuntimeError):
+    def __init__(self, leaks: list[Leak]):
+        self.leaks = leaks
+        lines = [f"site/public/{leak.file}: contains closed text of {leak.page} (\u201c{leak.words}\u2026\u201d)"
+                 for leak in leaks[:20]]
+        super().__init__("members-only text reached the public output; nothing was published:\n"
+                         + "\n".join(lines))
+
+
+@dataclass
+class BuildReport:
+    pages: int
+    gated: int
+    seconds: float
+    modes: dict[str, float] = field(default_factory=dict)
+
+
+def out_dir(config: ClubConfig, mode: str) -> Path:
+    return config.stage_root / f"out-{mode}"
+
+
+def link_errors(site: Site) -> list[ContentError]:
+    known = {page.rel for page in site.pages} | set(site.media)
+    errors: list[ContentError] = []
+    for page in site.pages:
+        errors.extend(check_links(page.display, page.body, page.body_line, page.rel, known))
+    return errors
+
+
+def check(config: ClubConfig, strict: bool = False) -> Site:
+    """The model phase alone (`club check`): raise ContentErrors listing every problem."""
+    site = load_site(config)
+    if strict:
+        errors = link_errors(site)
+        if errors:
+            raise ContentErrors(errors)
+    return site
+
+
+_PLUGIN_CACHES: dict[str, dict] = {}
+
+
+def _use_plugin_cache(mode: str) -> None:
+    """Give each mode its own plugin instances.
+
+    MkDocs keeps plugin instances in one process-wide cache so `serve` can reuse them; sharing
+    them between the public and private builds would let state (e.g. Material's search index
+    kept for dirty rebuilds) cross from the private build into the public one.
+    """
+    from mkdocs.config.defaults import MkDocsConfig
+
+    dict(MkDocsConfig._schema)["plugins"].plugin_cache = _PLUGIN_CACHES.setdefault(mode, {})
+
+
+def run_mkdocs(config_file: str, mode: str, site_dir: str, dirty: bool = False, strict: bool = False,
+               keep_plugins: bool = False) -> float:
+    """One MkDocs build of one mode; returns its seconds. Runs in a worker process or in-process."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config as mkdocs_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    _use_plugin_cache(mode)
+    config = mkdocs_config(config_file, site_dir=site_dir, strict=strict)
+    config.plugins["club"].config.mode = mode
+    config.plugins.on_startup(command="build", dirty=dirty)
+    try:
+        mkdocs_build(config, dirty=dirty)
+    finally:
+        if not keep_plugins:
+            config.plugins.on_shutdown()  # e.g. the blog plugin removes its temporary folder
+            _PLUGIN_CACHES.pop(mode, None)
+    return time.perf_counter() - started
+
+
+def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Progress = print) -> BuildReport:
+    started = time.perf_counter()
+    site = check(config, strict)
+    progress(f"content: {len(site.pages)} pages, {len(site.gated)} gated — ok")
+    PRELOADED[str(config.config_file)] = site
+    modes = build_modes(config, strict, jobs, progress)
+    publish(site, progress)
+    return BuildReport(len(site.pages), len(site.gated), time.perf_counter() - started, modes)
+
+
+def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress, dirty: bool = False,
+                keep_plugins: bool = False) -> dict:
+    args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins)
+            for mode in ("public", "private")]
+    if jobs > 1:
+        # fork: the children inherit the loaded content (PRELOADED) and imported MkDocs.
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            futures = {a[1]: pool.submit(run_mkdocs, *a) for a in args}
+            seconds = {mode: future.result() for mode, future in futures.items()}
+    else:
+        seconds = {a[1]: run_mkdocs(*a) for a in args}
+    for mode, took in seconds.items():
+        progress(f"{mode} site: built in {took:.1f} s")
+    return seconds
+
+
+def publish(site: Site, progress: Progress, changed_since: float | None = None) -> None:
+    """Scan the public build, then copy it and the private pages into site/ (only if clean)."""
+    config = site.config
+    public = out_dir(config, "public")
+    only = None
+    if changed_since is not None:
+        only = [p for p in public.rglob("*") if p.is_file() and p.stat().st_mtime >= changed_since]
+    leaks = scan(public, fingerprints(site), only)
+    if leaks:
+        raise LeakError(leaks)
+    progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
+    sync_tree(public, config.output_dir("public"))
+    private_files = [p.url + "index.html" for p in site.gated] + ["search/search_index.json"]
+    private_files += sorted(private_media(site))
+    sync_files(out_dir(config, "private"), config.output_dir("private"), private_files)
+    previews = _read_json(previews_file(site))
+    write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews))
+    progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _same(src: Path, dst: Path) -> bool:
+    try:
+        a, b = src.stat(), dst.stat()
+    except OSError:
+        return False
+    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+
+
+def sync_files(src_root: Path, dst_root: Path, rels: list[str]) -> None:
+    """Make dst_root hold exactly `rels` copied from src_root."""
+    wanted = set()
+    for rel in rels:
+        src, dst = src_root / rel, dst_root / rel
+        if not src.is_file():
+            continue
+        wanted.add(rel)
+        if not _same(src, dst):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    _remove_extra(dst_root, wanted)
+
+
+def sync_tree(src_root: Path, dst_root: Path) -> None:
+    rels = [p.relative_to(src_root).as_posix() for p in src_root.rglob("*") if p.is_file()]
+    sync_files(src_root, dst_root, rels)
+
+
+def _remove_extra(root: Path, wanted: set[str]) -> None:
+    if not root.exists():
+        return
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()

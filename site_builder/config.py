@@ -1,0 +1,93 @@
+"""The club's configuration: read once from `mkdocs.yml` (`extra.club`), shared by every phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils.yaml import yaml_load
+
+DEFAULT_SEGMENTS = {
+    "distributors": "Дистрибьюторы",
+    "designers": "Проектировщики и дизайнеры",
+    "installers": "Монтажные организации",
+    "end_customers": "Конечные заказчики",
+}
+ACCESS_LEVELS = ("public", "registered", "members")
+SECTIONS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ClubConfig:
+    root: Path
+    config_file: Path
+    docs_dir: Path
+    site_dir: Path
+    site_name: str
+    site_url: str
+    language: str
+    segments: dict[str, str]
+    regions: dict[str, str]
+    timezone: str = "Europe/Moscow"
+    portal_url: str = ""  # where /account/... lives; "" = same origin as the site
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def stage_root(self) -> Path:
+        return self.root / ".cache" / "club"
+
+    def output_dir(self, mode: str) -> Path:
+        return self.site_dir / mode
+
+
+def find_config_file(start: Path | None = None) -> Path:
+    """The nearest mkdocs.yml from `start` (default: the working directory) upwards."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "mkdocs.yml"
+        if candidate.is_file():
+            return candidate
+    raise ConfigError("mkdocs.yml not found here or in any parent folder; run `club` inside the project "
+                      "or pass --config path/to/mkdocs.yml")
+
+
+def load_config(config_file: Path | str | None = None, site_dir: Path | str | None = None) -> ClubConfig:
+    path = Path(config_file).resolve() if config_file else find_config_file()
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    with path.open("rb") as handle:
+        raw = yaml_load(handle) or {}
+    root = path.parent
+    club = (raw.get("extra") or {}).get("club") or {}
+    theme = raw.get("theme") or {}
+    language = theme.get("language", "ru") if isinstance(theme, dict) else "ru"
+    out = Path(site_dir) if site_dir else root / str(club.get("output_dir", "site"))
+    return ClubConfig(
+        root=root,
+        config_file=path,
+        docs_dir=(root / raw.get("docs_dir", "content")).resolve(),
+        site_dir=out.resolve(),
+        site_name=str(raw.get("site_name", "Partner Club")),
+        site_url=str(raw.get("site_url") or "http://127.0.0.1:8000/"),
+        language=str(language),
+        segments=_vocabulary(club, "segments", DEFAULT_SEGMENTS, path),
+        regions=_vocabulary(club, "regions", {}, path),
+        timezone=str(club.get("timezone", "Europe/Moscow")),
+        portal_url=str(club.get("portal_url", "")).rstrip("/"),
+        raw=raw,
+    )
+
+
+def _vocabulary(club: dict, key: str, default: dict[str, str], path: Path) -> dict[str, str]:
+    value = club.get(key, default)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: extra.club.{key} must be a mapping of ascii_key: Label")
+    for item in value:
+        if not str(item).isascii():
+            raise ConfigError(f"{path}: extra.club.{key}: key {item!r} must be ASCII (labels may be Russian)")
+    return {str(k): str(v) for k, v in value.items()}

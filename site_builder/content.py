@@ -1,0 +1,214 @@
+"""Load `content/` into a validated Site: every page typed, every URL decided, every problem listed."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import ClubConfig
+from .errors import ContentError, ContentErrors, relpath
+from .frontmatter import FrontMatterError, parse
+from .model import DATED_KINDS, Page, Validator, kind_for
+from .slugs import is_valid_slug, slugify
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+@dataclass
+class Site:
+    config: ClubConfig
+    pages: list[Page]
+    media: list[str] = field(default_factory=list)  # non-Markdown files, paths inside content/
+
+    def by_rel(self) -> dict[str, Page]:
+        return {page.rel: page for page in self.pages}
+
+    def of_kind(self, kind: str) -> list[Page]:
+        return [page for page in self.pages if page.kind == kind]
+
+    def section_index(self, section: str) -> Page | None:
+        return self.by_rel().get(f"{section}/index.md")
+
+    @property
+    def gated(self) -> list[Page]:
+        return [page for page in self.pages if page.is_gated]
+
+
+def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
+    """Read and validate all content; raise ContentErrors listing every problem."""
+    errors: list[ContentError] = []
+    pages: list[Page] = []
+    media: list[str] = []
+    docs = config.docs_dir
+    if not docs.is_dir():
+        raise ContentErrors([ContentError(relpath(docs, config.root), 1,
+                                          "content folder not found; create it or set docs_dir in mkdocs.yml")])
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_dir() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            media.append(rel)
+            continue
+        page, problems = load_page(config, path, rel)
+        errors.extend(problems)
+        if page is not None:
+            pages.append(page)
+    site = Site(config, pages, media)
+    errors.extend(assign_urls(site))
+    if errors and strict_errors:
+        raise ContentErrors(errors)
+    return site
+
+
+def load_page(config: ClubConfig, path: Path, rel: str) -> tuple[Page | None, list[ContentError]]:
+    display = relpath(path, config.root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [ContentError(display, line, "file is not UTF-8 text; save it as UTF-8")]
+    try:
+        fm = parse(text)
+    except FrontMatterError as exc:
+        return None, [ContentError(display, exc.line, exc.message)]
+    kind, section = kind_for(rel)
+    check = Validator(config, display, fm.lines)
+    if kind == "misplaced-article":
+        check.error(None, "magazine articles live in an issue folder: move this file to "
+                          "content/magazine/<issue>/ next to that issue's index.md", line=1)
+        kind = "article"
+    page = build_page(check, fm.data, kind, section, rel, display, fm.body, fm.body_line)
+    page.lines = fm.lines
+    return page, check.errors
+
+
+def build_page(check: Validator, data: dict, kind: str, section: str | None, rel: str,
+               display: str, body: str, body_line: int) -> Page:
+    check.known_keys(data, kind)
+    page = Page(
+        rel=rel, display=display, kind=kind, section=section, body=body, body_line=body_line,
+        title=check.text(data, "title", required=True),
+        date=check.day(data, "date", required=kind in DATED_KINDS),
+        summary=check.text(data, "summary"),
+        tags=check.strings(data, "tags"),
+        access=check.access(data),
+        segments=check.vocabulary(data, "segments", check.config.segments),
+        regions=check.vocabulary(data, "regions", check.config.regions),
+        slug=check.text(data, "slug"),
+        theme={k: data[k] for k in ("hide", "icon", "status", "search", "template", "comments") if k in data},
+    )
+    if page.slug and not is_valid_slug(page.slug):
+        check.error("slug", f"slug {page.slug!r} must be lowercase ASCII words joined by '-', "
+                            f'e.g. "{slugify(page.slug) or "novye-svetilniki"}"')
+    check_access_rules(check, page, body_line)
+    page.extra = kind_fields(check, data, kind)
+    return page
+
+
+def check_access_rules(check: Validator, page: Page, body_line: int) -> None:
+    if not page.is_gated or "access" in check.bad_keys:
+        return  # an unreadable level is already reported (and treated as members-only)
+    if page.kind in ("home", "section", "issue"):
+        check.error("access", "home, section and issue index pages are always public; "
+                              "remove `access` here and gate the individual pages instead")
+        page.access = "public"
+        return
+    if not page.summary:
+        check.error("access", f"`access: {page.access}` pages need a `summary`: it is the public teaser "
+                              "shown to readers who may not open the page")
+    if not page.has_more:
+        check.error("access", f"`access: {page.access}` page has no `<!-- more -->` line: put it after the "
+                              "paragraphs that everyone may read (the public preview); everything below "
+                              "it is for readers with access", line=body_line)
+
+
+def kind_fields(check: Validator, data: dict, kind: str) -> dict:
+    if kind == "newsletter":
+        return {"subject": check.text(data, "subject"), "preheader": check.text(data, "preheader")}
+    if kind == "issue":
+        number = check.count(data, "issue")
+        if number is None and "issue" not in data:
+            check.error(None, "missing `issue`; add the issue number, e.g. `issue: 3`", line=1)
+        return {"issue": number}
+    if kind == "home":
+        return {"benefits": benefits(check, data)}
+    if kind == "event":
+        return event_fields(check, data)
+    return {}
+
+
+def event_fields(check: Validator, data: dict) -> dict:
+    starts = check.moment(data, "starts", required=True)
+    ends = check.moment(data, "ends")
+    if starts and ends and ends < starts:
+        check.error("ends", "`ends` is before `starts`; check the date and time")
+    online = check.flag(data, "online")
+    city = check.text(data, "city")
+    if not city and not online:
+        check.error("starts", "an event needs `city:` or `online: true`")
+    return {"starts": starts, "ends": ends, "online": online, "city": city,
+            "venue": check.text(data, "venue"), "capacity": check.count(data, "capacity")}
+
+
+def benefits(check: Validator, data: dict) -> list[dict[str, str]]:
+    items = data.get("benefits") or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) and i.get("title") for i in items):
+        check.error("benefits", "`benefits` must be a list of items with `title:` and `text:`")
+        return []
+    return [{"title": str(i["title"]), "text": str(i.get("text", ""))} for i in items]
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+def assign_urls(site: Site) -> list[ContentError]:
+    """Decide every page's URL and staged path; report duplicates on every file involved."""
+    issues = {posixpath.dirname(p.rel): p for p in site.pages if p.kind == "issue"}
+    errors: list[ContentError] = []
+    # Index pages first: an article's URL includes its issue's slug.
+    for page in sorted(site.pages, key=lambda p: not p.rel.endswith("index.md")):
+        errors.extend(place(page, issues))
+    seen: dict[str, Page] = {}
+    for page in site.pages:
+        other = seen.setdefault(page.url, page)
+        if other is not page:
+            for a, b in ((page, other), (other, page)):
+                line = a.line_of("slug") if "slug" in a.lines else a.line_of("title")
+                errors.append(ContentError(a.display, line, f"duplicate slug: {b.display} has the same URL "
+                                           f"/{page.url}; change the title or set a different `slug:`"))
+    return errors
+
+
+def place(page: Page, issues: dict[str, Page]) -> list[ContentError]:
+    folder, name = posixpath.split(page.rel)
+    if page.kind == "home":
+        page.url, page.stage_path = "", "index.md"
+        return []
+    if name == "index.md":
+        parts = [slugify(part) for part in folder.split("/")]
+        parts[-1] = page.slug or parts[-1]
+        page.slug, page.url = parts[-1], "/".join(parts) + "/"
+        page.stage_path = page.url + "index.md"
+        return []
+    stem = posixpath.splitext(name)[0]
+    page.slug = page.slug or slugify(page.title if page.is_post else stem) or "page"
+    if page.kind == "newsletter":
+        day = page.date or date(1970, 1, 1)
+        page.url = f"newsletters/{day:%Y}/{day:%m}/{page.slug}/"
+        page.stage_path = "newsletters/posts/" + page.rel.split("/", 1)[1]
+    elif page.kind == "article":
+        issue = issues.get(folder)
+        page.issue_dir = folder
+        issue_slug = issue.slug if issue else slugify(posixpath.basename(folder))
+        page.url = f"magazine/{issue_slug}/{page.slug}/"
+        page.stage_path = "magazine/posts/" + page.rel.split("/", 1)[1]
+        if issue is None:
+            return [ContentError(page.display, 1, f"issue folder {folder}/ has no index.md; add one with "
+                                                  "`title`, `issue` and `date` for this issue")]
+    else:
+        parts = [slugify(part) for part in folder.split("/") if part]
+        page.url = "/".join([*parts, page.slug]) + "/"
+        page.stage_path = page.url.rstrip("/") + ".md"
+    return []

@@ -1,0 +1,163 @@
+"""`club serve`: build, serve site + portal on one port, rebuild on every content change.
+
+Edits that keep a page's place in listings (body text of one page) take the fast path: both
+MkDocs builds run `dirty`, re-rendering only the changed pages, and the search index is merged
+back to complete (see plugin.merge_index). Anything else (titles, dates, access, new or removed
+files, theme, mkdocs.yml) triggers a full build. The browser reloads itself when a build lands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .build import Progress, build_modes, check, publish
+from .config import ClubConfig, load_config
+from .content import Site
+from .errors import ContentErrors
+from .plugin import PRELOADED
+
+LIVERELOAD_JS = """(function () {
+  var build = %s;
+  function banner(text) {
+    var el = document.getElementById("club-build-error");
+    if (!text) { if (el) el.remove(); return; }
+    if (!el) { el = document.createElement("pre"); el.id = "club-build-error"; document.body.prepend(el); }
+    el.style.cssText = "position:fixed;z-index:1000;left:0;right:0;top:0;margin:0;padding:1em;max-height:50vh;" +
+      "overflow:auto;background:#b71c1c;color:#fff;font:13px/1.4 monospace;white-space:pre-wrap";
+    el.textContent = text;
+  }
+  function poll() {
+    fetch("/_club/wait?since=" + build, { cache: "no-store" }).then(function (r) { return r.json(); })
+      .then(function (s) { if (s.build !== build) { location.reload(); } else { banner(s.error); poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"""
+
+
+def signature(page) -> tuple:
+    """What other pages show of a page: if this is unchanged, only the page itself needs rendering."""
+    listed = (page.title, page.date, page.summary, tuple(page.tags), page.access, tuple(page.segments),
+              tuple(page.regions), page.slug, page.url, repr(sorted(page.extra.items())), page.theme.__repr__())
+    return listed + ((page.preview,) if page.is_post or page.is_gated else ())
+
+
+class DevBuilder:
+    """Owns the rebuild loop and the state the browser polls."""
+
+    def __init__(self, config: ClubConfig, progress: Progress = print):
+        self.config = config
+        self.progress = progress
+        self.build_id = 0
+        self.error = ""
+        self.site: Site | None = None
+        self._changed = asyncio.Event()
+        self._lock = threading.Lock()
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    # --- building ---------------------------------------------------------------------------
+    def rebuild(self, changed: set[Path] | None = None) -> bool:
+        with self._lock:
+            started = time.time()
+            try:
+                config = load_config(self.config.config_file, self.config.site_dir)
+                site = check(config)
+                dirty = self._can_be_dirty(site, changed)
+                PRELOADED[str(config.config_file)] = site
+                build_modes(config, strict=False, jobs=1, progress=lambda _: None, dirty=dirty, keep_plugins=True)
+                publish(site, lambda _: None, changed_since=started - 1 if dirty else None)
+            except ContentErrors as exc:
+                return self._failed(str(exc))
+            except Exception as exc:  # noqa: BLE001 - any build failure is shown, the server keeps running
+                return self._failed(f"{type(exc).__name__}: {exc}")
+            self.config, self.site, self.error = config, site, ""
+            self.progress(f"rebuilt ({'changed pages' if dirty else 'full'}) in {time.time() - started:.2f} s")
+            self._announce()
+            return True
+
+    def _can_be_dirty(self, site: Site, changed: set[Path] | None) -> bool:
+        if self.site is None or not changed or self.error:
+            return False
+        docs = self.config.docs_dir
+        if any(not p.is_relative_to(docs) or p.suffix != ".md" for p in changed):
+            return False  # theme, config or media: everything may change
+        before = {p.rel: signature(p) for p in self.site.pages}
+        after = {p.rel: signature(p) for p in site.pages}
+        return before == after
+
+    def _failed(self, message: str) -> bool:
+        self.error = message
+        self.progress("build failed — fix it and save again:\n" + message)
+        self._announce()
+        return False
+
+    def _announce(self) -> None:
+        self.build_id += 1
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    # --- watching ---------------------------------------------------------------------------
+    def watch(self, stop: threading.Event) -> None:
+        from watchfiles import watch
+
+        paths = [self.config.docs_dir, self.config.root / "themes", self.config.config_file]
+        for changes in watch(*[p for p in paths if p.exists()], stop_event=stop, debounce=150, step=50):
+            self.rebuild({Path(path) for _, path in changes})
+
+    # --- DevHooks for the portal app --------------------------------------------------------
+    def routes(self) -> list[Route]:
+        return [Route("/_club/livereload.js", self._script), Route("/_club/wait", self._wait)]
+
+    def decorate_html(self, body: bytes) -> bytes:
+        tag = b'<script src="/_club/livereload.js" defer></script></body>'
+        return body.replace(b"</body>", tag, 1)
+
+    async def _script(self, request: Request) -> Response:
+        return Response(LIVERELOAD_JS % self.build_id, media_type="text/javascript",
+                        headers={"Cache-Control": "no-store"})
+
+    async def _wait(self, request: Request) -> JSONResponse:
+        self.loop = asyncio.get_running_loop()
+        since = request.query_params.get("since", "")
+        if since == str(self.build_id):
+            with contextlib.suppress(TimeoutError):  # answer anyway; the browser asks again
+                await asyncio.wait_for(self._changed.wait(), timeout=20)
+        return JSONResponse({"build": self.build_id, "error": self.error}, headers={"Cache-Control": "no-store"})
+
+
+def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+
+    builder = DevBuilder(config, progress)
+    if build_first and not builder.rebuild():
+        progress("serving the last good build (if any) while you fix the content")
+    elif not build_first:
+        builder.site = None
+    if not (config.output_dir("public")).is_dir():
+        progress(f"no built site in {config.output_dir('public')}: run `club build` first (or drop --no-build)")
+        return 1
+    stop = threading.Event()
+    watcher = threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True)
+    watcher.start()
+    app = create_app(config.site_dir, dev=builder)
+    progress(f"serving http://{host}:{port}/ — editing content/ rebuilds and reloads the browser; Ctrl+C stops")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    finally:
+        stop.set()
+    return 0

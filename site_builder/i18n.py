@@ -1,0 +1,102 @@
+"""UI strings of the club's own pages and theme parts, Russian first. Material translates the rest."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "ru": {
+        "sign_in": "Войти",
+        "join": "Вступить в клуб",
+        "account": "Личный кабинет",
+        "lock.registered": "Для зарегистрированных",
+        "lock.members": "Для участников клуба",
+        "teaser.title": "Продолжение — для участников клуба",
+        "teaser.registered": "Дальше текст открыт зарегистрированным читателям. Регистрация бесплатна: "
+                             "нужны только имя и e-mail.",
+        "teaser.members": "Дальше текст открыт участникам клуба: зарегистрируйтесь и укажите в личном "
+                          "кабинете компанию и телефон.",
+        "teaser.register": "Зарегистрироваться",
+        "teaser.signin": "Уже в клубе? Войти",
+        "teaser.complete": "Указать компанию и телефон",
+        "events.upcoming": "Предстоящие мероприятия",
+        "events.past": "Прошедшие мероприятия",
+        "events.none": "Новых мероприятий пока нет — подпишитесь на календарь, чтобы не пропустить.",
+        "events.calendar": "Подписаться на календарь (iCalendar)",
+        "events.online": "онлайн",
+        "events.seats": "мест",
+        "catalogue.reports": "Отчёты",
+        "catalogue.materials": "Материалы",
+        "issue.articles": "В этом выпуске",
+        "issue.from": "Из выпуска",
+        "magazine.issues": "Выпуски журнала",
+        "home.benefits": "Что даёт клуб",
+        "home.news": "Свежие рассылки",
+        "home.events": "Ближайшие мероприятия",
+        "home.join": "Вступить в клуб — бесплатно",
+        "home.join_note": "Для регистрации достаточно имени и e-mail.",
+        "club.pages": "Разделы",
+        "feed.rss": "RSS-лента",
+        "segments": "Для кого",
+        "all_partners": "Всем партнёрам",
+        "section.newsletters": "Рассылки",
+        "section.magazine": "Корпоративный журнал",
+        "section.technical": "Технические материалы",
+        "section.analytics": "Аналитика рынка",
+        "section.events": "Мероприятия",
+        "section.club": "О клубе",
+        "tags": "Теги",
+        "home": "Главная",
+    },
+    "en": {
+        "sign_in": "Sign in",
+        "join": "Join the club",
+        "account": "My account",
+        "lock.registered": "For registered readers",
+        "lock.members": "For club members",
+        "teaser.title": "The rest is for club members",
+        "teaser.registered": "The rest of this page is open to registered readers. Registration is free: "
+                             "just your name and e-mail.",
+        "teaser.members": "The rest of this page is open to club members: register and add your company "
+                          "and phone in your account.",
+        "teaser.register": "Register",
+        "teaser.signin": "Already a member? Sign in",
+        "teaser.complete": "Add company and phone",
+        "events.upcoming": "Upcoming events",
+        "events.past": "Past events",
+        "events.none": "No upcoming events yet — subscribe to the calendar so you do not miss one.",
+        "events.calendar": "Subscribe to the calendar (iCalendar)",
+        "events.online": "online",
+        "events.seats": "seats",
+        "catalogue.reports": "Reports",
+        "catalogue.materials": "Materials",
+        "issue.articles": "In this issue",
+        "issue.from": "From issue",
+        "magazine.issues": "Magazine issues",
+        "home.benefits": "What the club gives you",
+        "home.news": "Latest newsletters",
+        "home.events": "Upcoming events",
+        "home.join": "Join the club — it is free",
+        "home.join_note": "Your name and e-mail are all we need.",
+        "club.pages": "Sections",
+        "feed.rss": "RSS feed",
+        "segments": "Audience",
+        "all_partners": "All partners",
+        "section.newsletters": "Newsletters",
+        "section.magazine": "Corporate magazine",
+        "section.technical": "Technical materials",
+        "section.analytics": "Market analytics",
+        "section.events": "Events",
+        "section.club": "About the club",
+        "tags": "Tags",
+        "home": "Home",
+    },
+}
+
+
+def translator(language: str):
+    """A `t(key)` function for the given language, falling back to Russian for unknown languages."""
+    table = STRINGS.get(language.split("-")[0], STRINGS["ru"])
+
+    def t(key: str) -> str:
+        return table.get(key) or STRINGS["ru"].get(key, key)
+
+    return t

@@ -1,0 +1,158 @@
+"""The `club` MkDocs plugin: turns content/ into a staged docs folder for one build mode.
+
+Listed first in mkdocs.yml so that plain `mkdocs serve` / `mkdocs build` also work for editors
+who know MkDocs (mode `preview`: the members' view, every page in full). `club build` runs the
+`public` and `private` modes itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from .config import load_config
+from .content import Site, load_site
+from .errors import ContentErrors
+from .i18n import translator
+from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
+
+log = logging.getLogger("mkdocs.plugins.club")
+
+# `club build` loads the content once, then forks one process per mode; the children find it here.
+PRELOADED: dict[str, Site] = {}
+
+
+class ClubPluginConfig(Config):
+    mode = opt.Choice(("preview", "public", "private"), default="preview")
+
+
+class ClubPlugin(BasePlugin[ClubPluginConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.site: Site | None = None
+        self.dirty = False
+        self.rendered: set[str] = set()
+        self.previous_index: list[dict[str, Any]] | None = None
+        self.previews: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+
+    def on_config(self, config):
+        self.rendered, self.previews = set(), {}  # MkDocs reuses plugin instances across builds
+        club = load_config(config.config_file_path)
+        site = PRELOADED.get(str(club.config_file))
+        if site is None:
+            try:
+                site = load_site(club)
+            except ContentErrors as exc:
+                raise PluginError("the content has errors:\n" + str(exc)) from None
+        self.site = site
+        folder = club.stage_root / f"stage-{self.config.mode}"
+        staged = write_stage(staged_files(site, "private" if self.config.mode == "preview" else self.config.mode),
+                             folder)
+        log.debug("club: staged %d changed files for %s", len(staged.changed), self.config.mode)
+        config.docs_dir = str(folder)
+        config.nav = (remap_nav(config.nav, stage_map(site)) if config.nav
+                      else default_nav(site, translator(config.theme["language"])))
+        config.extra.setdefault("club", {})["mode"] = self.config.mode
+        return config
+
+    def on_env(self, env, *, config, files):
+        env.globals["club_t"] = translator(config.theme["language"])
+        return env
+
+    def on_page_content(self, html, *, page, config, files):
+        club = page.meta.get("club") or {}
+        if club.get("teaser"):
+            # The stub holds only the preview; keep its HTML for the portal's teaser (manifest.json).
+            self.previews[club["url"]] = html.split("<!-- more -->", 1)[0]
+        return html
+
+    def on_page_context(self, context, *, page, config, nav):
+        self.rendered.add(page.url)
+        return context
+
+    def on_pre_build(self, *, config) -> None:
+        # A dirty rebuild renders only changed pages, and the search plugin then writes an index of
+        # just those (the `mkdocs build --dirty` bug); keep the old entries to merge them back.
+        self.previous_index = read_index(config.site_dir) if self.dirty else None
+
+    @event_priority(-100)  # after the search plugin wrote its index
+    def on_post_build(self, *, config) -> None:
+        if self.previous_index is not None:
+            merge_index(config.site_dir, self.previous_index, self.rendered)
+        if self.config.mode == "public" and self.site is not None:
+            save_previews(self.site, self.previews, self.dirty)
+
+
+def previews_file(site: Site) -> Path:
+    return site.config.stage_root / "previews.json"
+
+
+def save_previews(site: Site, previews: dict[str, str], dirty: bool) -> None:
+    path = previews_file(site)
+    known = json.loads(path.read_text(encoding="utf-8")) if dirty and path.exists() else {}
+    known.update(previews)
+    gated = {page.url for page in site.gated}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({k: v for k, v in known.items() if k in gated}, ensure_ascii=False), encoding="utf-8")
+
+
+def default_nav(site: Site, t) -> list:
+    """Home, one tab per section (its catalogue page), the club's own pages, tags.
+
+    Individual pages stay out of the navigation on purpose: Material renders the whole nav into
+    every page, which makes build time and output grow with the square of the page count.
+    """
+    nav: list = [{t("home"): "index.md"}]
+    for section in SECTION_KEYS:
+        if section == "club":
+            club = sorted((p for p in site.pages if p.section == "club" and p.kind != "section"),
+                          key=lambda p: p.title)
+            nav.append({t("section.club"): ["club/index.md", *[p.stage_path for p in club]]})
+        else:
+            nav.append({t(f"section.{section}"): f"{section}/index.md"})
+    nav.append({t("tags"): "tags.md"})
+    return nav
+
+
+def remap_nav(nav: Any, mapping: dict[str, str]) -> Any:
+    """Point nav entries written against content/ at the staged files."""
+    if isinstance(nav, list):
+        return [remap_nav(item, mapping) for item in nav]
+    if isinstance(nav, dict):
+        return {key: remap_nav(value, mapping) for key, value in nav.items()}
+    if isinstance(nav, str):
+        return mapping.get(nav, nav)
+    return nav
+
+
+def _index_path(site_dir: str) -> Path:
+    return Path(site_dir) / "search" / "search_index.json"
+
+
+def read_index(site_dir: str) -> list[dict[str, Any]] | None:
+    try:
+        return json.loads(_index_path(site_dir).read_text(encoding="utf-8"))["docs"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def merge_index(site_dir: str, previous: list[dict[str, Any]], rendered: set[str]) -> None:
+    path = _index_path(site_dir)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    fresh = {doc["location"].split("#", 1)[0] for doc in data["docs"]} | rendered
+    kept = [doc for doc in previous if doc["location"].split("#", 1)[0] not in fresh]
+    data["docs"] = kept + data["docs"]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,150 @@
+"""Stage the docs a MkDocs build reads: one folder per mode, written from the content model.
+
+`public`: public pages as written; every gated page replaced by a stub holding only its title,
+summary and preview — the closed text is never in the folder MkDocs reads, so no plugin, index,
+feed or listing can leak it. `private`: every page in full (the members' view). Files are
+rewritten only when their bytes change, so unchanged pages keep their mtimes (fast rebuilds).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .content import Site
+from .feeds import icalendar, json_feed, rss
+from .generate import Listings
+from .i18n import translator
+from .links import find_links, resolve, rewrite
+from .model import Page
+
+MODES = ("public", "private")
+SECTION_KEYS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
+
+
+@dataclass
+class Staged:
+    folder: Path
+    changed: list[str] = field(default_factory=list)  # staged paths written this time
+    removed: list[str] = field(default_factory=list)
+
+
+def private_media(site: Site) -> set[str]:
+    """Media linked only from closed text: kept out of the public build (fail closed)."""
+    closed = {resolve(p.rel, link.target) for p in site.gated for link in find_links(p.gated_body)}
+    open_ = {resolve(p.rel, link.target) for p in site.pages for link in find_links(p.preview)}
+    return closed - open_
+
+
+def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dict[str, bytes]:
+    """Every file of the staged docs folder for `mode`, by path."""
+    listings = listings or Listings(site, site.pages)
+    stage_of = stage_map(site)
+    files: dict[str, bytes] = {}
+    for page in site.pages:
+        stub = mode == "public" and page.is_gated
+        body = rewrite(page.preview if stub else page.body, page.rel, page.stage_path, stage_of.get)
+        files[page.stage_path] = render_page(site, page, body, stub, listings.for_page(page)).encode()
+    hidden = private_media(site) if mode == "public" else set()
+    for rel in site.media:
+        if rel not in hidden:
+            files[stage_of[rel]] = (site.config.docs_dir / rel).read_bytes()
+    files.update(default_pages(site, files, listings))
+    if mode == "public":
+        files.update(feed_files(site))
+    return files
+
+
+def stage_map(site: Site) -> dict[str, str]:
+    mapping = {page.rel: page.stage_path for page in site.pages}
+    mapping.update({rel: rel for rel in site.media})
+    return mapping
+
+
+def render_page(site: Site, page: Page, body: str, stub: bool, listing: str) -> str:
+    meta = staged_meta(site, page, stub)
+    text = body.rstrip() + "\n"
+    if stub:
+        # The marker keeps blog listings to the preview; the teaser box comes from the theme.
+        text += "\n<!-- more -->\n"
+    if listing:
+        text += "\n" + listing + "\n"
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return f"---\n{front}---\n\n{text}"
+
+
+def staged_meta(site: Site, page: Page, stub: bool) -> dict:
+    labels = [site.config.segments.get(s, s) for s in page.segments]
+    meta: dict = {"title": page.title}
+    if page.summary:
+        meta["description"] = page.summary
+    if page.tags:
+        meta["tags"] = page.tags
+    meta.update(page.theme)
+    if page.kind == "newsletter":
+        meta.update(date=page.date, slug=page.slug,
+                    categories=labels or [translator(site.config.language)("all_partners")])
+    elif page.kind == "article":
+        meta.update(date=page.date, slug=page.url.removeprefix("magazine/").strip("/"))
+    if page.kind == "home":
+        meta.setdefault("hide", ["navigation", "toc"])
+    meta["club"] = {"access": page.access, "kind": page.kind, "teaser": stub, "url": page.url,
+                    "segments": labels, "summary": page.summary}
+    return meta
+
+
+def default_pages(site: Site, files: dict[str, bytes], listings: Listings) -> dict[str, bytes]:
+    """Section pages the editors did not write, and the tags index."""
+    t = translator(site.config.language)
+    extra: dict[str, bytes] = {}
+    for section in SECTION_KEYS:
+        path = f"{section}/index.md"
+        if path not in files:
+            page = Page(rel=path, display=path, kind="section", section=section, title=t(f"section.{section}"),
+                        body="", body_line=1, url=f"{section}/", stage_path=path)
+            extra[path] = render_page(site, page, "", False, listings.for_page(page)).encode()
+    extra["tags.md"] = f"---\ntitle: {t('tags')}\n---\n\n<!-- material/tags -->\n".encode()
+    return extra
+
+
+def feed_files(site: Site) -> dict[str, bytes]:
+    config = site.config
+    t = translator(config.language)
+    out: dict[str, bytes] = {}
+    for section, kind in (("newsletters", "newsletter"), ("magazine", "article")):
+        pages = sorted(site.of_kind(kind), key=lambda p: p.date, reverse=True)[:50]
+        title = t(f"section.{section}")
+        out[f"{section}/feed.xml"] = rss(config, title, f"{section}/", pages).encode()
+        out[f"{section}/feed.json"] = json_feed(config, title, f"{section}/", pages).encode()
+    out["events/events.ics"] = icalendar(config, site.of_kind("event"))
+    return out
+
+
+def write_stage(files: dict[str, bytes], folder: Path) -> Staged:
+    """Make `folder` hold exactly `files`, touching only what changed."""
+    result = Staged(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        target = folder / rel
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        result.changed.append(rel)
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            rel = Path(dirpath, name).relative_to(folder).as_posix()
+            if rel not in files:
+                os.unlink(os.path.join(dirpath, name))
+                result.removed.append(rel)
+    return result
+
+
+def clean(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,143 @@
+"""Shared fixtures: throwaway projects (real files, real MkDocs builds) and the portal app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import BuildReport, build
+from site_builder.config import ClubConfig, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Project:
+    """A club project in a temp folder: the repo's mkdocs.yml and themes, content of the test's choosing."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def config(self) -> ClubConfig:
+        return load_config(self.root / "mkdocs.yml")
+
+    def build(self, **kwargs) -> BuildReport:
+        return build(self.config(), progress=lambda _: None, **kwargs)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def public_text(self) -> dict[str, bytes]:
+        return {p.relative_to(self.site / "public").as_posix(): p.read_bytes()
+                for p in (self.site / "public").rglob("*") if p.is_file()}
+
+
+def new_project(root: Path, with_demo_content: bool = False) -> Project:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "themes").symlink_to(REPO / "themes")
+    if with_demo_content:
+        shutil.copytree(REPO / "content", root / "content")
+    else:
+        (root / "content").mkdir()
+    return Project(root)
+
+
+MINIMAL = {
+    "index.md": """
+        ---
+        title: Клуб
+        summary: Клуб партнёров.
+        benefits:
+          - {title: Новости первыми, text: Узнавайте о новинках раньше всех.}
+        ---
+        Добро пожаловать.
+        """,
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """An empty project with just a home page; tests add the files they need."""
+    proj = new_project(tmp_path / "proj")
+    for rel, text in MINIMAL.items():
+        proj.write(rel, text)
+    return proj
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The repository's demo content, built once per test session."""
+    proj = new_project(tmp_path_factory.mktemp("demo") / "proj", with_demo_content=True)
+    proj.build()
+    return proj
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def wait_for(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`club serve` on the demo content in its own process; yields (project, base URL)."""
+    project = new_project(tmp_path_factory.mktemp("serve") / "proj", with_demo_content=True)
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log = open(project.root / "serve.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([sys.executable, "-m", "site_builder.cli", "--config", str(project.root / "mkdocs.yml"),
+                                "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            return fetch(base + "/")[0] == 200
+        except OSError:
+            return False
+    try:
+        wait_for(up, timeout=120)
+        yield project, base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

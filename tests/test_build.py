@@ -1,0 +1,141 @@
+"""The demo site, built once: outputs, generated pages, manifest, feeds, privacy."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from icalendar import Calendar
+
+pytestmark = pytest.mark.slow
+
+
+def html(demo, url: str) -> str:
+    return (demo.site / "public" / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_three_outputs_exist(demo):
+    assert (demo.site / "public" / "index.html").is_file()
+    assert (demo.site / "public" / "404.html").is_file()
+    assert (demo.site / "private" / "search" / "search_index.json").is_file()
+    assert (demo.site / "manifest.json").is_file()
+
+
+def test_manifest_lists_every_gated_page_with_teaser_parts(demo):
+    from site_builder.content import load_site
+
+    site = load_site(demo.config())
+    pages = json.loads((demo.site / "manifest.json").read_text())["pages"]
+    assert set(pages) == {"/" + p.url for p in site.gated}
+    assert len(pages) >= 5
+    for url, entry in pages.items():
+        assert entry["access"] in ("registered", "members")
+        assert entry["title"] and entry["summary"]
+        assert entry["preview_html"].strip().startswith("<")
+        assert (demo.site / "private" / entry["file"]).is_file(), url
+
+
+def test_private_holds_only_gated_pages_and_the_members_index(demo):
+    files = {p.relative_to(demo.site / "private").as_posix() for p in (demo.site / "private").rglob("*") if p.is_file()}
+    pages = json.loads((demo.site / "manifest.json").read_text())["pages"]
+    assert files == {e["file"] for e in pages.values()} | {"search/search_index.json"}
+
+
+def test_members_search_index_covers_every_page(demo):
+    def locations(mode):
+        docs = json.loads((demo.site / mode / "search" / "search_index.json").read_text())["docs"]
+        return {d["location"].split("#")[0] for d in docs}
+    public, private = locations("public"), locations("private")
+    assert public <= private
+    gated = {e["url"].lstrip("/") for e in json.loads((demo.site / "manifest.json").read_text())["pages"].values()}
+    assert gated <= private
+
+
+def test_public_page_of_a_gated_report_is_a_teaser(demo):
+    page = html(demo, "analytics/ofisnyy-segment-2026")
+    assert "club-teaser" in page and "/account/register?next=/analytics/ofisnyy-segment-2026/" in page
+    assert "Указать компанию и телефон" in page
+    full = (demo.site / "private" / "analytics/ofisnyy-segment-2026/index.html").read_text()
+    assert "club-teaser" not in full and len(full) > len(page)
+
+
+def test_newsletter_urls_archive_and_categories(demo):
+    assert html(demo, "newsletters/2026/05/trek-pro-2-novaya-trekovaya-sistema-dlya-magazinov")
+    archive = html(demo, "newsletters/archive/2026")
+    assert archive.count("md-post--excerpt") >= 6
+    assert (demo.site / "public/newsletters/category/montazhnye-organizatsii/index.html").is_file()
+
+
+def test_magazine_issue_pages_list_their_articles(demo):
+    issue = html(demo, "magazine/2026-vesna")
+    assert issue.count('<article class="club-card') == 3
+    assert 'href="shkola-no-41' in issue or "shkola" in issue
+    magazine = html(demo, "magazine")
+    assert "magazine/2026-osen/" in magazine or 'href="2026-osen/"' in magazine
+
+
+def test_analytics_catalogue_marks_gated_reports(demo):
+    catalogue = html(demo, "analytics")
+    cards = re.findall(r'<article class="club-card(.*?)</article>', catalogue, re.S)
+    assert len(cards) == 5
+    locked = [c for c in cards if "club-lock--members" in c]
+    assert len(locked) == 3
+    assert sum("club-lock--registered" in c for c in cards) == 1
+
+
+def test_events_upcoming_first_then_past(demo):
+    page = html(demo, "events")
+    upcoming, past = page.split("Прошедшие мероприятия")
+    assert "Москв" in upcoming and "Новосибирск" in past
+    assert upcoming.index("2026-12-03") < upcoming.index("2027-01-28") < upcoming.index("2027-02-18")
+
+
+def test_icalendar_feed(demo):
+    calendar = Calendar.from_ical((demo.site / "public/events/events.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    assert len(events) == 5
+    uids = {str(e["UID"]) for e in events}
+    assert len(uids) == 5
+    webinar = next(e for e in events if "DALI" in str(e["SUMMARY"]))
+    assert "online" in str(webinar["LOCATION"])
+
+
+def test_rss_and_json_feeds(demo):
+    rss = ET.fromstring((demo.site / "public/newsletters/feed.xml").read_bytes())
+    items = rss.findall("./channel/item")
+    assert len(items) >= 6
+    assert all(i.findtext("link").startswith("http://127.0.0.1:8000/newsletters/") for i in items)
+    feed = json.loads((demo.site / "public/magazine/feed.json").read_text())
+    assert feed["version"].endswith("1.1") and len(feed["items"]) >= 6
+
+
+def test_home_page_has_the_benefits_banner(demo):
+    home = html(demo, "")
+    assert "club-benefits" in home and home.count('class="club-benefit"') >= 5
+    assert "/account/register" in home
+
+
+def test_header_offers_sign_in_and_join(demo):
+    page = html(demo, "technical")
+    assert 'data-club-account' in page and "Войти" in page and "Вступить в клуб" in page
+    assert "assets/club/club.js" in page
+
+
+def test_public_site_requests_nothing_from_third_party_hosts(demo):
+    external = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)="(https?:)?//(?!127\.0\.0\.1)', re.I)
+    for path in (demo.site / "public").rglob("*.html"):
+        assert not external.search(path.read_text(encoding="utf-8")), path
+
+
+def test_sitemap_lists_teasers_not_private_files(demo):
+    sitemap = (demo.site / "public/sitemap.xml").read_text()
+    assert "/analytics/ofisnyy-segment-2026/" in sitemap
+    assert "private" not in sitemap
+
+
+def test_rebuild_is_stable(demo, tmp_path):
+    before = demo.public_text()
+    demo.build()
+    after = demo.public_text()
+    assert before.keys() == after.keys()
+    assert before["analytics/index.html"] == after["analytics/index.html"]

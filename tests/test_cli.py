@@ -1,0 +1,48 @@
+"""The `club` command as editors use it: exit codes, messages, help."""
+
+import subprocess
+import sys
+
+import pytest
+
+from site_builder.cli import main
+
+
+def test_check_passes_on_good_content(project, capsys):
+    assert main(["--config", str(project.root / "mkdocs.yml"), "check"]) == 0
+    assert "pages ok" in capsys.readouterr().out
+
+
+def test_check_lists_every_problem_and_exits_1(project, capsys):
+    project.write("technical/a.md", "---\ntitle: A\naccess: member\n---\nT\n")
+    project.write("newsletters/2026/b.md", "---\ntitle: B\ndate: tomorrow\n---\nT\n")
+    assert main(["--config", str(project.root / "mkdocs.yml"), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "content/technical/a.md:3: unknown access level" in err
+    assert "content/newsletters/2026/b.md:3: bad date" in err
+    assert "2 problems in the content; nothing was built" in err
+
+
+def test_build_refuses_bad_content_without_touching_site(project, capsys):
+    project.write("technical/a.md", "---\ntitle: A\nsegments: [nobody]\n---\nT\n")
+    assert main(["--config", str(project.root / "mkdocs.yml"), "build"]) == 1
+    assert not (project.site / "public").exists()
+
+
+def test_missing_config_is_a_clear_error(tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "nope.yml"), "check"]) == 2
+    assert "no such config file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "build", "serve"])
+def test_every_command_has_help(command):
+    result = subprocess.run([sys.executable, "-m", "site_builder.cli", command, "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "usage: club" in result.stdout and len(result.stdout.splitlines()) > 4
+
+
+@pytest.mark.slow
+def test_build_prints_progress_and_succeeds(project, capsys):
+    assert main(["--config", str(project.root / "mkdocs.yml"), "build", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "public site: built" in out and "leak scan" in out and "done" in out

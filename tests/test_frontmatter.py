@@ -1,0 +1,34 @@
+import pytest
+
+from site_builder.frontmatter import FrontMatterError, parse
+
+
+def test_keys_carry_their_file_lines():
+    fm = parse("---\ntitle: A\n\naccess: members\n---\nBody\n")
+    assert fm.data == {"title": "A", "access": "members"}
+    assert fm.line_of("title") == 2
+    assert fm.line_of("access") == 4
+    assert fm.body == "Body\n"
+    assert fm.body_line == 6
+
+
+def test_no_front_matter_is_all_body():
+    fm = parse("Just text\n")
+    assert fm.data == {} and fm.body == "Just text\n"
+
+
+def test_bad_yaml_names_the_line():
+    with pytest.raises(FrontMatterError) as info:
+        parse("---\ntitle: A\nsummary: \"unclosed\n---\n")
+    assert info.value.line >= 3
+    assert "not valid YAML" in info.value.message
+
+
+def test_unterminated_front_matter():
+    with pytest.raises(FrontMatterError, match="never ends"):
+        parse("---\ntitle: A\n")
+
+
+def test_front_matter_must_be_a_mapping():
+    with pytest.raises(FrontMatterError, match="mapping"):
+        parse("---\n- a\n- b\n---\n")

@@ -1,0 +1,102 @@
+"""Fail closed: closed text never reaches site/public — canaries in every section, and the scanner."""
+
+import json
+
+import pytest
+
+from site_builder.build import LeakError, out_dir, publish
+from site_builder.content import load_site
+from site_builder.leaks import Leak, fingerprints, scan
+
+pytestmark = pytest.mark.slow
+
+SECRET = ("Закрытый абзац {token} раскрывает дилерские скидки восемнадцать процентов и план выпуска "
+          "новой серии прожекторов к весне")
+
+CANARIES = {
+    "newsletters/2026/c.md": "---\ntitle: Канарейка рассылки\ndate: 2026-10-01\n",
+    "magazine/2026-c/index.md": None,
+    "magazine/2026-c/c.md": "---\ntitle: Канарейка журнала\ndate: 2026-10-02\n",
+    "technical/c.md": "---\ntitle: Канарейка техники\n",
+    "analytics/c.md": "---\ntitle: Канарейка аналитики\n",
+    "events/c.md": '---\ntitle: Канарейка события\nstarts: "2027-03-01 10:00"\ncity: Тверь\n',
+    "club/c.md": "---\ntitle: Канарейка клуба\n",
+}
+
+
+def token(rel: str) -> str:
+    return "KANAREIKA" + rel.split("/")[0].upper()
+
+
+@pytest.fixture(scope="module")
+def canary(tmp_path_factory):
+    from tests.conftest import MINIMAL, new_project
+
+    project = new_project(tmp_path_factory.mktemp("canary") / "proj")
+    for rel, text in MINIMAL.items():
+        project.write(rel, text)
+    project.write("magazine/2026-c/index.md", "---\ntitle: Выпуск К\nissue: 9\ndate: 2026-10-01\n---\nКолонка.\n")
+    for rel, head in CANARIES.items():
+        if head is None:
+            continue
+        secret = SECRET.format(token=token(rel))
+        project.write(rel, head + "access: members\nsummary: Открытое описание.\ntags: [канарейка]\n---\n"
+                      f"Открытое начало страницы.\n\n<!-- more -->\n\n## Раздел {token(rel)}X\n\n{secret}.\n\n"
+                      f"| Показатель | {token(rel)}TABLE |\n|---|---|\n| скидка | 18 % |\n")
+    project.build()
+    return project
+
+
+@pytest.mark.parametrize("rel", [r for r, head in CANARIES.items() if head])
+def test_no_public_file_carries_closed_text(canary, rel):
+    needle = token(rel).encode()
+    hits = [name for name, data in canary.public_text().items() if needle in data]
+    assert hits == []
+
+
+@pytest.mark.parametrize("rel", [r for r, head in CANARIES.items() if head])
+def test_members_get_the_closed_text(canary, rel):
+    private = b"".join(p.read_bytes() for p in (canary.site / "private").rglob("*") if p.is_file())
+    assert token(rel).encode() in private
+
+
+def test_gated_pages_stay_listed_with_title_and_summary(canary):
+    public = canary.public_text()
+    assert "Канарейка аналитики" in public["analytics/index.html"].decode()
+    assert "Канарейка рассылки" in public["tags/index.html"].decode()
+    assert "Открытое начало страницы" in public["analytics/c/index.html"].decode()
+
+
+def test_injected_leak_fails_the_build_and_publishes_nothing(canary):
+    site = load_site(canary.config())
+    leaked = out_dir(site.config, "public") / "leak" / "index.html"
+    leaked.parent.mkdir()
+    leaked.write_text(f"<p>{SECRET.format(token='X')}</p>", encoding="utf-8")
+    try:
+        with pytest.raises(LeakError) as info:
+            publish(site, lambda _: None)
+        assert "leak/index.html" in str(info.value) and "content/" in str(info.value)
+        assert not (canary.site / "public" / "leak").exists()
+    finally:
+        leaked.unlink()
+        leaked.parent.rmdir()
+
+
+def test_scanner_reads_escaped_json_and_folded_icalendar(canary, tmp_path):
+    prints = fingerprints(load_site(canary.config()))
+    secret = SECRET.format(token="X") + "."
+    (tmp_path / "index.json").write_text(json.dumps({"docs": [{"text": f"<p>{secret}</p>"}]}))  # \\u escapes
+    folded = "DESCRIPTION:" + secret.replace(",", "\\,")
+    (tmp_path / "cal.ics").write_text("\r\n ".join(folded[i:i + 60] for i in range(0, len(folded), 60)))
+    (tmp_path / "feed.xml").write_text(f"<description>&lt;p&gt;{secret}&lt;/p&gt;</description>")
+    leaks = scan(tmp_path, prints)
+    assert sorted(leak.file for leak in leaks) == ["cal.ics", "feed.xml", "index.json"]
+    assert all(isinstance(leak, Leak) for leak in leaks)
+
+
+def test_text_that_is_also_public_is_not_a_fingerprint(project):
+    shared = "Этот абзац повторяется и в открытой части сайта слово в слово без изменений совсем"
+    project.write("technical/open.md", f"---\ntitle: Открытая\n---\n{shared}\n")
+    project.write("technical/closed.md", "---\ntitle: Закрытая\naccess: members\nsummary: S\n---\n"
+                                         f"Начало.\n\n<!-- more -->\n\n{shared}\n")
+    assert fingerprints(load_site(project.config())) == {}
