@@ -100,3 +100,15 @@ def test_text_that_is_also_public_is_not_a_fingerprint(project):
     project.write("technical/closed.md", "---\ntitle: Закрытая\naccess: members\nsummary: S\n---\n"
                                          f"Начало.\n\n<!-- more -->\n\n{shared}\n")
     assert fingerprints(load_site(project.config())) == {}
+
+
+def test_media_linked_only_from_closed_text_stays_private(project):
+    (project.content / "analytics").mkdir(parents=True, exist_ok=True)
+    (project.content / "analytics" / "closed-chart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (project.content / "analytics" / "open-chart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    project.write("analytics/r.md", "---\ntitle: Отчёт\nsummary: S\naccess: members\n---\n"
+                                    "![open](open-chart.svg)\n\n<!-- more -->\n\n![closed](closed-chart.svg)\n")
+    project.build(jobs=1)
+    assert (project.site / "public/analytics/open-chart.svg").is_file()
+    assert not (project.site / "public/analytics/closed-chart.svg").exists()
+    assert (project.site / "private/analytics/closed-chart.svg").is_file()
