@@ -1,0 +1,25 @@
+/* Partner Club: swap the header's sign-in link for the member's name when the portal says so.
+   No portal (plain static hosting) or any error: the link stays, nothing else changes. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-club-account]");
+  if (!box || !window.fetch) return;
+  var url = box.getAttribute("data-club-status");
+  fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) {
+      var type = r.headers.get("content-type") || "";
+      return r.ok && type.indexOf("application/json") === 0 ? r.json() : null;
+    })
+    .then(function (status) {
+      if (!status || !status.signed_in) return;
+      var link = document.createElement("a");
+      link.className = "club-account__link club-account__name";
+      link.href = status.account_url || "/account/";
+      link.textContent = status.name || status.display_name || "";
+      link.title = status.level_label || "";
+      box.textContent = "";
+      box.appendChild(link);
+      box.setAttribute("data-club-level", status.level || "");
+    })
+    .catch(function () { /* keep the sign-in link */ });
+})();
