@@ -34,9 +34,10 @@ Progress = Callable[[str], None]
 class LeakError(RuntimeError):
     def __init__(self, leaks: list[Leak]):
         self.leaks = leaks
-        lines = [f"site/public/{leak.file}: contains closed text of {leak.page} (\u201c{leak.words}\u2026\u201d)"
+        lines = [f"{leak.file}: contains closed text of {leak.page} (\u201c{leak.words}\u2026\u201d)"
                  for leak in leaks[:20]]
-        super().__init__("members-only text reached the public output; nothing was published:\n"
+        super().__init__("members-only text reached the public build (.cache/club/out-public); "
+                         "nothing was published to site/:\n"
                          + "\n".join(lines))
 
 
@@ -62,15 +63,28 @@ def link_errors(site: Site) -> list[ContentError]:
 
 def check(config: ClubConfig, strict: bool = False) -> Site:
     """The model phase alone (`club check`): raise ContentErrors listing every problem."""
-    site = load_site(config)
+    site = load_site(config, strict_errors=False)
+    errors = list(site.errors)
     if strict:
-        errors = link_errors(site)
-        if errors:
-            raise ContentErrors(errors)
+        errors += link_errors(site)
+    if errors:
+        raise ContentErrors(errors)
     return site
 
 
 _PLUGIN_CACHES: dict[str, dict] = {}
+
+
+def _show_mkdocs_warnings() -> None:
+    """Print MkDocs warnings as `mkdocs: ...` (in strict mode they are what failed the build)."""
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    if not any(getattr(h, "_club", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("mkdocs: %(message)s"))
+        handler._club = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def _use_plugin_cache(mode: str) -> None:
@@ -91,7 +105,7 @@ def run_mkdocs(config_file: str, mode: str, site_dir: str, dirty: bool = False, 
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config as mkdocs_config
 
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    _show_mkdocs_warnings()
     started = time.perf_counter()
     _use_plugin_cache(mode)
     config = mkdocs_config(config_file, site_dir=site_dir, strict=strict)
@@ -144,12 +158,14 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None) 
     if leaks:
         raise LeakError(leaks)
     progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
-    sync_tree(public, config.output_dir("public"))
+    # Order matters for a portal serving while we publish: members' pages first, then the
+    # manifest that points at them, then the public files.
     private_files = [p.url + "index.html" for p in site.gated] + ["search/search_index.json"]
     private_files += sorted(private_media(site))
     sync_files(out_dir(config, "private"), config.output_dir("private"), private_files)
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews))
+    sync_tree(public, config.output_dir("public"))
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json")
 
 

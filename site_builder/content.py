@@ -21,6 +21,7 @@ class Site:
     config: ClubConfig
     pages: list[Page]
     media: list[str] = field(default_factory=list)  # non-Markdown files, paths inside content/
+    errors: list[ContentError] = field(default_factory=list)  # kept when loaded with strict_errors=False
 
     def by_rel(self) -> dict[str, Page]:
         return {page.rel: page for page in self.pages}
@@ -58,6 +59,7 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
             pages.append(page)
     site = Site(config, pages, media)
     errors.extend(assign_urls(site))
+    site.errors = errors
     if errors and strict_errors:
         raise ContentErrors(errors)
     return site
@@ -100,6 +102,9 @@ def build_page(check: Validator, data: dict, kind: str, section: str | None, rel
         slug=check.text(data, "slug"),
         theme={k: data[k] for k in ("hide", "icon", "status", "search", "template", "comments") if k in data},
     )
+    if page.slug and kind in ("home", "section"):
+        check.error("slug", "home and section pages keep their folder's URL; remove `slug` here")
+        page.slug = ""
     if page.slug and not is_valid_slug(page.slug):
         check.error("slug", f"slug {page.slug!r} must be lowercase ASCII words joined by '-', "
                             f'e.g. "{slugify(page.slug) or "novye-svetilniki"}"')

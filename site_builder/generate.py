@@ -60,6 +60,15 @@ class Listings:
         past = sorted((p for p in events if end(p) < self.now), key=lambda p: p.extra["starts"], reverse=True)
         return upcoming, past
 
+    def header_for(self, page: Page) -> str:
+        """HTML shown above the editor's text: an event's facts, an article's issue."""
+        if page.kind == "event":
+            return str(self.macros.event_facts(page))
+        if page.kind == "article":
+            issue = next((p for p in self.site.of_kind("issue") if posixpath.dirname(p.rel) == page.issue_dir), None)
+            return str(self.macros.issue_ref(issue, page.url)) if issue else ""
+        return ""
+
     def for_page(self, page: Page) -> str:
         """HTML to append below the editor's text of an index page ('' for ordinary pages)."""
         t = translator(self.site.config.language)

@@ -48,6 +48,7 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dic
     for page in site.pages:
         stub = mode == "public" and page.is_gated
         body = rewrite(page.preview if stub else page.body, page.rel, page.stage_path, stage_of.get)
+        body = _join(listings.header_for(page), body)
         files[page.stage_path] = render_page(site, page, body, stub, listings.for_page(page)).encode()
     hidden = private_media(site) if mode == "public" else set()
     for rel in site.media:
@@ -57,6 +58,10 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dic
     if mode == "public":
         files.update(feed_files(site))
     return files
+
+
+def _join(header: str, body: str) -> str:
+    return f"{header}\n\n{body}" if header else body
 
 
 def stage_map(site: Site) -> dict[str, str]:

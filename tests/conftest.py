@@ -130,6 +130,8 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
 
     def up():
+        if process.poll() is not None:
+            raise AssertionError("club serve exited:\n" + (project.root / "serve.log").read_text())
         try:
             return fetch(base + "/")[0] == 200
         except OSError:

@@ -139,3 +139,16 @@ def test_rebuild_is_stable(demo, tmp_path):
     after = demo.public_text()
     assert before.keys() == after.keys()
     assert before["analytics/index.html"] == after["analytics/index.html"]
+
+
+def test_event_pages_show_when_and_where(demo):
+    page = html(demo, "events/vebinar-dali")
+    facts = re.search(r'<dl class="club-facts".*?</dl>', page, re.S).group(0)
+    assert "Когда" in facts and "10 декабря 2026" in facts and "онлайн" in facts
+
+
+def test_articles_link_back_to_their_issue(demo):
+    from site_builder.content import load_site
+
+    article = next(p for p in load_site(demo.config()).of_kind("article") if not p.is_gated)
+    assert 'class="club-issue-ref"' in html(demo, article.url.rstrip("/"))

@@ -173,3 +173,19 @@ def test_urls_follow_kind(project):
     assert urls["magazine/2026-osen/st.md"] == "magazine/2026-osen/svet-v-shkole/"
     assert urls["technical/Монтаж.md"] == "technical/montazh/"
     assert urls["index.md"] == ""
+
+
+def test_section_pages_cannot_change_their_url(project):
+    project.write("technical/index.md", "---\ntitle: T\nslug: tech\n---\nText\n")
+    [error] = problems(project)
+    assert error.startswith("content/technical/index.md:3: home and section pages keep their folder's URL")
+
+
+def test_front_matter_and_link_problems_come_in_one_run(project):
+    from site_builder.build import check
+
+    project.write("technical/a.md", "---\ntitle: A\naccess: member\n---\nSee [b](b.md).\n")
+    with pytest.raises(ContentErrors) as info:
+        check(project.config(), strict=True)
+    messages = [str(e) for e in info.value.errors]
+    assert any("unknown access level" in m for m in messages) and any("broken link" in m for m in messages)
