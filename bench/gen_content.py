@@ -12,10 +12,9 @@ What it makes (deterministic for a given --seed):
 Exactly N // 5 of the N pages are gated (`access: members`, some `registered`), each with a
 `summary`, a public preview, a `<!-- more -->` line and a closed part of page-unique text. Every
 body has 300-700 words of lighting-industry Russian, 2-4 `##` headings, a table, a list and 1-2
-relative links to other generated pages. Titles (and so slugs) are unique. Closed sentences,
-headings, tables and lists open with words that public text never uses (CLOSED_LEADS): without
-that, 8-word runs of closed text coincide with runs that span two fields of the public output and
-the build's leak scan fails (see the comment at CLOSED_LEADS).
+relative links to other generated pages. Titles (and so slugs) are unique. Closed parts are
+written like any other text (the leak scan must cope with prose that shares phrases with public
+pages).
 
 Targets this content serves (checked by bench/build.py): per-page build time flat from 300 to
 3000 pages, 3000 pages in <= 30 s, <= 100 KB of output per page.
@@ -116,15 +115,6 @@ CIRCUMSTANCES = ["на складе площадью {n} м²", "при высо
 CONNECTORS = ["", "", "", "Кроме того,", "При этом", "На практике", "По данным партнёров,", "Как показывает опыт,",
               "В результате", "Поэтому", "Тем не менее", "Обычно", "Как правило,", "Важно, что",
               "По нашим измерениям,"]
-# Closed sentences, headings and tables always open with words public text never uses: an 8-word run
-# that spans a block boundary in closed text then cannot match a run that spans two fields in the
-# public output (a summary and the next feed item, a search entry's text and its tags), which the
-# leak scan would report as a leak.
-CLOSED_LEADS = ["Конфиденциально:", "Конфиденциальные данные:", "Внутренняя статистика, конфиденциально:",
-                "Эксклюзивно:", "Строго конфиденциально:"]  # first and last words never occur in public text
-CLOSED_HEADING = "Конфиденциально"
-CLOSED_TABLE_HEAD = "Внутренний показатель"
-CLOSED_LIST_INTRO = "Конфиденциальный перечень:"
 HEADINGS = ["Задача", "Решение", "Результаты", "Что важно учесть", "Типичные ошибки", "Расчёт и проверка",
             "Монтаж на объекте", "Экономика проекта", "Выводы", "Требования норм", "Выбор оборудования",
             "Подготовка к монтажу", "Обслуживание", "Сравнение вариантов", "Отзывы партнёров",
@@ -291,7 +281,7 @@ class Generator:
         text = self.clause()
         if rng.random() < 0.35:
             text += f", а {self.clause()}"
-        lead = rng.choice(CLOSED_LEADS if closed else CONNECTORS)
+        lead = rng.choice(CONNECTORS)
         text = f"{lead} {text}" if lead else text
         return text[0].upper() + text[1:] + "."
 
@@ -300,7 +290,7 @@ class Generator:
 
     def table(self, closed: bool = False) -> str:
         rng = self.rng
-        rows = [f"| {CLOSED_TABLE_HEAD if closed else 'Показатель'} | До | После | Изменение |",
+        rows = ["| Показатель | До | После | Изменение |",
                 "| --- | ---: | ---: | ---: |"]
         for metric in rng.sample(METRICS, rng.randint(3, 6)):
             before, after = rng.randint(10, 900), rng.randint(10, 900)
@@ -310,9 +300,7 @@ class Generator:
     def bullets(self, closed: bool = False) -> str:
         rng = self.rng
         items = [f"{rng.choice(OBJECTS_ACC)} {self.fill(rng.choice(CIRCUMSTANCES))}" for _ in range(rng.randint(3, 5))]
-        if not closed:
-            return "\n".join(f"- {item};" for item in items)
-        return f"{CLOSED_LIST_INTRO}\n\n" + "\n".join(f"- {item} — конфиденциально;" for item in items)
+        return "\n".join(f"- {item};" for item in items)
 
     def link_sentence(self, page: Plan, target: Plan, closed: bool) -> str:
         href = posixpath.relpath(target.rel, posixpath.dirname(page.rel))
@@ -330,8 +318,6 @@ class Generator:
             head.append("<!-- more -->")
         closed = page.gated
         headings = rng.sample(HEADINGS, rng.randint(2, 4))
-        if closed:
-            headings = [f"{CLOSED_HEADING}: {h.lower()}" for h in headings]
         sections = [[f"## {h}", self.paragraph(closed=closed)] for h in headings]
         sections[0].append(self.table(closed))
         sections[-1].append(self.bullets(closed))

@@ -1,10 +1,12 @@
 """Prove the public output holds no closed text: fingerprint gated text, scan every public file.
 
-A fingerprint is any run of 8 consecutive words of a gated page's closed part (below
-`<!-- more -->`) that does not also occur in public text (other pages, previews, titles,
-summaries). Every file under the public output is reduced to words the same way — HTML tags
-stripped, entities decoded, JSON strings walked, iCalendar unfolded — and checked for any
-fingerprint. One hit fails the build.
+A fingerprint is a run of 8 consecutive words of a gated page's closed part (below
+`<!-- more -->`) that does not also occur in public text (titles, summaries, previews, public
+pages). Every file under the public output is cut into segments — block elements, attribute
+values, JSON strings, iCalendar properties — and each segment is checked for any fingerprint.
+Runs never cross a segment boundary on either side: a listing that puts one page's title next
+to another's summary creates word sequences nobody wrote, and those must not fail the build.
+One hit does.
 """
 
 from __future__ import annotations
@@ -21,9 +23,15 @@ from .content import Site
 
 WINDOW = 8
 _WORD = re.compile(r"\w+")
-_TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_MD_TARGET = re.compile(r"\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE)
+# Inline elements (a, strong, em, code, span, …) join text; everything else separates it.
+_INLINE = "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var"
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE})\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+# Markdown block starts: blank line, heading, list item, quote, admonition, table cell.
+_MD_BLOCK = re.compile(r"\n\s*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)]|#{1,6}|>|!!!|\?\?\?|\|)[ \t])|\|")
+_MD_LINK_TARGET = re.compile(r"\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE)
 _ICS_ESCAPE = re.compile(r"\\([,;nN\\])")
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".gz", ".zip"}
 
@@ -45,34 +53,58 @@ def shingles(tokens: list[str]) -> Iterator[Shingle]:
     return zip(*(tokens[i:] for i in range(WINDOW)), strict=False)  # shorter tails end the windows
 
 
-def markdown_words(markdown: str) -> list[str]:
-    """Words a Markdown text shows a reader: comments, link targets and tags removed."""
-    text = _MD_TARGET.sub("]", _COMMENT.sub(" ", markdown))
-    return words(html.unescape(_TAG.sub(" ", text)))
+def html_segments(text: str) -> Iterator[str]:
+    """Text of each block element and each attribute value, entities decoded."""
+    text = _INLINE_TAG.sub("", _COMMENT.sub(" ", text))
+    for tag in _ANY_TAG.findall(text):
+        for double, single in _ATTRIBUTE.findall(tag):
+            yield html.unescape(double or single)
+    for block in _ANY_TAG.split(text):
+        yield html.unescape(block)
+
+
+def markdown_segments(markdown: str) -> Iterator[str]:
+    """Blocks of an editor's Markdown (paragraphs, items, cells), as a reader sees their words."""
+    text = _MD_LINK_TARGET.sub("]", _COMMENT.sub("\n\n", markdown))
+    for block in _MD_BLOCK.split(text):
+        yield from html_segments(block)
+
+
+def _runs(segments: Iterable[str]) -> Iterator[Shingle]:
+    for segment in segments:
+        tokens = words(segment)
+        if len(tokens) >= WINDOW:
+            yield from shingles(tokens)
 
 
 def fingerprints(site: Site) -> dict[Shingle, str]:
     """Gated-only runs of words -> the file they come from."""
     public: set[Shingle] = set()
     for page in site.pages:
-        public.update(shingles(markdown_words(f"{page.title}\n{page.summary}\n{page.preview}")))
+        public.update(_runs([page.title, page.summary, *markdown_segments(page.preview)]))
     found: dict[Shingle, str] = {}
     for page in site.gated:
-        for run in shingles(markdown_words(page.gated_body)):
+        for run in _runs(markdown_segments(page.gated_body)):
             if run not in public:
                 found.setdefault(run, page.display)
     return found
 
 
-def file_text(path: Path) -> str:
+def file_segments(path: Path) -> Iterator[str]:
     raw = path.read_text(encoding="utf-8", errors="replace")
     suffix = path.suffix.lower()
     if suffix == ".json":
         with contextlib.suppress(ValueError):  # not JSON after all: scan it as text
-            raw = " \n ".join(_strings(json.loads(raw)))
-    elif suffix == ".ics":
-        raw = _ICS_ESCAPE.sub(r"\1", raw.replace("\r\n ", "").replace("\n ", ""))
-    return html.unescape(_TAG.sub(" ", html.unescape(raw)))
+            for value in _strings(json.loads(raw)):
+                yield from html_segments(value)
+            return
+    if suffix == ".ics":
+        unfolded = raw.replace("\r\n ", "").replace("\n ", "")
+        yield from (_ICS_ESCAPE.sub(r"\1", line) for line in unfolded.splitlines())
+        return
+    for segment in html_segments(raw):
+        # Feeds carry escaped HTML inside elements: decode once more and split again.
+        yield from html_segments(segment) if "<" in segment else (segment,)
 
 
 def _strings(value: object) -> Iterable[str]:
@@ -95,9 +127,17 @@ def scan(folder: Path, prints: dict[Shingle, str], only: Iterable[Path] | None =
     for path in paths:
         if path.suffix.lower() in BINARY:
             continue
-        tokens = words(file_text(path))
-        if prints.keys().isdisjoint(shingles(tokens)):
-            continue
-        hit = next(run for run in shingles(tokens) if run in prints)
-        leaks.append(Leak(path.relative_to(folder).as_posix(), prints[hit], " ".join(hit)))
+        hit = first_hit(file_segments(path), prints)
+        if hit is not None:
+            leaks.append(Leak(path.relative_to(folder).as_posix(), prints[hit], " ".join(hit)))
     return leaks
+
+
+def first_hit(segments: Iterable[str], prints: dict[Shingle, str]) -> Shingle | None:
+    keys = prints.keys()
+    for segment in segments:
+        tokens = words(segment)
+        # isdisjoint walks the windows in C; only a segment with a hit is walked again in Python.
+        if len(tokens) >= WINDOW and not keys.isdisjoint(shingles(tokens)):
+            return next(run for run in shingles(tokens) if run in prints)
+    return None

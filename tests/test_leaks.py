@@ -112,3 +112,15 @@ def test_media_linked_only_from_closed_text_stays_private(project):
     assert (project.site / "public/analytics/open-chart.svg").is_file()
     assert not (project.site / "public/analytics/closed-chart.svg").exists()
     assert (project.site / "private/analytics/closed-chart.svg").is_file()
+
+
+def test_word_sequences_made_by_joining_public_parts_are_not_leaks(project):
+    # The catalogue prints page A's title, then page B's title and summary; closed text that happens
+    # to read the same way must not fail the build (it is not in the output as one piece of text).
+    project.write("technical/a.md", "---\ntitle: Азбука монтажа трековых систем в залах\n---\nТекст.\n")
+    project.write("technical/b.md", "---\ntitle: Как правило\nsummary: хватает одного дня работы\n---\nТекст.\n")
+    project.write("technical/c.md", "---\ntitle: Эксперимент\naccess: members\nsummary: Открыто.\n---\nНачало.\n\n"
+                                    "<!-- more -->\n\nАзбука монтажа трековых систем в залах как правило хватает "
+                                    "одного дня работы бригады.\n")
+    project.build(jobs=1)
+    assert (project.site / "public/technical/c/index.html").is_file()
