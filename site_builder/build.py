@@ -131,9 +131,9 @@ def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Pro
 
 
 def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress, dirty: bool = False,
-                keep_plugins: bool = False) -> dict:
+                keep_plugins: bool = False, modes: tuple[str, ...] = ("public", "private")) -> dict:
     args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins)
-            for mode in ("public", "private")]
+            for mode in modes]
     if jobs > 1:
         # fork: the children inherit the loaded content (PRELOADED) and imported MkDocs.
         context = multiprocessing.get_context("fork")
@@ -147,26 +147,51 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
     return seconds
 
 
-def publish(site: Site, progress: Progress, changed_since: float | None = None) -> None:
-    """Scan the public build, then copy it and the private pages into site/ (only if clean)."""
+def publish(site: Site, progress: Progress, changed_since: float | None = None,
+            prints: dict | None = None) -> None:
+    """Scan the public build, then copy it and the private pages into site/ (only if clean).
+
+    `changed_since` (dev rebuilds): scan and copy only public files written since then; `prints`:
+    fingerprints the caller already has.
+    """
     config = site.config
     public = out_dir(config, "public")
     only = None
     if changed_since is not None:
         only = [p for p in public.rglob("*") if p.is_file() and p.stat().st_mtime >= changed_since]
-    leaks = scan(public, fingerprints(site), only)
+    leaks = scan(public, fingerprints(site) if prints is None else prints, only)
     if leaks:
         raise LeakError(leaks)
     progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
     # Order matters for a portal serving while we publish: members' pages first, then the
     # manifest that points at them, then the public files.
-    private_files = [p.url + "index.html" for p in site.gated] + ["search/search_index.json"]
-    private_files += sorted(private_media(site))
-    sync_files(out_dir(config, "private"), config.output_dir("private"), private_files)
+    private_files = [p.url + "index.html" for p in site.gated] + sorted(private_media(site))
+    sync_files(out_dir(config, "private"), config.output_dir("private"), private_files, keep={INDEX})
+    write_members_index(public / INDEX, out_dir(config, "private") / INDEX, config.output_dir("private") / INDEX)
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews))
-    sync_tree(public, config.output_dir("public"))
+    if only is None:
+        sync_tree(public, config.output_dir("public"))
+    else:  # a dirty build rewrites changed files only and never removes any
+        sync_files(public, config.output_dir("public"), [p.relative_to(public).as_posix() for p in only],
+                   keep=_all_files(config.output_dir("public")))
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json")
+
+
+INDEX = "search/search_index.json"
+
+
+def write_members_index(public_index: Path, private_index: Path, target: Path) -> None:
+    """Members search everything: the private build's entries, plus the public build's for pages
+    the private build did not render (public pages; their text is the same for everyone)."""
+    private = json.loads(private_index.read_text(encoding="utf-8"))
+    rendered = {doc["location"].split("#", 1)[0] for doc in private["docs"]}
+    public_docs = json.loads(public_index.read_text(encoding="utf-8"))["docs"]
+    private["docs"] += [doc for doc in public_docs if doc["location"].split("#", 1)[0] not in rendered]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(private, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(target)
 
 
 def _read_json(path: Path) -> dict:
@@ -184,9 +209,9 @@ def _same(src: Path, dst: Path) -> bool:
     return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
 
 
-def sync_files(src_root: Path, dst_root: Path, rels: list[str]) -> None:
-    """Make dst_root hold exactly `rels` copied from src_root."""
-    wanted = set()
+def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] | None = None) -> None:
+    """Make dst_root hold exactly `rels` copied from src_root (plus `keep`, written elsewhere)."""
+    wanted = set(keep or ())
     for rel in rels:
         src, dst = src_root / rel, dst_root / rel
         if not src.is_file():
@@ -196,6 +221,10 @@ def sync_files(src_root: Path, dst_root: Path, rels: list[str]) -> None:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
     _remove_extra(dst_root, wanted)
+
+
+def _all_files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
 def sync_tree(src_root: Path, dst_root: Path) -> None:

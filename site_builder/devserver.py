@@ -22,6 +22,7 @@ from .build import Progress, build_modes, check, publish
 from .config import ClubConfig, load_config
 from .content import Site
 from .errors import ContentErrors
+from .leaks import fingerprints, public_runs
 from .plugin import PRELOADED
 
 LIVERELOAD_JS = """(function () {
@@ -60,6 +61,7 @@ class DevBuilder:
         self.build_id = 0
         self.error = ""
         self.site: Site | None = None
+        self.prints: dict | None = None
         self._changed = asyncio.Event()
         self._lock = threading.Lock()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -73,8 +75,11 @@ class DevBuilder:
                 site = check(config)
                 dirty = self._can_be_dirty(site, changed)
                 PRELOADED[str(config.config_file)] = site
-                build_modes(config, strict=False, jobs=1, progress=lambda _: None, dirty=dirty, keep_plugins=True)
-                publish(site, lambda _: None, changed_since=started - 1 if dirty else None)
+                modes = self._modes_for(site, changed) if dirty else ("public", "private")
+                build_modes(config, strict=False, jobs=1, progress=lambda _: None, dirty=dirty, keep_plugins=True,
+                            modes=modes)
+                prints = self._fingerprints(site, changed, dirty)
+                publish(site, lambda _: None, changed_since=started - 1 if dirty else None, prints=prints)
             except ContentErrors as exc:
                 return self._failed(str(exc))
             except Exception as exc:  # noqa: BLE001 - any build failure is shown, the server keeps running
@@ -93,6 +98,34 @@ class DevBuilder:
         before = {p.rel: signature(p) for p in self.site.pages}
         after = {p.rel: signature(p) for p in site.pages}
         return before == after
+
+    def _fingerprints(self, site: Site, changed: set[Path] | None, dirty: bool) -> dict:
+        """Full builds compute them; a body edit only removes the runs that its page now shows."""
+        if not dirty or self.prints is None:
+            self.prints = fingerprints(site)
+            return self.prints
+        by_rel = site.by_rel()
+        for path in changed or ():
+            page = by_rel.get(path.relative_to(self.config.docs_dir).as_posix())
+            if page is not None and not page.is_gated:
+                for run in public_runs(page):
+                    self.prints.pop(run, None)
+            elif page is not None:
+                self.prints = fingerprints(site)  # new closed text: start again
+                break
+        return self.prints
+
+    def _modes_for(self, site: Site, changed: set[Path]) -> tuple[str, ...]:
+        """A body edit of a public page only changes the public build (members' search takes public
+        entries from it); a gated page's closed part only changes the private one."""
+        docs = self.config.docs_dir
+        rels = {p.relative_to(docs).as_posix() for p in changed}
+        gated = {p.rel for p in site.gated}
+        if rels <= gated:
+            return ("private",)
+        if not rels & gated:
+            return ("public",)
+        return ("public", "private")
 
     def _failed(self, message: str) -> bool:
         self.error = message

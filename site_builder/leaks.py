@@ -77,11 +77,16 @@ def _runs(segments: Iterable[str]) -> Iterator[Shingle]:
             yield from shingles(tokens)
 
 
+def public_runs(page) -> Iterator[Shingle]:
+    """Runs of words everyone may read on this page: title, summary, preview (all of a public page)."""
+    return _runs([page.title, page.summary, *markdown_segments(page.preview)])
+
+
 def fingerprints(site: Site) -> dict[Shingle, str]:
     """Gated-only runs of words -> the file they come from."""
     public: set[Shingle] = set()
     for page in site.pages:
-        public.update(_runs([page.title, page.summary, *markdown_segments(page.preview)]))
+        public.update(public_runs(page))
     found: dict[Shingle, str] = {}
     for page in site.gated:
         for run in _runs(markdown_segments(page.gated_body)):

@@ -13,10 +13,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+import yaml
+from material.plugins.blog import structure as blog_structure
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import InclusionLevel
 
 from .config import load_config
 from .content import Site, load_site
@@ -25,6 +30,24 @@ from .i18n import translator
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
 log = logging.getLogger("mkdocs.plugins.club")
+
+# Speed: Material's blog plugin reads every post's front matter with PyYAML's pure-Python loader
+# on every build (a third of a 1,000-page incremental rebuild); libyaml gives the same result.
+if hasattr(yaml, "CSafeLoader"):
+    blog_structure.SafeLoader = yaml.CSafeLoader
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory: MkDocs makes a new Jinja env for every build."""
+
+    store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 # `club build` loads the content once, then forks one process per mode; the children find it here.
 PRELOADED: dict[str, Site] = {}
@@ -66,8 +89,27 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         config.extra.setdefault("club", {})["mode"] = self.config.mode
         return config
 
+    @event_priority(-100)  # after the blog plugin generated its views
+    def on_files(self, files, *, config):
+        if self.dirty:
+            # The blog plugin writes its archive/category views afresh every build, so MkDocs sees
+            # them as modified; a dirty rebuild only happens when no listing changed (devserver
+            # decides), so mark them as old and let MkDocs keep the rendered ones.
+            temp_dirs = [p.temp_dir for p in config.plugins.values() if hasattr(p, "temp_dir")]
+            for file in files.documentation_pages(inclusion=lambda _: True):  # views are still excluded here
+                if file.abs_src_path and any(file.abs_src_path.startswith(d) for d in temp_dirs):
+                    os.utime(file.abs_src_path, (0, 0))
+        return files
+
+    @event_priority(-100)  # after the blog plugin attached its views and marked its posts
+    def on_nav(self, nav, *, config, files):
+        if self.config.mode == "private" and self.site is not None:
+            skip_public_pages(nav, files, {p.url for p in self.site.gated})
+        return nav
+
     def on_env(self, env, *, config, files):
         env.globals["club_t"] = translator(config.theme["language"])
+        env.bytecode_cache = _TemplateCache()
         return env
 
     def on_page_content(self, html, *, page, config, files):
@@ -105,6 +147,30 @@ def save_previews(site: Site, previews: dict[str, str], dirty: bool) -> None:
     gated = {page.url for page in site.gated}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({k: v for k, v in known.items() if k in gated}, ensure_ascii=False), encoding="utf-8")
+
+
+def skip_public_pages(nav, files, gated_urls: set[str]) -> None:
+    """In the private build, render only gated pages and what the navigation shows.
+
+    site/private keeps nothing else: public pages are rendered by the public build, and their
+    search entries are merged into the members' index at publish time. Links to skipped pages
+    still resolve (MkDocs keeps their URLs).
+    """
+    in_nav = {id(page) for page in _nav_pages(nav.items)}
+    for file in files.documentation_pages():
+        page = file.page
+        if file.url in gated_urls or (page is not None and id(page) in in_nav):
+            continue
+        file.inclusion = InclusionLevel.EXCLUDED
+
+
+def _nav_pages(items) -> list:
+    found = []
+    for item in items:
+        if getattr(item, "is_page", False):
+            found.append(item)
+        found.extend(_nav_pages(getattr(item, "children", None) or []))
+    return found
 
 
 def default_nav(site: Site, t) -> list:

@@ -23,6 +23,7 @@ from .links import find_links, resolve, rewrite
 from .model import Page
 
 MODES = ("public", "private")
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster on big sites
 SECTION_KEYS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
 
 
@@ -78,7 +79,7 @@ def render_page(site: Site, page: Page, body: str, stub: bool, listing: str) -> 
         text += "\n<!-- more -->\n"
     if listing:
         text += "\n" + listing + "\n"
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None)
     return f"---\n{front}---\n\n{text}"
 
 
