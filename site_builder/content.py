@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import ClubConfig
 from .errors import ContentError, ContentErrors, relpath
-from .frontmatter import FrontMatterError, parse
+from .frontmatter import FrontMatter, FrontMatterError, parse
 from .model import DATED_KINDS, Page, Validator, kind_for
 from .slugs import is_valid_slug, slugify
 
@@ -65,15 +65,29 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
     return site
 
 
+# Parsed files by (path, mtime, size): `club serve` reloads the whole site on every save.
+_PARSED: dict[Path, tuple[tuple[int, int], FrontMatter]] = {}
+
+
+def read_front_matter(path: Path) -> FrontMatter:
+    """Parse a content file (cached while it is unchanged); UnicodeDecodeError/FrontMatterError pass."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _PARSED.get(path)
+    if cached and cached[0] == key:
+        return cached[1]
+    fm = parse(path.read_text(encoding="utf-8"))
+    _PARSED[path] = (key, fm)
+    return fm
+
+
 def load_page(config: ClubConfig, path: Path, rel: str) -> tuple[Page | None, list[ContentError]]:
     display = relpath(path, config.root)
     try:
-        text = path.read_text(encoding="utf-8")
+        fm = read_front_matter(path)
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return None, [ContentError(display, line, "file is not UTF-8 text; save it as UTF-8")]
-    try:
-        fm = parse(text)
     except FrontMatterError as exc:
         return None, [ContentError(display, exc.line, exc.message)]
     kind, section = kind_for(rel)

@@ -37,6 +37,45 @@ if hasattr(yaml, "CSafeLoader"):
     blog_structure.SafeLoader = yaml.CSafeLoader
 
 
+def _render_excerpt_only(render):
+    """Material converts a post's whole Markdown for every listing it appears in, then keeps the
+    part above the separator. Convert only that part; `more` (which the templates only test, for
+    the "continue reading" link) stays truthy when the post goes on."""
+    def wrapper(excerpt, page, separator: str) -> None:
+        full = excerpt.post.markdown
+        head, found, tail = full.partition(separator)
+        if not found:
+            return render(excerpt, page, separator)
+        excerpt.post.markdown = head
+        try:
+            render(excerpt, page, separator)
+        finally:
+            excerpt.post.markdown = full
+        excerpt.more = tail if tail.strip() else None
+    return wrapper
+
+
+if not getattr(blog_structure.Excerpt.render, "_club", False):
+    blog_structure.Excerpt.render = _render_excerpt_only(blog_structure.Excerpt.render)
+    blog_structure.Excerpt.render._club = True
+
+
+class PostList(list):
+    """The blog plugin's list of posts with an O(1) `in`.
+
+    Material asks `page in self.blog.posts` for every page in three events; on a list of Page
+    objects that is a linear scan with a costly `__eq__`, which made builds grow with the square
+    of the page count. Pages are unique objects, so identity is the right test.
+    """
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._ids
+
+
 class _TemplateCache(jinja2.BytecodeCache):
     """Compiled theme templates kept in memory: MkDocs makes a new Jinja env for every build."""
 
@@ -91,6 +130,10 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
 
     @event_priority(-100)  # after the blog plugin generated its views
     def on_files(self, files, *, config):
+        for plugin in config.plugins.values():
+            blog = getattr(plugin, "blog", None)
+            if blog is not None and hasattr(blog, "posts"):
+                blog.posts = PostList(blog.posts)
         if self.dirty:
             # The blog plugin writes its archive/category views afresh every build, so MkDocs sees
             # them as modified; a dirty rebuild only happens when no listing changed (devserver

@@ -20,7 +20,7 @@ from .feeds import icalendar, json_feed, rss
 from .generate import Listings
 from .i18n import translator
 from .links import find_links, resolve, rewrite
-from .model import Page
+from .model import MORE, Page
 
 MODES = ("public", "private")
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster on big sites
@@ -49,6 +49,8 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dic
     for page in site.pages:
         stub = mode == "public" and page.is_gated
         body = rewrite(page.preview if stub else page.body, page.rel, page.stage_path, stage_of.get)
+        if page.is_post and not stub and not page.has_more:
+            body = with_auto_excerpt(body)
         body = _join(listings.header_for(page), body)
         files[page.stage_path] = render_page(site, page, body, stub, listings.for_page(page)).encode()
     hidden = private_media(site) if mode == "public" else set()
@@ -59,6 +61,16 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dic
     if mode == "public":
         files.update(feed_files(site))
     return files
+
+
+def with_auto_excerpt(body: str) -> str:
+    """A post without `<!-- more -->` is listed with its first paragraph (as Ghost does), not in
+    full: Material would otherwise put whole posts into every archive and category page."""
+    blocks = body.strip().split("\n\n")
+    for index, block in enumerate(blocks[:-1]):
+        if block.strip() and not block.lstrip().startswith(("#", "!!!", "???", "|", "<", "```", "~~~")):
+            return "\n\n".join([*blocks[: index + 1], MORE, *blocks[index + 1 :]]) + "\n"
+    return body
 
 
 def _join(header: str, body: str) -> str:

@@ -47,3 +47,19 @@ def test_editor_sees_an_edit_live(browser, server):
     page.get_by_text("Живая правка из браузерного теста.").wait_for(timeout=30_000)  # reloads by itself
     page.screenshot(path=str(project.root / "live-edit.png"))
     page.close()
+
+
+def test_header_shows_the_members_name_when_the_portal_says_so(browser, server):
+    # Accounts arrive with the portal; here the portal's answer is stood in for at the network edge.
+    _, base = server
+    page = browser.new_page()
+    page.route("**/account/status", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body='{"signed_in": true, "name": "Анна Смирнова", "level": "member", "account_url": "/account/"}'))
+    page.goto(base + "/technical/")
+    name = page.locator(".club-account__name")
+    name.wait_for(timeout=10_000)
+    assert name.inner_text() == "Анна Смирнова"
+    assert name.get_attribute("href") == "/account/"
+    assert page.locator("[data-club-signin]").count() == 0
+    page.close()

@@ -152,3 +152,21 @@ def test_articles_link_back_to_their_issue(demo):
 
     article = next(p for p in load_site(demo.config()).of_kind("article") if not p.is_gated)
     assert 'class="club-issue-ref"' in html(demo, article.url.rstrip("/"))
+
+
+def test_posts_without_a_marker_are_listed_by_their_first_paragraph(project):
+    project.write("newsletters/2026/n.md", "---\ntitle: Новость\ndate: 2026-11-02\n---\n## Заголовок\n\n"
+                                           "Первый абзац новости.\n\nВторой абзац, только на странице.\n")
+    project.build(jobs=1)
+    listing = (project.site / "public/newsletters/index.html").read_text()
+    assert "Первый абзац новости." in listing and "Второй абзац" not in listing
+    page = (project.site / "public/newsletters/2026/11/novost/index.html").read_text()
+    assert "Второй абзац, только на странице." in page
+
+
+def test_blog_post_lookup_is_by_identity():
+    from site_builder.plugin import PostList
+
+    a, b = object(), object()
+    posts = PostList([a])
+    assert a in posts and b not in posts and list(posts) == [a]
