@@ -15,65 +15,23 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
-import yaml
-from material.plugins.blog import structure as blog_structure
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 
+from . import speedups
 from .config import load_config
 from .content import Site, load_site
 from .errors import ContentErrors
 from .i18n import translator
+from .speedups import PostList
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
 log = logging.getLogger("mkdocs.plugins.club")
 
-# Speed: Material's blog plugin reads every post's front matter with PyYAML's pure-Python loader
-# on every build (a third of a 1,000-page incremental rebuild); libyaml gives the same result.
-if hasattr(yaml, "CSafeLoader"):
-    blog_structure.SafeLoader = yaml.CSafeLoader
-
-
-def _render_excerpt_only(render):
-    """Material converts a post's whole Markdown for every listing it appears in, then keeps the
-    part above the separator. Convert only that part; `more` (which the templates only test, for
-    the "continue reading" link) stays truthy when the post goes on."""
-    def wrapper(excerpt, page, separator: str) -> None:
-        full = excerpt.post.markdown
-        head, found, tail = full.partition(separator)
-        if not found:
-            return render(excerpt, page, separator)
-        excerpt.post.markdown = head
-        try:
-            render(excerpt, page, separator)
-        finally:
-            excerpt.post.markdown = full
-        excerpt.more = tail if tail.strip() else None
-    return wrapper
-
-
-if not getattr(blog_structure.Excerpt.render, "_club", False):
-    blog_structure.Excerpt.render = _render_excerpt_only(blog_structure.Excerpt.render)
-    blog_structure.Excerpt.render._club = True
-
-
-class PostList(list):
-    """The blog plugin's list of posts with an O(1) `in`.
-
-    Material asks `page in self.blog.posts` for every page in three events; on a list of Page
-    objects that is a linear scan with a costly `__eq__`, which made builds grow with the square
-    of the page count. Pages are unique objects, so identity is the right test.
-    """
-
-    def __init__(self, items=()):
-        super().__init__(items)
-        self._ids = {id(item) for item in self}
-
-    def __contains__(self, item: object) -> bool:
-        return id(item) in self._ids
+speedups.apply()
 
 
 class _TemplateCache(jinja2.BytecodeCache):

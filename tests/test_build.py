@@ -162,11 +162,3 @@ def test_posts_without_a_marker_are_listed_by_their_first_paragraph(project):
     assert "Первый абзац новости." in listing and "Второй абзац" not in listing
     page = (project.site / "public/newsletters/2026/11/novost/index.html").read_text()
     assert "Второй абзац, только на странице." in page
-
-
-def test_blog_post_lookup_is_by_identity():
-    from site_builder.plugin import PostList
-
-    a, b = object(), object()
-    posts = PostList([a])
-    assert a in posts and b not in posts and list(posts) == [a]

@@ -1,0 +1,42 @@
+"""The performance patches change no byte of the output: build the demo with and without them."""
+
+import filecmp
+import os
+import subprocess
+import sys
+
+import pytest
+
+from site_builder.speedups import PostList
+from tests.conftest import new_project
+
+pytestmark = pytest.mark.slow
+
+
+def build(root, env_extra):
+    env = {**os.environ, **env_extra}
+    subprocess.run([sys.executable, "-m", "site_builder.cli", "--config", str(root / "mkdocs.yml"), "build"],
+                   check=True, env=env, capture_output=True)
+
+
+def differences(a, b):
+    comparison = filecmp.dircmp(a, b)
+    found = comparison.left_only + comparison.right_only + comparison.diff_files
+    for name in comparison.common_dirs:
+        found += differences(a / name, b / name)
+    return found
+
+
+def test_patched_build_is_identical_to_stock(tmp_path):
+    fast = new_project(tmp_path / "fast", with_demo_content=True)
+    stock = new_project(tmp_path / "stock", with_demo_content=True)
+    build(fast.root, {})
+    build(stock.root, {"CLUB_NO_SPEEDUPS": "1"})
+    assert differences(fast.site, stock.site) == []
+    assert differences(fast.root / ".cache/club/out-private", stock.root / ".cache/club/out-private") == []
+
+
+def test_post_list_lookup_is_by_identity():
+    a, b = object(), object()
+    posts = PostList([a])
+    assert a in posts and b not in posts and list(posts) == [a]
