@@ -14,14 +14,14 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import ClubConfig
 from .content import Site, load_site
 from .errors import ContentError, ContentErrors
-from .leaks import Leak, fingerprints, scan
+from .leaks import IncrementalScan, Leak, fingerprints, scan
 from .links import check_links
 from .manifest import gated_entries, write_manifest
 from .plugin import PRELOADED, previews_file
@@ -125,13 +125,28 @@ def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Pro
     site = check(config, strict)
     progress(f"content: {len(site.pages)} pages, {len(site.gated)} gated — ok")
     PRELOADED[str(config.config_file)] = site
-    modes = build_modes(config, strict, jobs, progress)
-    publish(site, progress)
+    scanner = IncrementalScan(out_dir(config, "public"), {})
+
+    def meanwhile(futures: dict[str, Future]) -> None:
+        # This process is idle while the builds run: fingerprint now, and scan public files as
+        # they are written once the (shorter) private build has freed a core.
+        scanner.prints = fingerprints(site)
+        while not futures["public"].done():
+            if futures["private"].done():
+                scanner.step()
+            else:
+                time.sleep(0.1)
+
+    modes = build_modes(config, strict, jobs, progress, meanwhile=meanwhile if jobs > 1 else None)
+    if not scanner.prints:
+        scanner.prints = fingerprints(site)
+    publish(site, progress, scanner=scanner, swap=True)
     return BuildReport(len(site.pages), len(site.gated), time.perf_counter() - started, modes)
 
 
 def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress, dirty: bool = False,
-                keep_plugins: bool = False, modes: tuple[str, ...] = ("public", "private")) -> dict:
+                keep_plugins: bool = False, modes: tuple[str, ...] = ("public", "private"),
+                meanwhile: Callable[[dict[str, Future]], None] | None = None) -> dict:
     args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins)
             for mode in modes]
     if jobs > 1:
@@ -139,6 +154,8 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
             futures = {a[1]: pool.submit(run_mkdocs, *a) for a in args}
+            if meanwhile is not None:
+                meanwhile(futures)
             seconds = {mode: future.result() for mode, future in futures.items()}
     else:
         seconds = {a[1]: run_mkdocs(*a) for a in args}
@@ -148,7 +165,7 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
 
 
 def publish(site: Site, progress: Progress, changed_since: float | None = None,
-            prints: dict | None = None) -> None:
+            prints: dict | None = None, scanner: IncrementalScan | None = None, swap: bool = False) -> None:
     """Scan the public build, then copy it and the private pages into site/ (only if clean).
 
     `changed_since` (dev rebuilds): scan and copy only public files written since then; `prints`:
@@ -159,7 +176,10 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     only = None
     if changed_since is not None:
         only = [p for p in public.rglob("*") if p.is_file() and p.stat().st_mtime >= changed_since]
-    leaks = scan(public, fingerprints(site) if prints is None else prints, only)
+    if scanner is not None:
+        leaks = scanner.finish()
+    else:
+        leaks = scan(public, fingerprints(site) if prints is None else prints, only)
     if leaks:
         raise LeakError(leaks)
     progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
@@ -170,7 +190,9 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     write_members_index(public / INDEX, out_dir(config, "private") / INDEX, config.output_dir("private") / INDEX)
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews))
-    if only is None:
+    if swap:
+        swap_in(public, config.output_dir("public"))
+    elif only is None:
         sync_tree(public, config.output_dir("public"))
     else:  # a dirty build rewrites changed files only and never removes any
         sync_files(public, config.output_dir("public"), [p.relative_to(public).as_posix() for p in only],
@@ -221,6 +243,22 @@ def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] |
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
     _remove_extra(dst_root, wanted)
+
+
+def swap_in(src: Path, dst: Path) -> None:
+    """Replace the folder dst by src with two renames (copy when they are on different disks)."""
+    old = dst.with_name(dst.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if dst.exists():
+            os.rename(dst, old)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(src, dst)
+    except OSError:
+        if old.exists() and not dst.exists():
+            os.rename(old, dst)
+        sync_tree(src, dst)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _all_files(root: Path) -> set[str]:

@@ -15,6 +15,7 @@ import contextlib
 import html
 import json
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,17 +23,19 @@ from pathlib import Path
 from .content import Site
 
 WINDOW = 8
-_WORD = re.compile(r"\w+")
+BOUNDARY = "\x00"  # a token between segments: no fingerprint contains it, so no run crosses it
+_TOKEN = re.compile(r"\w+|\x00")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Inline elements (a, strong, em, code, span, …) join text; everything else separates it.
 _INLINE = "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var"
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE})\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]*>")
-_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"<>]*)"|'([^'<>]*)')""")
 # Markdown block starts: blank line, heading, list item, quote, admonition, table cell.
 _MD_BLOCK = re.compile(r"\n\s*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)]|#{1,6}|>|!!!|\?\?\?|\|)[ \t])|\|")
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE)
 _ICS_ESCAPE = re.compile(r"\\([,;nN\\])")
+_SEP = f" {BOUNDARY} "
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".gz", ".zip"}
 
 Shingle = tuple[str, ...]
@@ -46,40 +49,39 @@ class Leak:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Lower-case words, with BOUNDARY tokens where the text was cut into segments."""
+    return _TOKEN.findall(text.lower())
 
 
 def shingles(tokens: list[str]) -> Iterator[Shingle]:
     return zip(*(tokens[i:] for i in range(WINDOW)), strict=False)  # shorter tails end the windows
 
 
-def html_segments(text: str) -> Iterator[str]:
-    """Text of each block element and each attribute value, entities decoded."""
-    text = _INLINE_TAG.sub("", _COMMENT.sub(" ", text))
-    for tag in _ANY_TAG.findall(text):
-        for double, single in _ATTRIBUTE.findall(tag):
-            yield html.unescape(double or single)
-    for block in _ANY_TAG.split(text):
-        yield html.unescape(block)
+def runs(tokens: list[str]) -> Iterator[Shingle]:
+    """Runs of WINDOW words that stay inside one segment."""
+    return (run for run in shingles(tokens) if BOUNDARY not in run)
 
 
-def markdown_segments(markdown: str) -> Iterator[str]:
-    """Blocks of an editor's Markdown (paragraphs, items, cells), as a reader sees their words."""
+def html_text(text: str) -> str:
+    """Text of an HTML (or escaped-HTML) string: block elements and attribute values become
+    separate segments, inline elements join their words."""
+    text = _INLINE_TAG.sub("", _COMMENT.sub(_SEP, text))
+    attributes = _SEP.join(double or single for double, single in _ATTRIBUTE.findall(text))
+    text = html.unescape(_ANY_TAG.sub(_SEP, text))
+    if "<" in text:  # feeds carry escaped HTML: decoded once, it has tags again
+        text = _ANY_TAG.sub(_SEP, _INLINE_TAG.sub("", text))
+    return f"{text}{_SEP}{html.unescape(attributes)}"
+
+
+def markdown_text(markdown: str) -> str:
+    """What an editor's Markdown shows a reader, cut into blocks (paragraphs, items, cells)."""
     text = _MD_LINK_TARGET.sub("]", _COMMENT.sub("\n\n", markdown))
-    for block in _MD_BLOCK.split(text):
-        yield from html_segments(block)
-
-
-def _runs(segments: Iterable[str]) -> Iterator[Shingle]:
-    for segment in segments:
-        tokens = words(segment)
-        if len(tokens) >= WINDOW:
-            yield from shingles(tokens)
+    return html_text(_MD_BLOCK.sub(_SEP, text))
 
 
 def public_runs(page) -> Iterator[Shingle]:
     """Runs of words everyone may read on this page: title, summary, preview (all of a public page)."""
-    return _runs([page.title, page.summary, *markdown_segments(page.preview)])
+    return runs(words(_SEP.join([page.title, page.summary, markdown_text(page.preview)])))
 
 
 def fingerprints(site: Site) -> dict[Shingle, str]:
@@ -89,27 +91,22 @@ def fingerprints(site: Site) -> dict[Shingle, str]:
         public.update(public_runs(page))
     found: dict[Shingle, str] = {}
     for page in site.gated:
-        for run in _runs(markdown_segments(page.gated_body)):
+        for run in runs(words(markdown_text(page.gated_body))):
             if run not in public:
                 found.setdefault(run, page.display)
     return found
 
 
-def file_segments(path: Path) -> Iterator[str]:
+def file_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8", errors="replace")
     suffix = path.suffix.lower()
     if suffix == ".json":
         with contextlib.suppress(ValueError):  # not JSON after all: scan it as text
-            for value in _strings(json.loads(raw)):
-                yield from html_segments(value)
-            return
+            return html_text(_SEP.join(_strings(json.loads(raw))))
     if suffix == ".ics":
         unfolded = raw.replace("\r\n ", "").replace("\n ", "")
-        yield from (_ICS_ESCAPE.sub(r"\1", line) for line in unfolded.splitlines())
-        return
-    for segment in html_segments(raw):
-        # Feeds carry escaped HTML inside elements: decode once more and split again.
-        yield from html_segments(segment) if "<" in segment else (segment,)
+        return _SEP.join(_ICS_ESCAPE.sub(r"\1", line) for line in unfolded.splitlines())
+    return html_text(raw)
 
 
 def _strings(value: object) -> Iterable[str]:
@@ -127,22 +124,60 @@ def scan(folder: Path, prints: dict[Shingle, str], only: Iterable[Path] | None =
     """Every public file (or just `only`) that contains a fingerprint."""
     if not prints:
         return []
+    keys = prints.keys()
     leaks = []
     paths = only if only is not None else (p for p in folder.rglob("*") if p.is_file())
     for path in paths:
         if path.suffix.lower() in BINARY:
             continue
-        hit = first_hit(file_segments(path), prints)
-        if hit is not None:
-            leaks.append(Leak(path.relative_to(folder).as_posix(), prints[hit], " ".join(hit)))
+        tokens = words(file_text(path))
+        if keys.isdisjoint(shingles(tokens)):  # walks every window in C
+            continue
+        hit = next(run for run in shingles(tokens) if run in prints)
+        leaks.append(Leak(path.relative_to(folder).as_posix(), prints[hit], " ".join(hit)))
     return leaks
 
 
-def first_hit(segments: Iterable[str], prints: dict[Shingle, str]) -> Shingle | None:
-    keys = prints.keys()
-    for segment in segments:
-        tokens = words(segment)
-        # isdisjoint walks the windows in C; only a segment with a hit is walked again in Python.
-        if len(tokens) >= WINDOW and not keys.isdisjoint(shingles(tokens)):
-            return next(run for run in shingles(tokens) if run in prints)
-    return None
+class IncrementalScan:
+    """Scan a folder while a build is still writing into it, then finish with whatever changed.
+
+    Each file is scanned once with its (size, mtime) noted; `finish` rescans every file whose
+    stat differs (written again, or half-written when first seen), so the result is the same as
+    one full scan after the build — only sooner, on a core the build leaves idle.
+    """
+
+    def __init__(self, folder: Path, prints: dict[Shingle, str]):
+        self.folder = folder
+        self.prints = prints
+        self.seen: dict[Path, tuple[int, int]] = {}
+        self.leaks: dict[Path, Leak] = {}
+
+    def step(self, budget: float = 0.5) -> None:
+        deadline = time.monotonic() + budget
+        for path in self._changed():
+            self._scan(path)
+            if time.monotonic() > deadline:
+                return
+
+    def finish(self) -> list[Leak]:
+        for path in self._changed():
+            self._scan(path)
+        present = {p for p in self.seen if p.exists()}
+        return [leak for path, leak in sorted(self.leaks.items()) if path in present]
+
+    def _changed(self) -> Iterator[Path]:
+        for path in self.folder.rglob("*"):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if path.is_file() and self.seen.get(path) != (stat.st_size, stat.st_mtime_ns):
+                yield path
+
+    def _scan(self, path: Path) -> None:
+        stat = path.stat()
+        self.seen[path] = (stat.st_size, stat.st_mtime_ns)
+        self.leaks.pop(path, None)
+        found = scan(self.folder, self.prints, [path])
+        if found:
+            self.leaks[path] = found[0]
