@@ -34,17 +34,22 @@ log = logging.getLogger("mkdocs.plugins.club")
 speedups.apply()
 
 
-class _TemplateCache(jinja2.BytecodeCache):
-    """Compiled theme templates kept in memory: MkDocs makes a new Jinja env for every build."""
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled theme templates, kept in memory and in .cache/club/jinja: MkDocs makes a new Jinja
+    environment for every build and every worker process, and Material's templates are many."""
 
     store: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.store:
             bucket.bytecode_from_string(self.store[bucket.key])
+        else:
+            super().load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        super().dump_bytecode(bucket)
+
 
 # `club build` loads the content once, then forks one process per mode; the children find it here.
 PRELOADED: dict[str, Site] = {}
@@ -110,7 +115,10 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
 
     def on_env(self, env, *, config, files):
         env.globals["club_t"] = translator(config.theme["language"])
-        env.bytecode_cache = _TemplateCache()
+        if self.site is not None:
+            folder = self.site.config.stage_root / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = _TemplateCache(str(folder))
         return env
 
     def on_page_content(self, html, *, page, config, files):
