@@ -139,45 +139,52 @@ def scan(folder: Path, prints: dict[Shingle, str], only: Iterable[Path] | None =
 
 
 class IncrementalScan:
-    """Scan a folder while a build is still writing into it, then finish with whatever changed.
+    """Scan build folders while the builds still write into them, then finish on the final folder.
 
-    Each file is scanned once with its (size, mtime) noted; `finish` rescans every file whose
-    stat differs (written again, or half-written when first seen), so the result is the same as
-    one full scan after the build — only sooner, on a core the build leaves idle.
+    Every file is scanned with its (size, mtime) noted, keyed by its path inside its folder, so a
+    file later moved into the final folder (shards are merged by rename) is not scanned twice.
+    `finish` scans every file of the final folder whose exact version was not scanned yet, so the
+    verdict equals one full scan after the build — only sooner, on a core the build leaves idle.
     """
 
-    def __init__(self, folder: Path, prints: dict[Shingle, str]):
-        self.folder = folder
+    def __init__(self, final: Path, prints: dict[Shingle, str], extra: Iterable[Path] = ()):
+        self.final = final
+        self.folders = [final, *extra]
         self.prints = prints
-        self.seen: dict[Path, tuple[int, int]] = {}
-        self.leaks: dict[Path, Leak] = {}
+        self.seen: set[tuple[str, int, int]] = set()
+        self.leaks: dict[tuple[str, int, int], Leak] = {}
 
     def step(self, budget: float = 0.5) -> None:
         deadline = time.monotonic() + budget
-        for path in self._changed():
-            self._scan(path)
-            if time.monotonic() > deadline:
-                return
+        for folder in self.folders:
+            for key, path in self._unseen(folder):
+                self._scan(key, folder, path)
+                if time.monotonic() > deadline:
+                    return
 
     def finish(self) -> list[Leak]:
-        for path in self._changed():
-            self._scan(path)
-        present = {p for p in self.seen if p.exists()}
-        return [leak for path, leak in sorted(self.leaks.items()) if path in present]
+        found = []
+        for key, path in self._versions(self.final):
+            if key not in self.seen:
+                self._scan(key, self.final, path)
+            if key in self.leaks:
+                found.append(self.leaks[key])
+        return sorted(found, key=lambda leak: leak.file)
 
-    def _changed(self) -> Iterator[Path]:
-        for path in self.folder.rglob("*"):
+    def _versions(self, folder: Path) -> Iterator[tuple[tuple[str, int, int], Path]]:
+        for path in folder.rglob("*"):
             try:
                 stat = path.stat()
             except OSError:
                 continue
-            if path.is_file() and self.seen.get(path) != (stat.st_size, stat.st_mtime_ns):
-                yield path
+            if path.is_file():
+                yield (path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns), path
 
-    def _scan(self, path: Path) -> None:
-        stat = path.stat()
-        self.seen[path] = (stat.st_size, stat.st_mtime_ns)
-        self.leaks.pop(path, None)
-        found = scan(self.folder, self.prints, [path])
+    def _unseen(self, folder: Path) -> Iterator[tuple[tuple[str, int, int], Path]]:
+        return ((key, path) for key, path in self._versions(folder) if key not in self.seen)
+
+    def _scan(self, key: tuple[str, int, int], folder: Path, path: Path) -> None:
+        self.seen.add(key)
+        found = scan(folder, self.prints, [path])
         if found:
-            self.leaks[path] = found[0]
+            self.leaks[key] = found[0]
