@@ -24,6 +24,7 @@ from .model import MORE, Page
 
 MODES = ("public", "private")
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster on big sites
+BLOG_SECTIONS = ("newsletters", "magazine")
 SECTION_KEYS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
 
 
@@ -52,6 +53,8 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dic
         if page.is_post and not stub and not page.has_more:
             body = with_auto_excerpt(body)
         body = _join(listings.header_for(page), body)
+        if page.kind == "section" and page.section in BLOG_SECTIONS:
+            body = f"# {page.title}\n\n{body}"  # Material's blog index shows no title of its own
         files[page.stage_path] = render_page(site, page, body, stub, listings.for_page(page)).encode()
     hidden = private_media(site) if mode == "public" else set()
     for rel in site.media:

@@ -162,3 +162,8 @@ def test_posts_without_a_marker_are_listed_by_their_first_paragraph(project):
     assert "Первый абзац новости." in listing and "Второй абзац" not in listing
     page = (project.site / "public/newsletters/2026/11/novost/index.html").read_text()
     assert "Второй абзац, только на странице." in page
+
+
+def test_blog_index_pages_have_their_title(demo):
+    assert re.search(r"<h1[^>]*>Рассылки", html(demo, "newsletters"))
+    assert re.search(r"<h1[^>]*>Корпоративный журнал", html(demo, "magazine"))
