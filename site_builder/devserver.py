@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import threading
 import time
 from pathlib import Path
@@ -171,11 +172,24 @@ class DevBuilder:
         return JSONResponse({"build": self.build_id, "error": self.error}, headers={"Cache-Control": "no-store"})
 
 
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print) -> int:
     import uvicorn
 
     from portal.app import create_app
 
+    if not port_is_free(host, port):
+        progress(f"port {port} on {host} is already in use: stop the other server or pass --port")
+        return 1
     builder = DevBuilder(config, progress)
     if build_first and not builder.rebuild():
         progress("serving the last good build (if any) while you fix the content")

@@ -46,3 +46,14 @@ def test_build_prints_progress_and_succeeds(project, capsys):
     assert main(["--config", str(project.root / "mkdocs.yml"), "build", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     assert "public site: built" in out and "leak scan" in out and "done" in out
+
+
+def test_serve_refuses_a_busy_port(project, capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["--config", str(project.root / "mkdocs.yml"), "serve", "--no-build", "--port", str(port)]) == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in capsys.readouterr().out
