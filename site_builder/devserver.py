@@ -49,7 +49,7 @@ LIVERELOAD_JS = """(function () {
 def signature(page) -> tuple:
     """What other pages show of a page: if this is unchanged, only the page itself needs rendering."""
     listed = (page.title, page.date, page.summary, tuple(page.tags), page.access, tuple(page.segments),
-              tuple(page.regions), page.slug, page.url, repr(sorted(page.extra.items())), page.theme.__repr__())
+              tuple(page.regions), page.slug, page.url, repr(sorted(page.extra.items())), repr(page.theme))
     return listed + ((page.preview,) if page.is_post or page.is_gated else ())
 
 

@@ -1,0 +1,58 @@
+"""club serve's rebuild loop in-process: which edits take the fast path, and that it stays correct."""
+
+import json
+
+import pytest
+
+from site_builder.build import check
+from site_builder.devserver import DevBuilder
+
+pytestmark = pytest.mark.slow
+
+REPORT = ("---\ntitle: Отчёт\nsummary: Кратко.\naccess: members\n---\nОткрытое начало отчёта.\n\n"
+          "<!-- more -->\n\nЗакрытый вывод номер один.\n")
+
+
+@pytest.fixture
+def builder(project):
+    project.write("analytics/r.md", REPORT)
+    project.write("technical/t.md", "---\ntitle: Гайд\n---\nПервый вариант текста.\n")
+    dev = DevBuilder(project.config(), progress=lambda _: None)
+    assert dev.rebuild()
+    return dev
+
+
+def test_closed_part_edit_rebuilds_only_the_private_site(project, builder):
+    path = project.content / "analytics/r.md"
+    path.write_text(REPORT.replace("номер один", "номер два"), encoding="utf-8")
+    site = builder.site
+    assert builder._modes_for(site, {path.resolve()}) == ("private",)
+    assert builder.rebuild({path.resolve()})
+    assert "номер два" in (project.site / "private/analytics/r/index.html").read_text()
+    assert "номер" not in (project.site / "public/analytics/r/index.html").read_text()
+
+
+def test_public_edit_keeps_the_members_index_complete(project, builder):
+    path = project.content / "technical/t.md"
+    path.write_text("---\ntitle: Гайд\n---\nВторой вариант текста.\n", encoding="utf-8")
+    assert builder.rebuild({path.resolve()})
+    members = json.loads((project.site / "private/search/search_index.json").read_text())["docs"]
+    text = json.dumps(members, ensure_ascii=False)
+    assert "Второй вариант" in text and "Закрытый вывод" in text and "Первый вариант" not in text
+
+
+def test_title_change_takes_the_full_path(project, builder):
+    path = project.content / "technical/t.md"
+    path.write_text("---\ntitle: Новый гайд\n---\nПервый вариант текста.\n", encoding="utf-8")
+    assert not builder._can_be_dirty(check(project.config()), {path.resolve()})  # listings show titles
+    assert builder.rebuild({path.resolve()})
+    catalogue = (project.site / "public/technical/index.html").read_text()
+    assert "Новый гайд" in catalogue
+
+
+def test_a_broken_edit_keeps_the_last_good_site_and_reports(project, builder):
+    path = project.content / "technical/t.md"
+    path.write_text("---\ntitle: Гайд\naccess: secret\n---\nТекст.\n", encoding="utf-8")
+    assert not builder.rebuild({path.resolve()})
+    assert "unknown access level" in builder.error
+    assert (project.site / "public/technical/t/index.html").is_file()
