@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -246,9 +247,11 @@ def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] |
 
 
 def swap_in(src: Path, dst: Path) -> None:
-    """Replace the folder dst by src with two renames (copy when they are on different disks)."""
-    old = dst.with_name(dst.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace the folder dst by src with two renames (copy when they are on different disks).
+
+    The replaced tree is deleted by a background `rm`: thousands of files take a second or two,
+    and nothing waits for them."""
+    old = dst.with_name(f".{dst.name}.replaced-{time.time_ns()}")
     try:
         if dst.exists():
             os.rename(dst, old)
@@ -258,7 +261,9 @@ def swap_in(src: Path, dst: Path) -> None:
         if old.exists() and not dst.exists():
             os.rename(old, dst)
         sync_tree(src, dst)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        # The shell puts rm in the background and exits at once, so nothing is left to wait for.
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(old)], check=False)
 
 
 def _all_files(root: Path) -> set[str]:

@@ -167,3 +167,17 @@ def test_posts_without_a_marker_are_listed_by_their_first_paragraph(project):
 def test_blog_index_pages_have_their_title(demo):
     assert re.search(r"<h1[^>]*>Рассылки", html(demo, "newsletters"))
     assert re.search(r"<h1[^>]*>Корпоративный журнал", html(demo, "magazine"))
+
+
+def test_publishing_replaces_site_public_and_clears_the_old_one(project):
+    import time as _time
+
+    project.build(jobs=1)
+    marker = project.site / "public" / "stale.txt"
+    marker.write_text("from an older build")
+    project.build(jobs=1)
+    assert not marker.exists()
+    deadline = _time.monotonic() + 10
+    while list(project.site.glob(".public.replaced-*")) and _time.monotonic() < deadline:
+        _time.sleep(0.1)
+    assert list(project.site.glob(".public.replaced-*")) == []
