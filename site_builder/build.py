@@ -22,6 +22,7 @@ from pathlib import Path
 from .config import ClubConfig
 from .content import Site, load_site
 from .errors import ContentError, ContentErrors
+from .jsonfile import write_json_atomic
 from .leaks import IncrementalScan, Leak, fingerprints, scan
 from .links import check_links
 from .manifest import gated_entries, write_manifest
@@ -211,10 +212,7 @@ def write_members_index(public_index: Path, private_index: Path, target: Path) -
     rendered = {doc["location"].split("#", 1)[0] for doc in private["docs"]}
     public_docs = json.loads(public_index.read_text(encoding="utf-8"))["docs"]
     private["docs"] += [doc for doc in public_docs if doc["location"].split("#", 1)[0] not in rendered]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(private, separators=(",", ":")), encoding="utf-8")
-    tmp.replace(target)
+    write_json_atomic(target, private)
 
 
 def _read_json(path: Path) -> dict:

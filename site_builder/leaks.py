@@ -139,52 +139,47 @@ def scan(folder: Path, prints: dict[Shingle, str], only: Iterable[Path] | None =
 
 
 class IncrementalScan:
-    """Scan build folders while the builds still write into them, then finish on the final folder.
+    """Scan a build folder while the build still writes into it, then finish with what changed.
 
-    Every file is scanned with its (size, mtime) noted, keyed by its path inside its folder, so a
-    file later moved into the final folder (shards are merged by rename) is not scanned twice.
-    `finish` scans every file of the final folder whose exact version was not scanned yet, so the
+    Every file is scanned with its (path, size, mtime) noted; `finish` scans every file whose
+    exact version was not scanned yet (written again, or half-written when first seen), so the
     verdict equals one full scan after the build — only sooner, on a core the build leaves idle.
     """
 
-    def __init__(self, final: Path, prints: dict[Shingle, str], extra: Iterable[Path] = ()):
-        self.final = final
-        self.folders = [final, *extra]
+    def __init__(self, folder: Path, prints: dict[Shingle, str]):
+        self.folder = folder
         self.prints = prints
         self.seen: set[tuple[str, int, int]] = set()
         self.leaks: dict[tuple[str, int, int], Leak] = {}
 
     def step(self, budget: float = 0.5) -> None:
         deadline = time.monotonic() + budget
-        for folder in self.folders:
-            for key, path in self._unseen(folder):
-                self._scan(key, folder, path)
+        for key, path in self._versions():
+            if key not in self.seen:
+                self._scan(key, path)
                 if time.monotonic() > deadline:
                     return
 
     def finish(self) -> list[Leak]:
         found = []
-        for key, path in self._versions(self.final):
+        for key, path in self._versions():
             if key not in self.seen:
-                self._scan(key, self.final, path)
+                self._scan(key, path)
             if key in self.leaks:
                 found.append(self.leaks[key])
         return sorted(found, key=lambda leak: leak.file)
 
-    def _versions(self, folder: Path) -> Iterator[tuple[tuple[str, int, int], Path]]:
-        for path in folder.rglob("*"):
+    def _versions(self) -> Iterator[tuple[tuple[str, int, int], Path]]:
+        for path in self.folder.rglob("*"):
             try:
                 stat = path.stat()
             except OSError:
                 continue
             if path.is_file():
-                yield (path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns), path
+                yield (path.relative_to(self.folder).as_posix(), stat.st_size, stat.st_mtime_ns), path
 
-    def _unseen(self, folder: Path) -> Iterator[tuple[tuple[str, int, int], Path]]:
-        return ((key, path) for key, path in self._versions(folder) if key not in self.seen)
-
-    def _scan(self, key: tuple[str, int, int], folder: Path, path: Path) -> None:
+    def _scan(self, key: tuple[str, int, int], path: Path) -> None:
         self.seen.add(key)
-        found = scan(folder, self.prints, [path])
+        found = scan(self.folder, self.prints, [path])
         if found:
             self.leaks[key] = found[0]

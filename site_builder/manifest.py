@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .content import Site
+from .jsonfile import write_json_atomic
 
 MANIFEST_VERSION = 1
 
@@ -34,10 +35,7 @@ def gated_entries(site: Site, previews: dict[str, str]) -> list[GatedEntry]:
 
 def write_manifest(path: Path, entries: list[GatedEntry]) -> None:
     data = {"version": MANIFEST_VERSION, "pages": {entry.url: asdict(entry) for entry in entries}}
-    tmp = path.with_suffix(".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_json_atomic(path, data, indent=1)
 
 
 def read_manifest(path: Path) -> dict[str, dict]:

@@ -26,6 +26,7 @@ from .config import load_config
 from .content import Site, load_site
 from .errors import ContentErrors
 from .i18n import translator
+from .jsonfile import write_json_atomic
 from .speedups import PostList
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
@@ -154,8 +155,7 @@ def save_previews(site: Site, previews: dict[str, str], dirty: bool) -> None:
     known = json.loads(path.read_text(encoding="utf-8")) if dirty and path.exists() else {}
     known.update(previews)
     gated = {page.url for page in site.gated}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({k: v for k, v in known.items() if k in gated}, ensure_ascii=False), encoding="utf-8")
+    write_json_atomic(path, {k: v for k, v in known.items() if k in gated})
 
 
 def skip_public_pages(nav, files, gated_urls: set[str]) -> None:
@@ -228,6 +228,4 @@ def merge_index(site_dir: str, previous: list[dict[str, Any]], rendered: set[str
     fresh = {doc["location"].split("#", 1)[0] for doc in data["docs"]} | rendered
     kept = [doc for doc in previous if doc["location"].split("#", 1)[0] not in fresh]
     data["docs"] = kept + data["docs"]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(path, data)
