@@ -1,24 +1,30 @@
-"""The portal's ASGI app: `portal.app:create_app`.
+"""The portal's ASGI app: `portal.app:create_app` (uvicorn --factory portal.app:create_app).
 
-For now it serves the built club site: `site/public/` for everyone, with every gated URL from
-`site/manifest.json` answered by its public teaser page and marked private/no-store. Accounts
-arrive with the portal issue; the dev server adds live reload through `DevHooks`.
+One app serves the built club site (gated by the manifest) and the member portal under
+/account/ and /staff/. Everything it needs comes from `Settings` (CLUB_* variables).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from .static import SiteFiles, StaticFile
+from . import account_pages, cabinet, oidc_pages, password_reset, staff
+from .context import Portal
+from .db import connect
+from .errors import error_page, http_exception, server_error
+from .gated import GatedSite, serve_site
+from .mail import Mailer
+from .security import SecurityMiddleware
+from .settings import Settings, load_settings
+from .templating import STATIC
 
 log = logging.getLogger("portal")
 
@@ -28,105 +34,35 @@ class DevHooks(Protocol):
     def decorate_html(self, body: bytes) -> bytes: ...
 
 
-@dataclass
-class SiteLayout:
-    site_dir: Path
+def load_club_config(path: Path):
+    """Site name and vocabularies from mkdocs.yml when it is there; defaults otherwise."""
+    from site_builder.config import ConfigError, load_config
 
-    @property
-    def public(self) -> Path:
-        return self.site_dir / "public"
-
-    @property
-    def manifest(self) -> Path:
-        return self.site_dir / "manifest.json"
+    try:
+        return load_config(path) if path.is_file() else None
+    except ConfigError as exc:
+        log.warning("%s", exc)
+        return None
 
 
-class GatedIndex:
-    """Gated URLs from the manifest, reloaded when the file changes. Unreadable -> everything gated."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._mtime: float | None = None
-        self._urls: dict[str, dict] = {}
-        self.broken = False
-
-    def lookup(self, url_path: str) -> dict | None:
-        self._refresh()
-        key = url_path if url_path.endswith("/") else url_path.rsplit("/index.html", 1)[0] + "/"
-        return self._urls.get(key)
-
-    def _refresh(self) -> None:
-        try:
-            mtime = self.path.stat().st_mtime
-        except OSError:
-            self._urls, self.broken = {}, False  # no manifest: no gated pages were built
-            return
-        if mtime == self._mtime:
-            return
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self._urls, self.broken, self._mtime = data["pages"], False, mtime
-        except (OSError, ValueError, KeyError):
-            log.error("%s is unreadable: serving no HTML until the next build", self.path)
-            self.broken = True
-
-
-def create_app(site_dir: str | Path = "site", dev: DevHooks | None = None) -> Starlette:
-    layout = SiteLayout(Path(site_dir))
-    files = SiteFiles(layout.public)
-    gated = GatedIndex(layout.manifest)
-
-    async def serve_site(request: Request) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
-        path = request.url.path
-        entry = gated.lookup(path)
-        if gated.broken:
-            return PlainTextResponse("The site is being rebuilt; try again in a moment.", status_code=503)
-        found = files.locate(path)
-        if found is None:
-            if not path.endswith("/") and files.is_directory(path):
-                return RedirectResponse(path + "/", status_code=301)
-            return not_found(files, dev)
-        return file_response(request, files.load(found), dev, private=entry is not None)
-
-    async def status(request: Request) -> JSONResponse:
-        # The static header asks this; without accounts nobody is signed in yet.
-        return JSONResponse({"signed_in": False}, headers={"Cache-Control": "no-store"})
-
-    routes = [Route("/account/status", status)]
+def create_app(settings: Settings | None = None, *, site_dir: str | Path | None = None,
+               dev: DevHooks | None = None, mailer: Mailer | None = None) -> Starlette:
+    settings = settings or load_settings()
+    site = GatedSite(Path(site_dir) if site_dir is not None else settings.site_dir)
+    portal = Portal(settings=settings, db=connect(settings.database), mailer=mailer or Mailer(settings),
+                    site=site, club=load_club_config(settings.club_config))
+    portal.oidc = oidc_pages.make_client(portal)
+    routes = [*account_pages.ROUTES, *password_reset.ROUTES, *cabinet.ROUTES, *oidc_pages.ROUTES, *staff.ROUTES,
+              Mount("/_portal/static", StaticFiles(directory=STATIC), name="portal-static")]
     if dev is not None:
         routes += dev.routes()
     routes.append(Route("/{path:path}", serve_site, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]))
-    app = Starlette(routes=routes)
-    app.state.files = files
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
+        exception_handlers={HTTPException: http_exception, Exception: server_error},
+    )
+    app.state.portal = portal
+    app.state.dev = dev
+    app.state.files = site.public
     return app
-
-
-def file_response(request: Request, item: StaticFile, dev: DevHooks | None, private: bool,
-                  status_code: int = 200) -> Response:
-    headers = {"ETag": item.etag, "X-Content-Type-Options": "nosniff"}
-    if private:
-        headers.update({"Cache-Control": "private, no-store", "Vary": "Cookie"})
-    elif item.media_type.startswith("text/html"):
-        headers["Cache-Control"] = "no-cache"
-    else:
-        headers["Cache-Control"] = "public, max-age=300"
-    body = item.body
-    if dev is not None and item.media_type.startswith("text/html"):
-        body = dev.decorate_html(body)
-        headers.pop("ETag")
-    elif status_code == 200 and request.headers.get("if-none-match") == item.etag and not private:
-        return Response(status_code=304, headers=headers)
-    # uvicorn drops the body of a HEAD response itself and keeps the real Content-Length.
-    return Response(body, status_code=status_code,
-                    media_type=item.media_type, headers=headers)
-
-
-def not_found(files: SiteFiles, dev: DevHooks | None) -> Response:
-    page = files.locate("/404.html")
-    if page is None:
-        return PlainTextResponse("Not Found", status_code=404)
-    item = files.load(page)
-    body = dev.decorate_html(item.body) if dev else item.body
-    return Response(body, status_code=404, media_type=item.media_type, headers={"Cache-Control": "no-cache"})

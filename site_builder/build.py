@@ -25,7 +25,7 @@ from .errors import ContentError, ContentErrors
 from .jsonfile import write_json_atomic
 from .leaks import IncrementalScan, Leak, fingerprints, scan
 from .links import check_links
-from .manifest import gated_entries, write_manifest
+from .manifest import gated_entries, gated_media, write_manifest
 from .plugin import PRELOADED, previews_file
 from .stage import private_media
 
@@ -191,7 +191,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     sync_files(out_dir(config, "private"), config.output_dir("private"), private_files, keep={INDEX})
     write_members_index(public / INDEX, out_dir(config, "private") / INDEX, config.output_dir("private") / INDEX)
     previews = _read_json(previews_file(site))
-    write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews))
+    write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews), gated_media(site))
     if swap:
         swap_in(public, config.output_dir("public"))
     elif only is None:

@@ -39,11 +39,18 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--no-build", action="store_true", help="serve the existing site/ without building first")
     serve.add_argument("--site-dir", metavar="DIR", help="site folder (default: site/)")
+    from portal.cli import add_parsers
+
+    add_parsers(commands)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command in PORTAL_COMMANDS:  # the portal's commands need no mkdocs.yml
+        from portal.cli import run
+
+        return run(args)
     try:
         config = load_config(args.config, getattr(args, "site_dir", None))
         return COMMANDS[args.command](args, config)
@@ -97,6 +104,7 @@ def run_serve(args: argparse.Namespace, config) -> int:
                  progress=lambda line: print(f"club: {line}", flush=True))
 
 
+PORTAL_COMMANDS = ("db", "user")
 COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve}
 
 if __name__ == "__main__":

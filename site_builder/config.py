@@ -14,6 +14,15 @@ DEFAULT_SEGMENTS = {
     "installers": "Монтажные организации",
     "end_customers": "Конечные заказчики",
 }
+DEFAULT_TOPICS = {
+    "products": "Новинки продукции",
+    "promotions": "Акции и конкурсы",
+    "regulation": "Нормативы и стандарты",
+    "design": "Тренды и дизайн освещения",
+    "installation": "Монтаж и подключение",
+    "analytics": "Аналитика рынка",
+    "training": "Обучение и семинары",
+}
 ACCESS_LEVELS = ("public", "registered", "members")
 SECTIONS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
 
@@ -33,6 +42,7 @@ class ClubConfig:
     language: str
     segments: dict[str, str]
     regions: dict[str, str]
+    topics: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOPICS))
     timezone: str = "Europe/Moscow"
     portal_url: str = ""  # where /account/... lives; "" = same origin as the site
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -77,6 +87,7 @@ def load_config(config_file: Path | str | None = None, site_dir: Path | str | No
         language=str(language),
         segments=_vocabulary(club, "segments", DEFAULT_SEGMENTS, path),
         regions=_vocabulary(club, "regions", {}, path),
+        topics=_vocabulary(club, "topics", DEFAULT_TOPICS, path),
         timezone=str(club.get("timezone", "Europe/Moscow")),
         portal_url=str(club.get("portal_url", "")).rstrip("/"),
         raw=raw,

@@ -183,9 +183,18 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print) -> int:
+    import dataclasses
+
     import uvicorn
 
     from portal.app import create_app
+    from portal.settings import SettingsError, load_settings
+
+    try:
+        settings = dataclasses.replace(load_settings(), site_dir=config.site_dir, club_config=config.config_file)
+    except SettingsError as exc:
+        progress(str(exc))
+        return 2
 
     if not port_is_free(host, port):
         progress(f"port {port} on {host} is already in use: stop the other server or pass --port")
@@ -201,7 +210,10 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
     stop = threading.Event()
     watcher = threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True)
     watcher.start()
-    app = create_app(config.site_dir, dev=builder)
+    app = create_app(settings, dev=builder)
+    mail = f"mail goes through {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else \
+        f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
+    progress(f"portal database {settings.database}; {mail}")
     progress(f"serving http://{host}:{port}/ — editing content/ rebuilds and reloads the browser; Ctrl+C stops")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .config import ACCESS_LEVELS
 from .content import Site
 from .jsonfile import write_json_atomic
 
@@ -33,8 +34,26 @@ def gated_entries(site: Site, previews: dict[str, str]) -> list[GatedEntry]:
     ]
 
 
-def write_manifest(path: Path, entries: list[GatedEntry]) -> None:
-    data = {"version": MANIFEST_VERSION, "pages": {entry.url: asdict(entry) for entry in entries}}
+def gated_media(site: Site) -> dict[str, str]:
+    """URL -> access level of media linked only from closed text (they live in site/private/).
+
+    A file linked from several gated pages opens at the most permissive of their levels.
+    """
+    from .links import find_links, resolve
+    from .stage import private_media
+
+    hidden, media = private_media(site), {}
+    for page in sorted(site.gated, key=lambda p: ACCESS_LEVELS.index(p.access), reverse=True):
+        for link in find_links(page.gated_body):
+            rel = resolve(page.rel, link.target)
+            if rel in hidden:
+                media["/" + rel] = page.access
+    return dict(sorted(media.items()))
+
+
+def write_manifest(path: Path, entries: list[GatedEntry], media: dict[str, str] | None = None) -> None:
+    data = {"version": MANIFEST_VERSION, "pages": {entry.url: asdict(entry) for entry in entries},
+            "media": media or {}}
     write_json_atomic(path, data, indent=1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -18,6 +19,8 @@ import pytest
 
 from site_builder.build import BuildReport, build
 from site_builder.config import ClubConfig, load_config
+
+from .portal_fixtures import app, client, db, member, mini_site, registered, settings  # noqa: F401 - shared fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -118,28 +121,74 @@ def wait_for(predicate, timeout: float = 60.0):
     raise AssertionError("condition not met in time")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`club serve` on the demo content in its own process; yields (project, base URL)."""
-    project = new_project(tmp_path_factory.mktemp("serve") / "proj", with_demo_content=True)
+@contextlib.contextmanager
+def club_serve(project: Project, **env: str):
+    """`club serve` on `project` in its own process with extra CLUB_* variables; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    log = open(project.root / "serve.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([sys.executable, "-m", "site_builder.cli", "--config", str(project.root / "mkdocs.yml"),
-                                "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CLUB_DATABASE": str(project.root / "var" / "club.db"),
+           "CLUB_BASE_URL": base, **env}
+    log_path = project.root / "serve.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([sys.executable, "-m", "site_builder.cli", "--config", str(project.root / "mkdocs.yml"),
+                                "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
+                               cwd=project.root)
 
     def up():
         if process.poll() is not None:
-            raise AssertionError("club serve exited:\n" + (project.root / "serve.log").read_text())
+            raise AssertionError("club serve exited:\n" + log_path.read_text())
         try:
             return fetch(base + "/")[0] == 200
         except OSError:
             return False
     try:
         wait_for(up, timeout=120)
-        yield project, base
+        yield base
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         log.close()
+        print("---- club serve log ----\n" + log_path.read_text())  # pytest shows it only when a test failed
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`club serve` on the demo content in its own process; yields (project, base URL)."""
+    project = new_project(tmp_path_factory.mktemp("serve") / "proj", with_demo_content=True)
+    with club_serve(project) as base:
+        yield project, base
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As root in a sandbox: no sandbox, no GPU, and no background calls to Google's hosts.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright (never a downloaded browser); skipped locally if missing."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CLUB_REQUIRE_BROWSER"):
+            pytest.fail(f"chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+from tests.smtp_server import SMTPServer  # noqa: E402 - appended with the smtp fixture below
+
+
+@pytest.fixture
+def smtp():
+    """A plain aiosmtpd server on 127.0.0.1 and a free port; `smtp.url` is its CLUB_SMTP_URL."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()

@@ -1,30 +1,8 @@
 """A real browser (Debian's chromium via Playwright): what a reader and an editor see."""
 
-import os
-import shutil
-
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# As root in a sandbox: no sandbox, no GPU, and no background calls to Google's hosts.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CLUB_REQUIRE_BROWSER"):
-            pytest.fail(f"chromium not found at {CHROMIUM}; install Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 def test_reader_sees_sign_in_and_a_teaser(browser, server):
     _, base = server

@@ -10,22 +10,27 @@ from portal.app import create_app
 
 @pytest.fixture
 def site_dir(tmp_path):
-    public = tmp_path / "site" / "public"
+    root = tmp_path / "static"  # beside the shared fixtures' mini_site, which is tmp_path / "site"
+    public = root / "site" / "public"
     (public / "analytics" / "report").mkdir(parents=True)
     (public / "index.html").write_text("<html><body>home</body></html>")
     (public / "404.html").write_text("<html><body>nothing here</body></html>")
     (public / "analytics" / "index.html").write_text("<html><body>catalogue</body></html>")
     (public / "analytics" / "report" / "index.html").write_text("<html><body>teaser</body></html>")
     (public / "style.css").write_text("body{}")
-    (tmp_path / "secret.txt").write_text("TOP SECRET")
-    (tmp_path / "site" / "manifest.json").write_text(json.dumps(
+    (root / "secret.txt").write_text("TOP SECRET")
+    (root / "site" / "manifest.json").write_text(json.dumps(
         {"version": 1, "pages": {"/analytics/report/": {"access": "members"}}}))
-    return tmp_path / "site"
+    return root / "site"
 
 
 @pytest.fixture
-def client(site_dir):
-    return TestClient(create_app(site_dir))
+def client(settings, site_dir):
+    """The portal (shared `settings`: a throwaway database) serving this module's own small site."""
+    app = create_app(settings, site_dir=site_dir)
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.portal.db.conn.close()
 
 
 def test_serves_pages_and_assets(client):
@@ -89,3 +94,47 @@ def test_account_status_says_signed_out(client):
 def test_unreadable_manifest_fails_closed(client, site_dir):
     (site_dir / "manifest.json").write_text("{broken")
     assert client.get("/analytics/report/").status_code == 503
+
+
+# SiteFiles.find remembers URL -> file and re-checks it with one stat: never stale, never outside.
+
+
+def test_a_changed_file_is_served_at_once(client, site_dir):
+    assert client.get("/style.css").text == "body{}"
+    (site_dir / "public" / "style.css").write_text("body{color:red}")
+    assert client.get("/style.css").text == "body{color:red}"
+
+
+def test_a_deleted_file_is_gone_at_once(client, site_dir):
+    assert client.get("/style.css").status_code == 200
+    (site_dir / "public" / "style.css").unlink()
+    assert client.get("/style.css").status_code == 404
+
+
+def test_a_file_replaced_by_a_symlink_out_is_refused_after_being_served(client, site_dir):
+    assert client.get("/style.css").status_code == 200
+    (site_dir / "public" / "style.css").unlink()
+    (site_dir / "public" / "style.css").symlink_to(site_dir.parent / "secret.txt")
+    response = client.get("/style.css")
+    assert response.status_code == 404 and "TOP SECRET" not in response.text
+
+
+def test_a_rebuild_swapping_site_public_is_served_at_once(client, site_dir):
+    assert client.get("/").text == "<html><body>home</body></html>"
+    fresh = site_dir / "public.new"
+    fresh.mkdir()
+    (fresh / "index.html").write_text("<html><body>new home</body></html>")
+    (site_dir / "public").rename(site_dir / ".public.replaced")  # what `club build` does (swap_in)
+    fresh.rename(site_dir / "public")
+    assert client.get("/").text == "<html><body>new home</body></html>"
+
+
+@pytest.mark.parametrize("path", ["/", "/a/b/", "/a b/ä/", "/a?b", "/a#b", "/a\\b", "//x/y", "/%2e%2e/"])
+def test_url_path_is_starlettes_url_path(path):
+    from starlette.requests import Request
+
+    from portal.gated import url_path
+
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": b"q=1", "scheme": "http",
+             "headers": [(b"host", b"club.example.ru")], "server": ("127.0.0.1", 8000)}
+    assert url_path(Request(scope)) == Request(scope).url.path

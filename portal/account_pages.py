@@ -1,0 +1,190 @@
+"""Joining and signing in: /account/register, /confirm, /login, /logout.
+
+No account enumeration (ASVS 5.0 6.3.8): registering a known address, or signing in with an
+unknown one, gives the same page after the same argon2 work as the other case; the owner of a
+known address learns about the attempt by e-mail instead.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import accounts, passwords, throttle
+from .context import forget_visitor, portal_of, visitor
+from .forms import Form, read_form
+from .navigation import redirect
+from .outgoing import already_registered_mail, confirm_mail, send_later
+from .security import safe_next
+from .sessions import end_session, start_session
+from .templating import render
+from .tokens import TokenError, read_token, use_token
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def register_page(request: Request) -> Response:
+    next_path = safe_next(request.query_params.get("next"))
+    if visitor(request).user:
+        return redirect(next_path)
+    return render(request, "register.html", {"next": next_path})
+
+
+def registration_errors(form: Form, t) -> tuple[dict, dict]:
+    values = {"name": form.text("name", 1000), "email": form.text("email", 1000), "consent": form.checked("consent")}
+    errors = {}
+    if not values["name"]:
+        errors["name"] = t("error.name_required")
+    elif len(values["name"]) > 200:
+        errors["name"] = t("error.name_too_long")
+    if accounts.normalise_email(values["email"]) is None:
+        errors["email"] = t("error.email_invalid")
+    problem = passwords.password_problem(form.password())
+    if problem:
+        errors["password"] = t(problem)
+    if not values["consent"]:
+        errors["consent"] = t("error.consent_required")
+    return values, errors
+
+
+async def register(request: Request) -> Response:
+    portal, form = portal_of(request), await read_form(request)
+    who = visitor(request)
+    next_path = safe_next(form.text("next"))
+    values, errors = registration_errors(form, who.t)
+    if errors:
+        return render(request, "register.html", {"values": values, "errors": errors, "next": next_path},
+                      status_code=400)
+    email = accounts.normalise_email(values["email"])
+    password_hash = await run_in_threadpool(passwords.hash_password, form.password())  # same work either way
+    existing = accounts.find_user_by_email(portal.db, email)
+    if existing is None:
+        user = accounts.create_user(portal.db, name=values["name"], email=email, password_hash=password_hash,
+                                    language=who.language, consent=True)
+        mail = confirm_mail(portal, user, next_path)
+    elif not existing.confirmed:
+        mail = confirm_mail(portal, existing, next_path)
+    else:
+        mail = already_registered_mail(portal, existing)
+    response = render(request, "message.html", {"title": who.t("register.check_mail_title"),
+                                                "message": who.t("register.check_mail", email=email)})
+    response.background = send_later(portal, mail)
+    return response
+
+
+async def confirm_page(request: Request) -> Response:
+    portal, who = portal_of(request), visitor(request)
+    token = request.query_params.get("token", "")
+    try:
+        claims = read_token(portal.settings.secret_key, token, "confirm")
+    except TokenError:
+        return token_problem(request, "token.invalid")
+    user = accounts.get_user(portal.db, claims.user_id)
+    if user is None:
+        return token_problem(request, "token.invalid")
+    return render(request, "confirm.html", {
+        "title": who.t("confirm.title"), "lead": who.t("confirm.lead", email=user.email), "token": token,
+        "next": safe_next(request.query_params.get("next")), "action": "/account/confirm",
+        "submit": who.t("confirm.submit")})
+
+
+async def confirm(request: Request) -> Response:
+    portal, form = portal_of(request), await read_form(request)
+    try:
+        claims = use_token(portal.db, portal.settings.secret_key, form.text("token"), "confirm")
+    except TokenError as exc:
+        return token_problem(request, "token.used" if str(exc) == "used" else "token.invalid")
+    user = accounts.get_user(portal.db, claims.user_id)
+    if user is None:
+        return token_problem(request, "token.invalid")
+    accounts.confirm_email(portal.db, user.id)
+    query = urlencode({"confirmed": 1, "next": safe_next(form.text("next")), "email": user.email})
+    return redirect(f"/account/login?{query}")
+
+
+def token_problem(request: Request, key: str) -> Response:
+    who = visitor(request)
+    return render(request, "message.html", {"title": who.t("confirm.title"), "message": who.t(key),
+                                            "link": "/account/login", "link_text": who.t("nav.login")},
+                  status_code=400)
+
+
+async def login_page(request: Request) -> Response:
+    who = visitor(request)
+    next_path = safe_next(request.query_params.get("next"))
+    if who.user:
+        return redirect(next_path)
+    notice = who.t("confirm.done") if request.query_params.get("confirmed") else None
+    values = {"email": request.query_params.get("email", "")[:254]}
+    return render(request, "login.html", {"next": next_path, "notice": notice, "values": values})
+
+
+async def login(request: Request) -> Response:
+    portal, form = portal_of(request), await read_form(request)
+    who = visitor(request)
+    next_path = safe_next(form.text("next"))
+    email = accounts.normalise_email(form.text("email", 1000)) or form.text("email", 1000).lower()
+    context = {"next": next_path, "values": {"email": form.text("email", 1000)}}
+    keys = throttle.throttle_keys(email, client_address(request))
+    wait = throttle.seconds_to_wait(portal.db, keys)
+    if wait:  # ASVS 5.0 6.3.1: slow down guessing, never lock out for good
+        return render(request, "login.html", {**context, "errors": {"_form": who.t("error.throttled", seconds=wait)}},
+                      status_code=429, headers={"Retry-After": str(wait)})
+    user = accounts.find_user_by_email(portal.db, email)
+    ok = await run_in_threadpool(passwords.verify_password, user.password_hash if user else None, form.password())
+    if not ok or user is None:
+        throttle.record_failure(portal.db, keys)
+        return render(request, "login.html", {**context, "errors": {"_form": who.t("error.login_failed")}},
+                      status_code=400)
+    throttle.clear_failures(portal.db, keys[0])
+    if not user.confirmed:
+        response = render(request, "login.html", {**context, "errors": {"_form": who.t("error.not_confirmed")}},
+                          status_code=400)
+        response.background = send_later(portal, confirm_mail(portal, user, next_path))
+        return response
+    if passwords.needs_rehash(user.password_hash or ""):
+        new_hash = await run_in_threadpool(passwords.hash_password, form.password())
+        accounts.set_password_hash(portal.db, user.id, new_hash)
+    return sign_in(request, user, next_path)
+
+
+def sign_in(request: Request, user: accounts.User, next_path: str) -> Response:
+    """A new session for the user (the old id, if any, stops working) and the way on."""
+    portal = portal_of(request)
+    response = redirect(next_path)
+    start_session(portal.db, portal.settings, request, response, user.id, previous=visitor(request).session)
+    forget_visitor(request)
+    return response
+
+
+async def logout_page(request: Request) -> Response:
+    if not visitor(request).user:
+        return redirect("/")
+    return render(request, "logout.html")
+
+
+async def logout(request: Request) -> Response:
+    portal = portal_of(request)
+    await read_form(request)
+    response = redirect("/")
+    end_session(portal.db, portal.settings, response, visitor(request).session)
+    forget_visitor(request)
+    return response
+
+
+ROUTES = [
+    Route("/account/register", register_page, methods=["GET"]),
+    Route("/account/register", register, methods=["POST"]),
+    Route("/account/confirm", confirm_page, methods=["GET"]),
+    Route("/account/confirm", confirm, methods=["POST"]),
+    Route("/account/login", login_page, methods=["GET"]),
+    Route("/account/login", login, methods=["POST"]),
+    Route("/account/logout", logout_page, methods=["GET"]),
+    Route("/account/logout", logout, methods=["POST"]),
+]

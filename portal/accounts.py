@@ -1,0 +1,204 @@
+"""People: the `users` table, their levels, profiles, external identities and subscriptions.
+
+Levels (what a person may read): anonymous < registered (confirmed e-mail) < member (also a
+company and a valid phone). Staff roles read everything; a suspended member reads like a
+registered user until staff lift the suspension.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from .db import now_iso
+
+ROLES = ("staff", "moderator", "editor", "admin")
+NEWSLETTER_LISTS = ("news", "promo", "events", "magazine")
+ACCESS_RANK = {"public": 0, "registered": 1, "members": 2}
+LEVEL_RANK = {"anonymous": 0, "unconfirmed": 0, "registered": 1, "member": 2, "staff": 2}
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+
+USER_COLUMNS = ("id, email, name, password_hash, email_confirmed_at, consent_at, company_id, phone, position, "
+                "segment, region, topics, language, role, suspended_at, suspended_reason, created_at")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    password_hash: str | None
+    email_confirmed_at: str | None
+    consent_at: str | None
+    company_id: int | None
+    phone: str | None
+    position: str | None
+    segment: str | None
+    region: str | None
+    topics: list[str]
+    language: str
+    role: str | None
+    suspended_at: str | None
+    suspended_reason: str | None
+    created_at: str
+
+    @property
+    def confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def has_member_details(self) -> bool:
+        return self.company_id is not None and bool(self.phone)
+
+    @property
+    def level(self) -> str:
+        if self.role:
+            return "staff"
+        if not self.confirmed:
+            return "unconfirmed"
+        if self.has_member_details and not self.suspended_at:
+            return "member"
+        return "registered"
+
+    def may_read(self, access: str) -> bool:
+        return LEVEL_RANK[self.level] >= ACCESS_RANK.get(access, 99)  # unknown level: closed
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    name: str
+    company_id: int | None
+    phone: str | None
+    position: str | None = None
+    segment: str | None = None
+    region: str | None = None
+    topics: list[str] = field(default_factory=list)
+    language: str = "ru"
+
+
+def normalise_email(text: str) -> str | None:
+    """Trimmed, lower-cased address if it looks deliverable; None otherwise."""
+    email = text.strip().lower()
+    if len(email) > 254 or not _EMAIL_RE.match(email):
+        return None
+    return email
+
+
+def user_from_row(row: tuple) -> User:
+    values = list(row)
+    values[11] = json.loads(values[11] or "[]")
+    return User(*values)
+
+
+def get_user(db: Database, user_id: int) -> User | None:
+    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", [user_id]).fetchone()  # noqa: S608
+    return user_from_row(row) if row else None
+
+
+def find_user_by_email(db: Database, email: str) -> User | None:
+    row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", [email]).fetchone()  # noqa: S608
+    return user_from_row(row) if row else None
+
+
+def create_user(db: Database, *, name: str, email: str, password_hash: str | None, language: str,
+                consent: bool, confirmed: bool = False, role: str | None = None) -> User:
+    stamp = now_iso()
+    cursor = db.execute(
+        "INSERT INTO users (email, name, password_hash, email_confirmed_at, consent_at, language, role, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [email, name, password_hash, stamp if confirmed else None, stamp if consent else None, language, role,
+         stamp, stamp])
+    user = get_user(db, cursor.lastrowid)
+    assert user is not None
+    return user
+
+
+def confirm_email(db: Database, user_id: int) -> None:
+    db.execute("UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, ?), updated_at = ? "
+               "WHERE id = ?", [now_iso(), now_iso(), user_id])
+
+
+def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
+    db.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+               [password_hash, now_iso(), user_id])
+
+
+def update_profile(db: Database, user_id: int, update: ProfileUpdate) -> None:
+    db.execute(
+        "UPDATE users SET name = ?, company_id = ?, phone = ?, position = ?, segment = ?, region = ?, "
+        "topics = ?, language = ?, updated_at = ? WHERE id = ?",
+        [update.name, update.company_id, update.phone, update.position, update.segment, update.region,
+         json.dumps(update.topics, ensure_ascii=False), update.language, now_iso(), user_id])
+
+
+def set_role(db: Database, user_id: int, role: str | None) -> None:
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    db.execute("UPDATE users SET role = ?, updated_at = ? WHERE id = ?", [role, now_iso(), user_id])
+
+
+def suspend_user(db: Database, user_id: int, reason: str) -> None:
+    db.execute("UPDATE users SET suspended_at = ?, suspended_reason = ?, updated_at = ? WHERE id = ?",
+               [now_iso(), reason, now_iso(), user_id])
+
+
+def unsuspend_user(db: Database, user_id: int) -> None:
+    db.execute("UPDATE users SET suspended_at = NULL, suspended_reason = NULL, updated_at = ? WHERE id = ?",
+               [now_iso(), user_id])
+
+
+def delete_user(db: Database, user_id: int) -> None:
+    """Erase the person (sessions, identities and subscriptions go with them). The company stays."""
+    db.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+
+def find_user_by_identity(db: Database, issuer: str, subject: str) -> User | None:
+    row = db.execute("SELECT user_id FROM identities WHERE issuer = ? AND subject = ?", [issuer, subject]).fetchone()
+    return get_user(db, row[0]) if row else None
+
+
+def link_identity(db: Database, user_id: int, issuer: str, subject: str, email: str | None) -> None:
+    db.execute("INSERT OR IGNORE INTO identities (user_id, issuer, subject, email, created_at) "
+               "VALUES (?, ?, ?, ?, ?)", [user_id, issuer, subject, email, now_iso()])
+
+
+def list_identities(db: Database, user_id: int) -> list[dict]:
+    rows = db.execute("SELECT issuer, subject, email, created_at FROM identities WHERE user_id = ?", [user_id])
+    return [dict(zip(("issuer", "subject", "email", "created_at"), row, strict=True)) for row in rows.fetchall()]
+
+
+def get_subscriptions(db: Database, user_id: int) -> set[str]:
+    rows = db.execute("SELECT list FROM subscriptions WHERE user_id = ?", [user_id]).fetchall()
+    return {row[0] for row in rows}
+
+
+def set_subscriptions(db: Database, user_id: int, lists: set[str]) -> None:
+    wanted = lists & set(NEWSLETTER_LISTS)
+    with db.conn:
+        db.conn.execute("BEGIN")
+        db.conn.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id])
+        db.conn.executemany("INSERT INTO subscriptions (user_id, list) VALUES (?, ?)",
+                            [(user_id, name) for name in sorted(wanted)])
+
+
+def export_user(db: Database, user: User) -> dict:
+    """Everything the club stores about the person (152-FZ art. 14: the subject's right to know)."""
+    from .companies import get_company
+
+    company = get_company(db, user.company_id)
+    sessions = db.execute("SELECT created, last_seen, user_agent, ip FROM sessions WHERE user_id = ?", [user.id])
+    return {
+        "account": {"email": user.email, "name": user.name, "created_at": user.created_at,
+                    "email_confirmed_at": user.email_confirmed_at, "consent_at": user.consent_at,
+                    "language": user.language, "role": user.role, "suspended_at": user.suspended_at},
+        "profile": {"company": company.name if company else None, "inn": company.inn if company else None,
+                    "phone": user.phone, "position": user.position, "segment": user.segment,
+                    "region": user.region, "topics": user.topics},
+        "subscriptions": sorted(get_subscriptions(db, user.id)),
+        "external_identities": list_identities(db, user.id),
+        "sessions": [dict(zip(("created", "last_seen", "user_agent", "ip"), row, strict=True))
+                     for row in sessions.fetchall()],
+    }

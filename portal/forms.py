@@ -1,0 +1,55 @@
+"""Reading forms: size-limited parsing, the CSRF check, and plain string values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from python_multipart.exceptions import FormParserError
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+
+from .context import portal_of, visitor
+from .security import verify_csrf
+
+MAX_FIELD = 4000  # characters in one field; longer means a broken or hostile client
+
+
+@dataclass(frozen=True)
+class Form:
+    data: FormData
+
+    def text(self, name: str, limit: int = MAX_FIELD) -> str:
+        value = self.data.get(name, "")
+        if not isinstance(value, str):
+            raise HTTPException(400, "bad_form")
+        if len(value) > limit:
+            raise HTTPException(400, "bad_form")
+        return value.strip()
+
+    def password(self, name: str = "password") -> str:
+        value = self.data.get(name, "")
+        if not isinstance(value, str) or len(value) > MAX_FIELD:
+            raise HTTPException(400, "bad_form")
+        return value  # passwords are not trimmed: spaces are characters too
+
+    def checked(self, name: str) -> bool:
+        return self.text(name) in ("yes", "on", "1", "true")
+
+    def many(self, name: str) -> list[str]:
+        values = self.data.getlist(name)
+        if len(values) > 50 or not all(isinstance(v, str) and len(v) <= 100 for v in values):
+            raise HTTPException(400, "bad_form")
+        return [str(v) for v in values]
+
+
+async def read_form(request: Request) -> Form:
+    """The posted form after the CSRF check; a damaged body is a 400 page, never a 500."""
+    try:
+        data = await request.form(max_files=0, max_fields=100)
+    except (MultiPartException, FormParserError, UnicodeDecodeError, ValueError) as exc:
+        raise HTTPException(400, "bad_form") from exc
+    who = visitor(request)
+    verify_csrf(request, portal_of(request).settings, data, who.session.id_hash if who.session else None)
+    return Form(data)

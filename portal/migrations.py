@@ -1,0 +1,77 @@
+"""Numbered schema migrations. Append only: a released migration is never edited.
+
+Times are stored as ISO-8601 UTC text for people reading the database and as Unix seconds
+(REAL) where the code compares them on every request (sessions, throttling, tokens).
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "accounts", """
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,       -- normalised name: one record per partner company
+    inn TEXT UNIQUE,                     -- optional, checksum-validated
+    created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    password_hash TEXT,                  -- NULL for accounts that only sign in externally
+    email_confirmed_at TEXT,
+    consent_at TEXT,                     -- 152-FZ consent to personal-data processing
+    company_id INTEGER REFERENCES companies(id),
+    phone TEXT,                          -- E.164
+    position TEXT,
+    segment TEXT,
+    region TEXT,
+    topics TEXT NOT NULL DEFAULT '[]',   -- JSON list of tags
+    language TEXT NOT NULL DEFAULT 'ru',
+    role TEXT,                           -- staff | moderator | editor | admin
+    suspended_at TEXT,
+    suspended_reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE identities (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    issuer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    email TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (issuer, subject)
+);
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,            -- SHA-256 of the cookie value; the value itself is never stored
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    user_agent TEXT NOT NULL DEFAULT '',
+    ip TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE used_tokens (
+    jti TEXT PRIMARY KEY,
+    purpose TEXT NOT NULL,
+    expires REAL NOT NULL
+);
+CREATE TABLE login_failures (
+    key TEXT PRIMARY KEY,                -- "account:<email>" or "address:<ip>"
+    failures INTEGER NOT NULL,
+    last_failure REAL NOT NULL
+);
+CREATE TABLE subscriptions (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    list TEXT NOT NULL,
+    PRIMARY KEY (user_id, list)
+);
+CREATE TABLE oidc_states (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    expires REAL NOT NULL
+);
+"""),
+]

@@ -1,0 +1,66 @@
+"""Account e-mails: links built from CLUB_BASE_URL and sent after the response has gone out.
+
+Sending after the response keeps the answer's timing the same whether or not a message is sent
+(no account enumeration through response time) and keeps a slow mail server from slowing pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import formataddr
+from urllib.parse import urlencode
+
+from starlette.background import BackgroundTask
+
+from .accounts import User
+from .context import Portal
+from .mail import Mail, MailError, render_mail
+from .tokens import LIFETIMES, issue_token, password_stamp
+
+log = logging.getLogger("portal.mail")
+
+
+def recipient(user: User) -> str:
+    return formataddr((user.name, user.email))
+
+
+def account_link(portal: Portal, path: str, **query: str) -> str:
+    return f"{portal.settings.base_url}{path}?{urlencode(query)}"
+
+
+def confirm_mail(portal: Portal, user: User, next_path: str) -> Mail:
+    token = issue_token(portal.settings.secret_key, "confirm", user.id)
+    link = account_link(portal, "/account/confirm", token=token, next=next_path)
+    return render_mail("confirm", user.language, {"to": recipient(user), "name": user.name, "link": link,
+                                                  "expires_hours": LIFETIMES["confirm"] // 3600}, portal.settings)
+
+
+def reset_mail(portal: Portal, user: User) -> Mail:
+    token = issue_token(portal.settings.secret_key, "reset", user.id, password_stamp(user.password_hash))
+    link = account_link(portal, "/account/password/reset/confirm", token=token)
+    return render_mail("reset", user.language, {"to": recipient(user), "name": user.name, "link": link,
+                                                "expires_hours": LIFETIMES["reset"] // 3600}, portal.settings)
+
+
+def already_registered_mail(portal: Portal, user: User) -> Mail:
+    base = portal.settings.base_url
+    return render_mail("already_registered", user.language,
+                       {"to": recipient(user), "name": user.name, "login_link": f"{base}/account/login",
+                        "reset_link": f"{base}/account/password/reset"}, portal.settings)
+
+
+def password_changed_mail(portal: Portal, user: User) -> Mail:
+    reset_link = f"{portal.settings.base_url}/account/password/reset"
+    return render_mail("password_changed", user.language,
+                       {"to": recipient(user), "name": user.name, "reset_link": reset_link}, portal.settings)
+
+
+def send_later(portal: Portal, mail: Mail) -> BackgroundTask:
+    return BackgroundTask(deliver, portal, mail)
+
+
+async def deliver(portal: Portal, mail: Mail) -> None:
+    try:
+        await portal.mailer.send(mail)
+    except MailError as exc:  # the person can ask again; the operator sees why in the log
+        log.error("could not send %r to %s: %s", mail.subject, mail.to, exc)

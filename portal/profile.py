@@ -1,0 +1,90 @@
+"""/account/profile: name, company, phone and the rest. Company + valid phone make a member."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import accounts
+from .companies import company_key, find_or_create_company, get_company, inn_is_valid
+from .context import Visitor, portal_of, visitor
+from .forms import Form, read_form
+from .navigation import login_redirect, redirect
+from .phones import display_phone, normalise_phone
+from .security import safe_next
+from .templating import render
+
+
+def vocabularies(request: Request) -> dict[str, dict[str, str]]:
+    club = portal_of(request).club
+    if club is None:
+        from site_builder.config import DEFAULT_SEGMENTS, DEFAULT_TOPICS
+
+        return {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS}
+    return {"segments": club.segments, "regions": club.regions, "topics": club.topics}
+
+
+def current_values(request: Request, user: accounts.User) -> dict:
+    company = get_company(portal_of(request).db, user.company_id)
+    return {"name": user.name, "company": company.name if company else "", "inn": (company.inn if company else "")
+            or "", "phone": display_phone(user.phone), "position": user.position or "",
+            "segment": user.segment or "", "region": user.region or "", "topics": user.topics,
+            "language": user.language}
+
+
+async def profile_page(request: Request) -> Response:
+    who = visitor(request)
+    if who.user is None:
+        return login_redirect(request)
+    return render(request, "profile.html", {"values": current_values(request, who.user),
+                                            "next": safe_next(request.query_params.get("next"), ""),
+                                            **vocabularies(request)})
+
+
+def read_profile(form: Form, vocab: dict, who: Visitor) -> tuple[dict, dict]:
+    values = {name: form.text(name, 1000) for name in
+              ("name", "company", "inn", "phone", "position", "segment", "region", "language")}
+    values["topics"] = form.many("topics")
+    errors = {}
+    if not values["name"]:
+        errors["name"] = who.t("error.name_required")
+    elif len(values["name"]) > 200:
+        errors["name"] = who.t("error.name_too_long")
+    if values["phone"] and normalise_phone(values["phone"]) is None:
+        errors["phone"] = who.t("error.phone_invalid")
+    if values["inn"] and not inn_is_valid(values["inn"].replace(" ", "")):
+        errors["inn"] = who.t("error.inn_invalid")
+    for name, vocabulary in (("segment", vocab["segments"]), ("region", vocab["regions"])):
+        if values[name] and values[name] not in vocabulary:
+            errors[name] = who.t("error.choice_invalid")
+    if any(topic not in vocab["topics"] for topic in values["topics"]):
+        errors["topics"] = who.t("error.choice_invalid")
+    if values["language"] not in ("ru", "en"):
+        errors["language"] = who.t("error.choice_invalid")
+    if values["company"] and not company_key(values["company"]):  # only a legal form or punctuation
+        errors["company"] = who.t("error.company_required")
+    if len(values["company"]) > 200 or len(values["position"]) > 200:
+        errors["company" if len(values["company"]) > 200 else "position"] = who.t("error.name_too_long")
+    return values, errors
+
+
+async def save_profile(request: Request) -> Response:
+    who = visitor(request)
+    if who.user is None:
+        return login_redirect(request)
+    portal, form = portal_of(request), await read_form(request)
+    vocab = vocabularies(request)
+    values, errors = read_profile(form, vocab, who)
+    next_path = safe_next(form.text("next"), "")
+    if errors:
+        return render(request, "profile.html", {"values": values, "errors": errors, "next": next_path, **vocab},
+                      status_code=400)
+    company = None
+    if values["company"]:
+        company = find_or_create_company(portal.db, values["company"], values["inn"].replace(" ", "") or None)
+    accounts.update_profile(portal.db, who.user.id, accounts.ProfileUpdate(
+        name=values["name"], company_id=company.id if company else None,
+        phone=normalise_phone(values["phone"]) if values["phone"] else None,
+        position=values["position"] or None, segment=values["segment"] or None, region=values["region"] or None,
+        topics=values["topics"], language=values["language"]))
+    return redirect(next_path or "/account/?notice=saved")

@@ -1,0 +1,124 @@
+"""Portal settings from the environment and an optional `.env` file (Starlette `Config`).
+
+Every setting is named `CLUB_*`; docs/operators.md lists them. Defaults suit a developer's
+machine: a SQLite file and a mail outbox under `var/`, a secret key generated there once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from starlette.config import Config, Environ, environ
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True)
+class OIDCSettings:
+    """One optional external identity provider (OpenID Connect, discovery document)."""
+
+    name: str  # shown on the button: "Войти через {name}"
+    discovery_url: str  # https://id.example.com/.well-known/openid-configuration
+    client_id: str
+    client_secret: str
+    scope: str = "openid email profile"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: Path
+    site_dir: Path
+    base_url: str
+    secret_key: str
+    smtp_url: str | None
+    mail_from: str
+    outbox_dir: Path
+    language: str = "ru"
+    club_config: Path = Path("mkdocs.yml")
+    oidc: OIDCSettings | None = None
+    max_body_bytes: int = 64 * 1024
+    session_idle_seconds: int = 14 * 24 * 3600
+    session_absolute_seconds: int = 60 * 24 * 3600
+    accel_redirect: str = ""  # CLUB_ACCEL_REDIRECT: nginx internal location for members' files (docs/nginx.md)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None = None,
+                  var_dir: Path | None = None) -> Settings:
+    """Read CLUB_* settings; raise SettingsError with the variable's name when one is wrong."""
+    env = environ_ if environ_ is not None else environ
+    path = Path(env_file) if env_file else None
+    config = Config(path if path and path.is_file() else None, environ=env)
+    database = Path(config("CLUB_DATABASE", default="var/club.db"))
+    var = var_dir or database.parent
+    base_url = config("CLUB_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise SettingsError(f"CLUB_BASE_URL={base_url!r} is not an http(s) URL; "
+                            "set it to the address people open, e.g. https://club.example.ru")
+    secret = config("CLUB_SECRET_KEY", default="")
+    if not secret:
+        if base_url.startswith("https://"):
+            raise SettingsError("CLUB_SECRET_KEY is required when CLUB_BASE_URL is https; "
+                                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        secret = development_secret(var / "secret_key")
+    elif len(secret) < 32:
+        raise SettingsError("CLUB_SECRET_KEY is shorter than 32 characters; generate a longer one")
+    language = config("CLUB_LANGUAGE", default="ru")
+    if language not in ("ru", "en"):
+        raise SettingsError(f"CLUB_LANGUAGE={language!r}: use ru or en")
+    return Settings(
+        database=database,
+        site_dir=Path(config("CLUB_SITE_DIR", default="site")),
+        base_url=base_url,
+        secret_key=secret,
+        smtp_url=config("CLUB_SMTP_URL", default="") or None,
+        mail_from=config("CLUB_MAIL_FROM", default="Партнёрский клуб <club@localhost>"),
+        outbox_dir=Path(config("CLUB_OUTBOX", default=str(var / "outbox"))),
+        language=language,
+        club_config=Path(config("CLUB_CONFIG", default="mkdocs.yml")),
+        oidc=load_oidc(config),
+        max_body_bytes=config("CLUB_MAX_BODY_BYTES", cast=int, default=64 * 1024),
+        accel_redirect=config("CLUB_ACCEL_REDIRECT", default="").strip(),
+    )
+
+
+def load_oidc(config: Config) -> OIDCSettings | None:
+    discovery = config("CLUB_OIDC_DISCOVERY_URL", default="")
+    if not discovery:
+        return None
+    client_id = config("CLUB_OIDC_CLIENT_ID", default="")
+    if not client_id:
+        raise SettingsError("CLUB_OIDC_DISCOVERY_URL is set but CLUB_OIDC_CLIENT_ID is not; set both or neither")
+    return OIDCSettings(
+        name=config("CLUB_OIDC_NAME", default="SSO"),
+        discovery_url=discovery,
+        client_id=client_id,
+        client_secret=config("CLUB_OIDC_CLIENT_SECRET", default=""),
+        scope=config("CLUB_OIDC_SCOPE", default="openid email profile"),
+    )
+
+
+def development_secret(path: Path) -> str:
+    """A key generated once per checkout, so dev sessions survive restarts. Never used over https."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,48 @@
+"""Portal pages: Jinja templates from themes/portal/templates, always `no-store` (they are per person)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from .context import portal_of, visitor
+from .i18n import LANG_COOKIE
+from .security import csrf_token
+
+THEMES = Path(__file__).resolve().parent.parent / "themes" / "portal"
+TEMPLATES = THEMES / "templates"
+STATIC = THEMES / "static"
+
+ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                         trim_blocks=True, lstrip_blocks=True)
+
+
+def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    portal = portal_of(request)
+    who = visitor(request)
+    values = {
+        "request": request,
+        "t": who.t,
+        "lang": who.language,
+        "user": who.user,
+        "level": who.level,
+        "site_name": portal.site_name,
+        "csrf": csrf_token(request, portal.settings, who.session.id_hash if who.session else None),
+        "oidc_name": portal.settings.oidc.name if portal.settings.oidc else None,
+        "errors": {},
+        "values": {},
+        "notice": None,
+    }
+    values.update(context or {})
+    body = ENV.get_template(template).render(values)
+    response = HTMLResponse(body, status_code=status_code, headers=headers)
+    response.headers["Cache-Control"] = "no-store"  # ASVS 5.0 14.3.2: personal pages never cached
+    response.headers["Vary"] = "Cookie"
+    if request.query_params.get("lang") in ("ru", "en"):
+        response.set_cookie(LANG_COOKIE, request.query_params["lang"], max_age=365 * 24 * 3600,
+                            samesite="lax", secure=portal.settings.https)
+    return response

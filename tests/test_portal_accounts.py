@@ -1,0 +1,173 @@
+"""Joining, confirming, signing in and out, resetting a password — over HTTP with a real SMTP server."""
+
+import re
+
+from portal import accounts
+
+from .portal_fixtures import PASSWORD, csrf_of, last_link, make_user, sign_in, submit
+
+JOIN = {"name": "Иван Петров", "email": "Ivan@Example.ru", "password": "svetlyi-put-2026", "consent": "yes",
+        "next": "/analytics/report/"}
+
+
+def register(client, **changes):
+    return submit(client, "/account/register", "/account/register", {**JOIN, **changes})
+
+
+def confirm(client, link):
+    page = client.get(link)
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    return client.post("/account/confirm", data={"csrf": csrf_of(page.text), "token": token,
+                                                 "next": "/analytics/report/"}, follow_redirects=False)
+
+
+def test_registration_page_explains_the_benefits_and_names_the_fields(client):
+    html = client.get("/account/register?next=/analytics/report/").text
+    assert "Что даёт клуб" in html and "Закрытая аналитика" in html
+    for name, autocomplete in (("name", "name"), ("email", "email"), ("password", "new-password")):
+        assert re.search(rf'name="{name}"[^>]*autocomplete="{autocomplete}"', html, re.S)
+    assert 'name="consent"' in html and 'value="/analytics/report/"' in html
+
+
+def test_register_confirm_sign_in_round_trip(client, smtp, db):
+    response = register(client)
+    assert response.status_code == 200 and "Проверьте почту" in response.text
+    link = last_link(smtp, 1, "/account/confirm")
+    assert smtp.received[0].recipients == ["ivan@example.ru"]
+    page = client.get(link)  # a link scanner opening the link does not confirm anything
+    assert page.status_code == 200 and "Подтвердить адрес" in page.text
+    assert accounts.find_user_by_email(db, "ivan@example.ru").confirmed is False
+    response = confirm(client, link)
+    assert response.status_code == 303 and response.headers["location"].startswith("/account/login?confirmed=1")
+    assert accounts.find_user_by_email(db, "ivan@example.ru").confirmed
+    response = sign_in(client, "ivan@example.ru", JOIN["password"], "/analytics/report/")
+    assert response.headers["location"] == "/analytics/report/"
+    assert client.get("/account/status").json()["level"] == "registered"
+
+
+def test_confirmation_link_works_once(client, smtp):
+    register(client)
+    link = last_link(smtp, 1, "/account/confirm")
+    assert confirm(client, link).status_code == 303
+    again = confirm(client, link)
+    assert again.status_code == 400 and "уже использована" in again.text
+
+
+def test_tampered_or_missing_token_is_a_readable_400(client):
+    for url in ("/account/confirm?token=abc", "/account/confirm", "/account/password/reset/confirm?token=x.y.z"):
+        response = client.get(url)
+        assert response.status_code == 400 and "Ссылка неверна" in response.text
+
+
+def test_registration_errors_keep_the_input_and_name_the_problem(client, db):
+    response = register(client, name="", email="not-an-address", password="short", consent="")
+    assert response.status_code == 400
+    html = response.text
+    assert "Укажите имя" in html and "не похоже на адрес" in html and "короче 8" in html and "согласия" in html
+    assert 'value="not-an-address"' in html
+    assert accounts.find_user_by_email(db, "not-an-address") is None
+
+
+def test_long_passphrases_are_fine_without_composition_rules(client, smtp):
+    response = register(client, password="все буквы строчные и это нормально " * 5)
+    assert response.status_code == 200 and "Проверьте почту" in response.text
+
+
+def test_registering_a_known_address_looks_the_same_and_tells_the_owner(client, smtp, db):
+    make_user(db, "ivan@example.ru", name="Иван Петров")
+    known = register(client)
+    unknown = register(client, email="new@example.ru")
+    assert known.status_code == unknown.status_code == 200
+    def strip(html):
+        return re.sub(r'value="[^"]+"|[\w.]+@example\.ru', "", html)
+
+    assert strip(known.text) == strip(unknown.text)
+    first, second = smtp.wait_for(2)
+    assert "/account/password/reset" in first.message.get_body(("plain",)).get_content()
+    assert "/account/confirm" in second.message.get_body(("plain",)).get_content()
+
+
+def test_unconfirmed_sign_in_is_refused_and_resends_the_link(client, smtp, db):
+    make_user(db, "late@example.ru", confirmed=False)
+    response = submit(client, "/account/login", "/account/login", {"email": "late@example.ru", "password": PASSWORD})
+    assert response.status_code == 400 and "не подтверждён" in response.text
+    assert last_link(smtp, 1, "/account/confirm")
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, db):
+    make_user(db, "anna@example.ru")
+    wrong = submit(client, "/account/login", "/account/login", {"email": "anna@example.ru", "password": "nope-nope"})
+    unknown = submit(client, "/account/login", "/account/login", {"email": "zoe@example.ru", "password": "nope-nope"})
+    assert wrong.status_code == unknown.status_code == 400
+    assert "Неверный e-mail или пароль" in wrong.text and "Неверный e-mail или пароль" in unknown.text
+    assert 'value="anna@example.ru"' in wrong.text  # input kept
+
+
+def test_sign_out_ends_the_session(member):
+    client = member.client
+    assert client.get("/account/status").json()["signed_in"]
+    cookie = client.cookies.get("club_session")
+    response = submit(client, "/account/", "/account/logout", {})
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert 'club_session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
+    client.cookies.set("club_session", cookie)  # replaying the old cookie does not bring the session back
+    assert client.get("/account/status").json() == {"signed_in": False}
+
+
+def test_logout_page_asks_before_signing_out(member):
+    assert "Выйти из клуба на этом устройстве?" in member.client.get("/account/logout").text
+    assert member.client.get("/account/status").json()["signed_in"]
+
+
+def test_password_reset_sets_a_new_password_and_ends_other_sessions(app, client, smtp, db):
+    from starlette.testclient import TestClient
+
+    make_user(db, "anna@example.ru")
+    other = TestClient(app, base_url=str(client.base_url))
+    sign_in(other, "anna@example.ru")
+    response = submit(client, "/account/password/reset", "/account/password/reset", {"email": "anna@example.ru"})
+    assert response.status_code == 200 and "письмо со ссылкой" in response.text
+    link = last_link(smtp, 1, "/account/password/reset/confirm")
+    page = client.get(link)
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    short = client.post("/account/password/reset/confirm", data={"csrf": csrf_of(page.text), "token": token,
+                                                                  "password": "short"}, follow_redirects=False)
+    assert short.status_code == 400 and "короче 8" in short.text  # the link still works after this
+    form = {"csrf": csrf_of(page.text), "token": token, "password": "novyi-parol-2026"}
+    done = client.post("/account/password/reset/confirm", data=form, follow_redirects=False)
+    assert done.status_code == 303
+    assert client.get("/account/status").json()["signed_in"]
+    assert other.get("/account/status").json() == {"signed_in": False}
+    assert "пароль" in smtp.wait_for(2)[1].message["Subject"].lower()
+    again = client.post("/account/password/reset/confirm", data={"csrf": csrf_of(page.text), "token": token,
+                                                                  "password": "treti-parol-2026"})
+    assert again.status_code == 400
+    sign_in(TestClient(app, base_url=str(client.base_url)), "anna@example.ru", "novyi-parol-2026")
+
+
+def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, smtp):
+    response = submit(client, "/account/password/reset", "/account/password/reset", {"email": "nobody@example.ru"})
+    assert response.status_code == 200 and "письмо со ссылкой" in response.text
+    assert smtp.received == []
+
+
+def test_reset_link_dies_when_the_password_changes(client, smtp, db):
+    from portal import passwords
+
+    user = make_user(db, "anna@example.ru")
+    submit(client, "/account/password/reset", "/account/password/reset", {"email": "anna@example.ru"})
+    link = last_link(smtp, 1, "/account/password/reset/confirm")
+    accounts.set_password_hash(db, user.id, passwords.hash_password("changed-elsewhere"))
+    assert client.get(link).status_code == 400
+
+
+def test_english_on_request(client):
+    html = client.get("/account/register?lang=en").text
+    assert "Join the club" in html and 'lang="en"' in html
+    assert "Join the club" in client.get("/account/register").text  # the choice is remembered
+    assert "Вступить в клуб" in client.get("/account/register?lang=ru").text
+
+
+def test_signed_in_visitor_skips_the_forms(member):
+    response = member.client.get("/account/login?next=/analytics/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/analytics/"
