@@ -13,8 +13,9 @@ from typing import Protocol
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router, request_response
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from . import account_pages, cabinet, oidc_pages, password_reset, staff
 from .context import Portal
@@ -32,6 +33,27 @@ log = logging.getLogger("portal")
 class DevHooks(Protocol):
     def routes(self) -> list[Route]: ...
     def decorate_html(self, body: bytes) -> bytes: ...
+
+
+class ClubRouter(Router):
+    """Paths outside the portal's prefixes go straight to the site, without matching ~25 routes.
+
+    Site pages are the hot path (bench/serve.py): route matching was a third of a gated request.
+    Middleware (security headers, error pages) still wraps both ways.
+    """
+
+    PORTAL_PREFIXES = ("/account/", "/staff/", "/_portal/", "/_club/")
+
+    def __init__(self, routes: list, site_endpoint) -> None:
+        super().__init__(routes=routes)
+        self.site_app = request_response(site_endpoint)
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self.PORTAL_PREFIXES):
+            scope.setdefault("router", self)
+            await self.site_app(scope, receive, send)
+            return
+        await super().app(scope, receive, send)
 
 
 def load_club_config(path: Path):
@@ -58,10 +80,10 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
         routes += dev.routes()
     routes.append(Route("/{path:path}", serve_site, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]))
     app = Starlette(
-        routes=routes,
         middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
         exception_handlers={HTTPException: http_exception, Exception: server_error},
     )
+    app.router = ClubRouter(routes, serve_site)  # before the first request builds the middleware stack
     app.state.portal = portal
     app.state.dev = dev
     app.state.files = site.public
