@@ -37,7 +37,8 @@ async def register_page(request: Request) -> Response:
 
 
 def registration_errors(form: Form, t) -> tuple[dict, dict]:
-    values = {"name": form.text("name", 1000), "email": form.text("email", 1000), "consent": form.checked("consent")}
+    values = {"name": form.text("name", 1000), "email": form.text("email", 1000), "consent": form.checked("consent"),
+              "newsletters": form.checked("newsletters")}
     errors = {}
     if not values["name"]:
         errors["name"] = t("error.name_required")
@@ -67,6 +68,8 @@ async def register(request: Request) -> Response:
     if existing is None:
         user = accounts.create_user(portal.db, name=values["name"], email=email, password_hash=password_hash,
                                     language=who.language, consent=True)
+        if values["newsletters"]:  # opt-in only (38-FZ art. 18: advertising mail needs prior consent)
+            accounts.set_subscriptions(portal.db, user.id, set(accounts.NEWSLETTER_LISTS))
         mail = confirm_mail(portal, user, next_path)
     elif not existing.confirmed:
         mail = confirm_mail(portal, existing, next_path)

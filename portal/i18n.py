@@ -53,6 +53,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.consent": ("Согласен на обработку персональных данных в соответствии с 152-ФЗ "
                       "для участия в клубе", "I consent to the processing of my personal data (Russian law "
                       "152-FZ) for club membership"),
+    "field.newsletters": ("Присылать рассылки клуба: новости, акции, мероприятия, журнал (можно отключить в кабинете)",
+                          "Send me the club's newsletters: news, promotions, events, the magazine (you can turn "
+                          "them off in your account)"),
     # errors in forms
     "error.form": ("Проверьте выделенные поля.", "Please check the marked fields."),
     "error.name_required": ("Укажите имя и фамилию.", "Enter your full name."),

@@ -28,31 +28,33 @@ def account_link(portal: Portal, path: str, **query: str) -> str:
     return f"{portal.settings.base_url}{path}?{urlencode(query)}"
 
 
+def personal_mail(portal: Portal, name: str, user: User, **values: object) -> Mail:
+    """Render mail `name` to `user` in their language; every message knows the club and the person."""
+    context = {"to": recipient(user), "site_name": portal.site_name, "name": user.name, **values}
+    return render_mail(name, user.language, context, portal.settings)
+
+
 def confirm_mail(portal: Portal, user: User, next_path: str) -> Mail:
     token = issue_token(portal.settings.secret_key, "confirm", user.id)
-    link = account_link(portal, "/account/confirm", token=token, next=next_path)
-    return render_mail("confirm", user.language, {"to": recipient(user), "name": user.name, "link": link,
-                                                  "expires_hours": LIFETIMES["confirm"] // 3600}, portal.settings)
+    return personal_mail(portal, "confirm", user, expires_hours=LIFETIMES["confirm"] // 3600,
+                         link=account_link(portal, "/account/confirm", token=token, next=next_path))
 
 
 def reset_mail(portal: Portal, user: User) -> Mail:
     token = issue_token(portal.settings.secret_key, "reset", user.id, password_stamp(user.password_hash))
-    link = account_link(portal, "/account/password/reset/confirm", token=token)
-    return render_mail("reset", user.language, {"to": recipient(user), "name": user.name, "link": link,
-                                                "expires_hours": LIFETIMES["reset"] // 3600}, portal.settings)
+    return personal_mail(portal, "reset", user, expires_hours=LIFETIMES["reset"] // 3600,
+                         link=account_link(portal, "/account/password/reset/confirm", token=token))
 
 
 def already_registered_mail(portal: Portal, user: User) -> Mail:
     base = portal.settings.base_url
-    return render_mail("already_registered", user.language,
-                       {"to": recipient(user), "name": user.name, "login_link": f"{base}/account/login",
-                        "reset_link": f"{base}/account/password/reset"}, portal.settings)
+    return personal_mail(portal, "already_registered", user, login_link=f"{base}/account/login",
+                         reset_link=f"{base}/account/password/reset")
 
 
 def password_changed_mail(portal: Portal, user: User) -> Mail:
-    reset_link = f"{portal.settings.base_url}/account/password/reset"
-    return render_mail("password_changed", user.language,
-                       {"to": recipient(user), "name": user.name, "reset_link": reset_link}, portal.settings)
+    return personal_mail(portal, "password_changed", user,
+                         reset_link=f"{portal.settings.base_url}/account/password/reset")
 
 
 def send_later(portal: Portal, mail: Mail) -> BackgroundTask:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -182,6 +183,12 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def settings_given(name: str, env_file: str = ".env") -> bool:
+    from starlette.config import Config
+
+    return bool(Config(env_file if os.path.isfile(env_file) else None)(name, default=""))
+
+
 def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print) -> int:
     import dataclasses
 
@@ -192,6 +199,8 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
 
     try:
         settings = dataclasses.replace(load_settings(), site_dir=config.site_dir, club_config=config.config_file)
+        if not settings_given("CLUB_BASE_URL"):  # links in mail must reach this very server
+            settings = dataclasses.replace(settings, base_url=f"http://{host}:{port}")
     except SettingsError as exc:
         progress(str(exc))
         return 2

@@ -45,7 +45,8 @@ def make_settings(tmp_path: Path, smtp_url: str | None = None) -> Settings:
 
 
 def mail(name: str = "confirm", language: str = "ru", person: str = "Анна") -> Mail:
-    context = {"to": recipient(person, "anna@example.ru"), "name": person, **CONTEXTS[name]}
+    context = {"to": recipient(person, "anna@example.ru"), "site_name": "Клуб партнёров «Лиор»", "name": person,
+               **CONTEXTS[name]}
     return render_mail(name, language, context, make_settings(Path("unused")))
 
 

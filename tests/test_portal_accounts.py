@@ -171,3 +171,22 @@ def test_english_on_request(client):
 def test_signed_in_visitor_skips_the_forms(member):
     response = member.client.get("/account/login?next=/analytics/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/analytics/"
+
+
+def test_newsletters_are_opt_in_at_registration(client, smtp, db):
+    register(client)
+    register(client, email="subscriber@example.ru", newsletters="yes")
+    assert accounts.get_subscriptions(db, accounts.find_user_by_email(db, "ivan@example.ru").id) == set()
+    subscriber = accounts.find_user_by_email(db, "subscriber@example.ru")
+    assert accounts.get_subscriptions(db, subscriber.id) == set(accounts.NEWSLETTER_LISTS)
+
+
+def test_sign_in_upgrades_an_old_password_hash(client, db):
+    from argon2 import PasswordHasher
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    user = make_user(db, "old@example.ru")
+    accounts.set_password_hash(db, user.id, weak)
+    sign_in(client, "old@example.ru")
+    upgraded = accounts.get_user(db, user.id).password_hash
+    assert upgraded != weak and upgraded.startswith("$argon2id$") and "m=65536" in upgraded
