@@ -17,7 +17,17 @@ from starlette.routing import Mount, Route, Router, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from . import account_pages, cabinet, oidc_pages, password_reset, staff
+from . import (
+    account_pages,
+    cabinet,
+    forum_admin,
+    forum_moderation,
+    forum_pages,
+    forum_watch,
+    oidc_pages,
+    password_reset,
+    staff,
+)
 from .context import Portal
 from .db import connect
 from .errors import error_page, http_exception, server_error
@@ -42,7 +52,7 @@ class ClubRouter(Router):
     Middleware (security headers, error pages) still wraps both ways.
     """
 
-    PORTAL_PREFIXES = ("/account/", "/staff/", "/_portal/", "/_club/")
+    PORTAL_PREFIXES = ("/account/", "/staff/", "/forum", "/_portal/", "/_club/")
 
     def __init__(self, routes: list, site_endpoint) -> None:
         super().__init__(routes=routes)
@@ -54,6 +64,10 @@ class ClubRouter(Router):
             await self.site_app(scope, receive, send)
             return
         await super().app(scope, receive, send)
+
+
+async def forum_closed(request, exc):
+    return forum_pages.closed_page(request)
 
 
 def load_club_config(path: Path):
@@ -75,13 +89,15 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
                     site=site, club=load_club_config(settings.club_config))
     portal.oidc = oidc_pages.make_client(portal)
     routes = [*account_pages.ROUTES, *password_reset.ROUTES, *cabinet.ROUTES, *oidc_pages.ROUTES, *staff.ROUTES,
+              *forum_pages.ROUTES, *forum_moderation.ROUTES, *forum_watch.ROUTES, *forum_admin.ROUTES,
               Mount("/_portal/static", StaticFiles(directory=STATIC), name="portal-static")]
     if dev is not None:
         routes += dev.routes()
     routes.append(Route("/{path:path}", serve_site, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]))
     app = Starlette(
         middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
-        exception_handlers={HTTPException: http_exception, Exception: server_error},
+        exception_handlers={HTTPException: http_exception, forum_pages.ForumClosed: forum_closed,
+                            Exception: server_error},
     )
     app.router = ClubRouter(routes, serve_site)  # before the first request builds the middleware stack
     app.state.portal = portal

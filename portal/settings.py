@@ -41,7 +41,7 @@ class Settings:
     language: str = "ru"
     club_config: Path = Path("mkdocs.yml")
     oidc: OIDCSettings | None = None
-    max_body_bytes: int = 64 * 1024
+    max_body_bytes: int = 512 * 1024  # a 20,000-character Cyrillic post is ~120 KB form-encoded
     session_idle_seconds: int = 14 * 24 * 3600
     session_absolute_seconds: int = 60 * 24 * 3600
     accel_redirect: str = ""  # CLUB_ACCEL_REDIRECT: nginx internal location for members' files (docs/nginx.md)
@@ -91,7 +91,7 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         language=language,
         club_config=Path(config("CLUB_CONFIG", default="mkdocs.yml")),
         oidc=load_oidc(config),
-        max_body_bytes=config("CLUB_MAX_BODY_BYTES", cast=int, default=64 * 1024),
+        max_body_bytes=config("CLUB_MAX_BODY_BYTES", cast=int, default=512 * 1024),
         accel_redirect=config("CLUB_ACCEL_REDIRECT", default="").strip(),
     )
 

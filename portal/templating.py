@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 from starlette.requests import Request
@@ -18,6 +20,17 @@ STATIC = THEMES / "static"
 
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                          trim_blocks=True, lstrip_blocks=True)
+
+
+def format_when(timestamp: float | None) -> str:
+    """Forum times in the club's time zone (Europe/Moscow unless mkdocs.yml says otherwise)."""
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(timestamp, ZONE).strftime("%d.%m.%Y %H:%M")
+
+
+ZONE = ZoneInfo("Europe/Moscow")
+ENV.filters["when"] = format_when
 
 
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,

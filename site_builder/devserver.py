@@ -220,6 +220,10 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
     watcher = threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True)
     watcher.start()
     app = create_app(settings, dev=builder)
+    from portal.forum_admin import seed_categories
+
+    if seed_categories(app.state.portal.db):  # a new club gets a starter set of forum categories
+        progress("forum: created the starter categories (change them at /staff/forum)")
     mail = f"mail goes through {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else \
         f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
     progress(f"portal database {settings.database}; {mail}")

@@ -248,9 +248,9 @@ def test_password_problem():
 # --- migrations ---------------------------------------------------------------------------------
 
 
-def test_a_new_database_gets_every_table_and_version_one(tmp_path, database):
+def test_a_new_database_gets_every_table_and_every_version(tmp_path, database):
     assert tables(database) >= TABLES
-    assert versions(database) == [1]
+    assert versions(database) == [version for version, _name, _sql in MIGRATIONS]
     assert database.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
@@ -266,7 +266,8 @@ def test_connecting_again_changes_nothing(tmp_path, database):
 
 def test_a_failing_migration_rolls_back_entirely(tmp_path, database, monkeypatch):
     before = tables(database)
-    broken = (2, "broken", "CREATE TABLE points (id INTEGER PRIMARY KEY);\n"
+    latest = [version for version, _name, _sql in MIGRATIONS]
+    broken = (latest[-1] + 1, "broken", "CREATE TABLE points (id INTEGER PRIMARY KEY);\n"
                            "ALTER TABLE users ADD COLUMN points INTEGER;\n"
                            "CREATE TABLE users (id INTEGER);\n")
     monkeypatch.setattr(portal.db, "MIGRATIONS", [*MIGRATIONS, broken])
@@ -274,6 +275,6 @@ def test_a_failing_migration_rolls_back_entirely(tmp_path, database, monkeypatch
         connect(tmp_path / "var" / "club.db")
     assert tables(database) == before and "points" not in tables(database)
     assert "points" not in [row[1] for row in database.execute("PRAGMA table_info(users)").fetchall()]
-    assert versions(database) == [1]
+    assert versions(database) == latest
     monkeypatch.undo()
     assert upgrade(database) == []  # still usable afterwards

@@ -1,0 +1,198 @@
+"""The forum over HTTP: who sees what, topics, replies, preview, quoting, editing, unread marks."""
+
+import re
+import time
+
+import pytest
+from starlette.testclient import TestClient
+
+from portal import forum_store as store
+
+from .portal_fixtures import BASE_URL, make_user, sign_in, submit
+
+
+@pytest.fixture
+def forum(app):
+    db = app.state.portal.db
+    general = store.create_category(db, "obshchee", "Общие вопросы", "Обо всём, что касается клуба", 1)
+    store.create_category(db, "novosti", "Объявления", "Новости от сотрудников", 0, post_level="staff")
+    store.create_category(db, "shtab", "Для сотрудников", "Внутренний раздел", 2, read_level="staff",
+                          post_level="staff")
+    return general
+
+
+@pytest.fixture
+def other(app):
+    """A second member in a browser of their own."""
+    user = make_user(app.state.portal.db, "oleg@lumen.ru", member=True, name="Олег Люменов")
+    client = TestClient(app, base_url=BASE_URL)
+    sign_in(client, user.email)
+    return client
+
+
+def start_topic(client, title="Как подключить DALI-драйвер?", body="Подскажите схему подключения.",
+                slug="obshchee"):
+    return submit(client, f"/forum/c/{slug}/new", f"/forum/c/{slug}/new", {"title": title, "body": body})
+
+
+def reply_to(client, topic_id, body):
+    return submit(client, f"/forum/t/{topic_id}/reply", f"/forum/t/{topic_id}/reply", {"body": body})
+
+
+def topic_id_of(response) -> int:
+    return int(re.search(r"/forum/t/(\d+)/", response.headers["location"]).group(1))
+
+
+def test_everyone_sees_the_categories_and_the_way_in(client, forum):
+    html = client.get("/forum/").text
+    assert "Общие вопросы" in html and "Объявления" in html and "Для сотрудников" not in html
+    assert "/account/register?next=/forum/" in html and 'href="/forum/c/obshchee/"' not in html
+
+
+def test_non_members_are_shown_the_way_in_not_the_topics(client, registered, forum):
+    response = registered.client.get("/forum/c/obshchee/")
+    assert response.status_code == 403 and "компанию и телефон" in response.text
+    registered.client.cookies.clear()
+    anonymous = registered.client.get("/forum/t/1/")
+    assert anonymous.status_code == 403 and "/account/register?next=" in anonymous.text
+
+
+def test_member_starts_a_topic_and_another_replies(member, other, forum):
+    response = start_topic(member.client)
+    assert response.status_code == 303
+    topic_id = topic_id_of(response)
+    page = other.get(f"/forum/t/{topic_id}/")
+    assert "Как подключить DALI-драйвер?" in page.text and "Подскажите схему подключения." in page.text
+    answer = reply_to(other, topic_id, "Смотрите **схему 3**: шина отдельно от питания.")
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#p2")
+    html = member.client.get(f"/forum/t/{topic_id}/").text
+    assert "<strong>схему 3</strong>" in html and 'id="p2"' in html
+    listing = member.client.get("/forum/c/obshchee/").text
+    assert "Олег Люменов" in listing  # the last poster
+
+
+def test_preview_shows_the_rendered_text_and_keeps_the_form(member, forum):
+    response = submit(member.client, "/forum/c/obshchee/new", "/forum/c/obshchee/new",
+                      {"title": "Тема с предпросмотром", "body": "*курсив*", "preview": "1"})
+    assert response.status_code == 200 and "<em>курсив</em>" in response.text
+    assert 'value="Тема с предпросмотром"' in response.text and "*курсив*</textarea>" in response.text
+    assert store.list_topics(member.client.app.state.portal.db, forum, None)[0] == []
+
+
+def test_too_long_or_too_short_input_is_refused_and_kept(member, forum):
+    long_title = "Очень длинный заголовок " * 10
+    response = start_topic(member.client, title=long_title, body="x")
+    assert response.status_code == 400
+    assert "Заголовок длиннее 150 символов" in response.text and "хотя бы пару слов" in response.text
+    assert long_title.strip() in response.text
+    huge = reply_to(member.client, topic_id_of(start_topic(member.client)), "слово " * 5000)
+    assert huge.status_code == 400 and "длиннее 20000 символов" in huge.text
+
+
+def test_user_html_is_never_trusted(member, other, forum):
+    topic_id = topic_id_of(start_topic(member.client, body='<script>alert(1)</script> [x](javascript:alert(1))'))
+    html = other.get(f"/forum/t/{topic_id}/").text
+    assert "<script>alert(1)" not in html and 'href="javascript:' not in html
+
+
+def test_quote_prefills_the_reply_with_a_linked_quote(member, other, forum):
+    topic_id = topic_id_of(start_topic(member.client, body="Первая строка.\n\nВторая строка."))
+    form = other.get(f"/forum/t/{topic_id}/reply?quote=1").text
+    assert "&gt; Первая строка." in form and f"/forum/t/{topic_id}/?page=1#p1" in form
+    reply_to(other, topic_id, "> Вторая строка.\n\nСогласен.")
+    assert "<blockquote>" in member.client.get(f"/forum/t/{topic_id}/").text
+
+
+def test_mentions_link_to_the_member(member, other, forum):
+    topic_id = topic_id_of(start_topic(member.client))
+    handle = member.client.app.state.portal.db.execute("SELECT handle FROM users WHERE email = ?",
+                                                       [member.email]).fetchone()[0]
+    reply_to(other, topic_id, f"@{handle}, посмотрите схему.")
+    html = other.get(f"/forum/t/{topic_id}/").text
+    assert f'href="/forum/u/{handle}"' in html
+    assert member.user.name in other.get(f"/forum/u/{handle}").text
+
+
+def test_unread_mark_and_jump_to_first_unread(member, other, forum):
+    topic_id = topic_id_of(start_topic(member.client))
+    assert "непрочитанное" not in member.client.get("/forum/c/obshchee/").text  # own topic is read
+    for n in range(3):
+        reply_to(other, topic_id, f"Ответ номер {n}")
+    assert "непрочитанное" in member.client.get("/forum/c/obshchee/").text
+    jump = member.client.get(f"/forum/t/{topic_id}/?unread", follow_redirects=False)
+    assert jump.headers["location"] == f"/forum/t/{topic_id}/?page=1#p2"
+    member.client.get(f"/forum/t/{topic_id}/")
+    assert "непрочитанное" not in member.client.get("/forum/c/obshchee/").text
+
+
+def test_pagination_uses_real_links(member, other, forum, app):
+    db = app.state.portal.db
+    topic = store.get_topic(db, topic_id_of(start_topic(member.client)))
+    author = make_user(db, "many@example.ru", member=True)
+    for n in range(25):
+        store.add_reply(db, topic, author, f"Ответ {n}")
+    first = other.get(f"/forum/t/{topic.id}/").text
+    assert f'href="/forum/t/{topic.id}/?page=2"' in first and "Ответ 18" in first and "Ответ 19" not in first
+    second = other.get(f"/forum/t/{topic.id}/?page=2").text
+    assert "Ответ 19" in second and "Ответ 24" in second
+    assert other.get(f"/forum/t/{topic.id}/?page=abc").status_code == 400
+
+
+def test_only_the_author_edits_and_keeps_history(member, other, forum, app):
+    topic_id = topic_id_of(start_topic(member.client, body="Старый текст"))
+    post = store.list_posts(app.state.portal.db, store.get_topic(app.state.portal.db, topic_id), 1)[0]
+    assert other.get(f"/forum/p/{post.id}/edit").status_code == 403
+    refused = submit(other, f"/forum/t/{topic_id}/", f"/forum/p/{post.id}/edit", {"body": "Чужая правка"})
+    assert refused.status_code == 403
+    done = submit(member.client, f"/forum/p/{post.id}/edit", f"/forum/p/{post.id}/edit", {"body": "Новый текст"})
+    assert done.status_code == 303
+    html = other.get(f"/forum/t/{topic_id}/").text
+    assert "Новый текст" in html and "Старый текст" not in html and "(изменено)" in html
+    assert store.revisions(app.state.portal.db, post.id)[0]["body"] == "Старый текст"
+
+
+def test_the_change_window_closes_for_authors(member, forum, app):
+    db = app.state.portal.db
+    topic_id = topic_id_of(start_topic(member.client))
+    db.execute("UPDATE forum_posts SET created_at = ?", [time.time() - 2 * 86400])
+    post = store.list_posts(db, store.get_topic(db, topic_id), 1)[0]
+    assert member.client.get(f"/forum/p/{post.id}/edit").status_code == 403
+
+
+def test_author_deletes_a_reply_but_not_someone_elses(member, other, forum, app):
+    topic_id = topic_id_of(start_topic(member.client))
+    reply_to(other, topic_id, "Ответ, который удалят")
+    db = app.state.portal.db
+    post = store.list_posts(db, store.get_topic(db, topic_id), 1)[1]
+    assert submit(member.client, f"/forum/t/{topic_id}/", f"/forum/p/{post.id}/delete", {}).status_code == 403
+    assert submit(other, f"/forum/t/{topic_id}/", f"/forum/p/{post.id}/delete", {}).status_code == 303
+    assert "Сообщение удалено автором" in member.client.get(f"/forum/t/{topic_id}/").text
+
+
+def test_announcements_are_for_staff_to_post(member, forum):
+    response = start_topic(member.client, slug="novosti")
+    assert response.status_code == 403 and "только сотрудники" in response.text
+
+
+def test_staff_only_category_is_invisible_to_members(member, forum):
+    assert member.client.get("/forum/c/shtab/").status_code == 404
+
+
+def test_new_members_may_start_only_a_few_topics_a_day(member, forum):
+    for n in range(3):
+        assert start_topic(member.client, title=f"Тема номер {n}").status_code == 303
+    refused = start_topic(member.client, title="Четвёртая тема", body="Текст четвёртой темы")
+    assert refused.status_code == 429 and "не больше 3 в сутки" in refused.text
+    assert "Текст четвёртой темы" in refused.text
+
+
+def test_new_since_last_visit(member, other, forum):
+    topic_id = topic_id_of(start_topic(other, title="Свежая тема для всех"))
+    assert "Свежая тема для всех" in member.client.get("/forum/new").text
+    assert f"/forum/t/{topic_id}/" in member.client.get("/forum/new").text
+
+
+def test_search_finds_word_forms(member, other, forum):
+    start_topic(other, title="Выбор светильников для склада", body="Нужны светильники с высокой защитой.")
+    html = member.client.get("/forum/search?q=светильник").text
+    assert "Выбор светильников для склада" in html and "<mark>" in html
