@@ -5,6 +5,7 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     "ru": {
         "sign_in": "Войти",
+        "forum": "Форум",
         "join": "Вступить в клуб",
         "account": "Личный кабинет",
         "lock.registered": "Для зарегистрированных",
@@ -51,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "sign_in": "Sign in",
+        "forum": "Forum",
         "join": "Join the club",
         "account": "My account",
         "lock.registered": "For registered readers",
