@@ -45,7 +45,8 @@ async def cabinet(request: Request) -> Response:
         "notice": who.t(notice) if notice else None, "company": company, "phone": display_phone(user.phone),
         "sessions": sessions, "lists": accounts.NEWSLETTER_LISTS,
         "subscribed": accounts.get_subscriptions(portal.db, user.id),
-        "sections": member_sections(portal), "club": portal.club})
+        "sections": member_sections(portal), "club": portal.club,
+        "forum_digest": portal.db.execute("SELECT forum_digest FROM users WHERE id = ?", [user.id]).fetchone()[0]})
 
 
 def member_sections(portal) -> list[dict]:

@@ -26,6 +26,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     add.add_argument("email")
     add.add_argument("--name", required=True, help="full name")
     add.add_argument("--role", required=True, choices=accounts.ROLES)
+    forum = commands.add_parser("forum", help="forum maintenance", description="Forum jobs for cron.")
+    forum_commands = forum.add_subparsers(dest="forum_command", metavar="ACTION", required=True)
+    forum_commands.add_parser("digest", help="send the weekly digests that are due (run daily or weekly)")
+    forum_commands.add_parser("reindex", help="rebuild the forum search index from the posts")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +42,24 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "db":
         print(f"club: {settings.database} is at schema version {max(db_versions(db))}")
         return 0
+    if args.command == "forum":
+        return run_forum(settings, db, args.forum_command)
     return add_user(db, args)
+
+
+def run_forum(settings, db, action: str) -> int:
+    import asyncio
+
+    from . import forum_search, forum_watch
+    from .app import create_app
+
+    if action == "reindex":
+        print(f"club: indexed {forum_search.reindex_all(db)} forum posts")
+        return 0
+    portal = create_app(settings).state.portal
+    sent = asyncio.run(forum_watch.send_digests(portal))
+    print(f"club: sent {sent} forum digest{'s' if sent != 1 else ''}")
+    return 0
 
 
 def db_versions(db) -> list[int]:

@@ -87,8 +87,9 @@ async def category_page(request: Request) -> Response:
     category = category_or_404(request, who)
     page = page_number(request)
     topics, pages = store.list_topics(portal_of(request).db, category, who.user, page)
+    watching = forum_watch.is_watching(portal_of(request).db, who.user.id, "category", category.id)
     return render(request, "forum/category.html", {"category": category, "topics": topics, "page": page,
-                                                   "pages": pages})
+                                                   "pages": pages, "watching": watching})
 
 
 async def topic_page(request: Request) -> Response:
@@ -105,7 +106,10 @@ async def topic_page(request: Request) -> Response:
     return render(request, "forum/topic.html", {
         "topic": topic, "category": category, "posts": posts, "page": page, "pages": topic.pages,
         "moderator": is_moderator(who.user), "may_change": lambda post: may_change(who.user, post),
-        "can_reply": not topic.locked or is_moderator(who.user)})
+        "can_reply": not topic.locked or is_moderator(who.user),
+        "categories": store.list_categories(db, who.user) if is_moderator(who.user) else [],
+        "flag_reasons": ("spam", "inappropriate", "off_topic", "other"),
+        "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
 
 
 async def new_since_last_visit(request: Request) -> Response:

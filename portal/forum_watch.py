@@ -1,7 +1,211 @@
-"""PLACEHOLDER so the app imports while this module is being written: replace the whole file."""
+"""Watching topics and categories: mail on new replies (opt-in), a weekly digest for absent members.
 
-ROUTES: list = []
+Every reply mail carries a stop link that works without signing in (a signed token naming the
+watch); its GET only shows a button, so mail scanners that open links do not act on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlite_utils import Database
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import forum_store as store
+from .accounts import User, get_user
+from .context import Portal, portal_of, visitor
+from .forms import read_form
+from .forum import Post, Topic, can_read_category, can_read_forum
+from .mail import Mail, MailError
+from .navigation import redirect
+from .outgoing import personal_mail
+from .templating import render
+from .tokens import TokenError, issue_token, read_token
+from .usertext import plain_text
+
+log = logging.getLogger("portal.forum")
+KINDS = ("topic", "category")
+WEEK = 7 * 86400.0
 
 
-def notify_reply(portal, topic, post):
-    return None
+def watch(db: Database, user_id: int, kind: str, target_id: int) -> None:
+    db.execute("INSERT OR IGNORE INTO forum_watches (user_id, kind, target_id) VALUES (?, ?, ?)",
+               [user_id, kind, target_id])
+
+
+def unwatch(db: Database, user_id: int, kind: str, target_id: int) -> None:
+    db.execute("DELETE FROM forum_watches WHERE user_id = ? AND kind = ? AND target_id = ?", [user_id, kind, target_id])
+
+
+def is_watching(db: Database, user_id: int, kind: str, target_id: int) -> bool:
+    return db.execute("SELECT 1 FROM forum_watches WHERE user_id = ? AND kind = ? AND target_id = ?",
+                      [user_id, kind, target_id]).fetchone() is not None
+
+
+async def toggle_topic(request: Request) -> Response:
+    who, db = visitor(request), portal_of(request).db
+    if not can_read_forum(who.user):
+        raise HTTPException(403, "forum_members_only")
+    form = await read_form(request)
+    topic_id = request.path_params["topic_id"]
+    if store.get_topic(db, topic_id) is None:
+        raise HTTPException(404)
+    (watch if form.text("action") == "watch" else unwatch)(db, who.user.id, "topic", topic_id)
+    return redirect(f"/forum/t/{topic_id}/")
+
+
+async def toggle_category(request: Request) -> Response:
+    who, db = visitor(request), portal_of(request).db
+    if not can_read_forum(who.user):
+        raise HTTPException(403, "forum_members_only")
+    form = await read_form(request)
+    category = store.get_category(db, slug=request.path_params["slug"])
+    if category is None or not can_read_category(who.user, category):
+        raise HTTPException(404)
+    (watch if form.text("action") == "watch" else unwatch)(db, who.user.id, "category", category.id)
+    return redirect(f"/forum/c/{category.slug}/")
+
+
+async def toggle_digest(request: Request) -> Response:
+    who, db = visitor(request), portal_of(request).db
+    if not can_read_forum(who.user):
+        raise HTTPException(403, "forum_members_only")
+    form = await read_form(request)
+    db.execute("UPDATE users SET forum_digest = ? WHERE id = ?", [1 if form.text("digest") == "on" else 0,
+                                                                 who.user.id])
+    return redirect("/account/?notice=saved")
+
+
+def stop_token(secret: str, user_id: int, kind: str, target_id: int) -> str:
+    return issue_token(secret, "unwatch", user_id, f"{kind}:{target_id}")
+
+
+def watch_from_token(request: Request, token: str) -> tuple[int, str, int]:
+    try:
+        claims = read_token(portal_of(request).settings.secret_key, token, "unwatch")
+        kind, target = claims.stamp.split(":", 1)
+        if kind not in KINDS:
+            raise ValueError(kind)
+        return claims.user_id, kind, int(target)
+    except (TokenError, ValueError) as exc:
+        raise HTTPException(400, "bad_form") from exc
+
+
+async def stop_page(request: Request) -> Response:
+    token = request.query_params.get("token", "")
+    watch_from_token(request, token)
+    who = visitor(request)
+    return render(request, "forum/stop.html", {"token": token, "title": who.t("forum.stop_title")})
+
+
+async def stop(request: Request) -> Response:
+    """RFC 8058 one-click from the mail client, or the button on the page: no sign-in needed.
+
+    No CSRF token here on purpose: the signed stop token is itself the proof, and all it can do
+    is stop mail to its own recipient.
+    """
+    form = await request.form(max_files=0, max_fields=5)
+    token = str(form.get("token") or request.query_params.get("token", ""))
+    user_id, kind, target = watch_from_token(request, token)
+    unwatch(portal_of(request).db, user_id, kind, target)
+    who = visitor(request)
+    return render(request, "message.html", {"title": who.t("forum.stop_title"), "message": who.t("forum.stopped"),
+                                            "link": "/forum/", "link_text": who.t("forum.title")})
+
+
+def watchers(db: Database, topic: Topic, author_id: int | None) -> list[tuple[User, str, int]]:
+    """(user, kind, target) for everyone watching the topic or its category, once each."""
+    rows = db.execute("SELECT user_id, kind, target_id FROM forum_watches WHERE (kind = 'topic' AND target_id = ?) "
+                      "OR (kind = 'category' AND target_id = ?) ORDER BY kind DESC",
+                      [topic.id, topic.category_id]).fetchall()
+    category = store.get_category(db, category_id=topic.category_id)
+    found: dict[int, tuple[User, str, int]] = {}
+    for user_id, kind, target in rows:
+        user = get_user(db, user_id)
+        if user is None or user_id == author_id or user_id in found or category is None:
+            continue
+        if can_read_category(user, category):
+            found[user_id] = (user, kind, target)
+    return list(found.values())
+
+
+def notify_reply(portal: Portal, topic: Topic, post: Post) -> BackgroundTask | None:
+    recipients = watchers(portal.db, topic, post.author_id)
+    if not recipients:
+        return None
+    base, page = portal.settings.base_url, store.page_of(post.number)
+    mails = [personal_mail(portal, "forum_reply", user, topic_title=topic.title, author=post.author_name or "—",
+                           excerpt=plain_text(post.body, 500),
+                           link=f"{base}/forum/t/{topic.id}/?page={page}#p{post.number}",
+                           stop_link=f"{base}/forum/unwatch?token="
+                                     + stop_token(portal.settings.secret_key, user.id, kind, target))
+             for user, kind, target in recipients]
+    return BackgroundTask(deliver_all, portal, mails)
+
+
+async def deliver_all(portal: Portal, mails: list[Mail]) -> None:
+    for mail in mails:
+        try:
+            await portal.mailer.send(mail)
+        except MailError as exc:  # one bad address must not stop the others
+            log.error("could not send %r to %s: %s", mail.subject, mail.to, exc)
+
+
+def digest_mails(portal: Portal, now: float | None = None) -> list[tuple[int, Mail]]:
+    """Weekly digests due now: opted in, absent from the forum this week, none sent this week."""
+    now = time.time() if now is None else now
+    db, base = portal.db, portal.settings.base_url
+    people = db.execute("SELECT u.id FROM users u LEFT JOIN forum_visits v ON v.user_id = u.id "
+                        "WHERE u.forum_digest = 1 AND coalesce(v.last_seen, 0) < ? "
+                        "AND coalesce(u.forum_digest_sent, 0) < ?", [now - WEEK, now - WEEK + 3600]).fetchall()
+    mails = []
+    for (user_id,) in people:
+        user = get_user(db, user_id)
+        if user is None or not can_read_forum(user):
+            continue
+        topics = active_topics(db, user, now - WEEK)
+        if topics:
+            items = [{"title": title, "posts": posts, "link": f"{base}/forum/t/{topic_id}/"}
+                     for topic_id, title, posts in topics]
+            mails.append((user.id, personal_mail(portal, "forum_digest", user, topics=items,
+                                                 settings_link=f"{base}/account/")))
+    return mails
+
+
+def active_topics(db: Database, user: User, since: float) -> list[tuple[int, str, int]]:
+    readable = [c.id for c in store.list_categories(db, user) if can_read_category(user, c)]
+    if not readable:
+        return []
+    marks = ",".join("?" * len(readable))  # placeholders only: the values are bound
+    sql = ("SELECT t.id, t.title, count(p.id) FROM forum_topics t JOIN forum_posts p ON p.topic_id = t.id "  # noqa: S608
+           "WHERE p.created_at > ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND t.category_id "
+           f"IN ({marks}) GROUP BY t.id ORDER BY count(p.id) DESC LIMIT 10")
+    return db.execute(sql, [since, *readable]).fetchall()
+
+
+async def send_digests(portal: Portal, now: float | None = None) -> int:
+    sent = 0
+    for user_id, mail in digest_mails(portal, now):
+        try:
+            await portal.mailer.send(mail)
+        except MailError as exc:
+            log.error("digest to %s failed: %s", mail.to, exc)
+            continue
+        portal.db.execute("UPDATE users SET forum_digest_sent = ? WHERE id = ?", [time.time() if now is None
+                                                                                   else now, user_id])
+        sent += 1
+    return sent
+
+
+ROUTES = [
+    Route("/forum/t/{topic_id:int}/watch", toggle_topic, methods=["POST"]),
+    Route("/forum/c/{slug:str}/watch", toggle_category, methods=["POST"]),
+    Route("/forum/digest", toggle_digest, methods=["POST"]),
+    Route("/forum/unwatch", stop_page, methods=["GET"]),
+    Route("/forum/unwatch", stop, methods=["POST"]),
+]

@@ -20,7 +20,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from sqlite_utils import Database
 
-LIFETIMES = {"confirm": 48 * 3600, "reset": 2 * 3600}  # ASVS 5.0 6.4.1: short-lived
+LIFETIMES = {"confirm": 48 * 3600, "reset": 2 * 3600,  # ASVS 5.0 6.4.1: short-lived
+             "unwatch": 365 * 24 * 3600}  # a stop link in a forum mail: harmless, so it may live long
 
 
 @dataclass(frozen=True)

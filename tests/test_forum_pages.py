@@ -1,46 +1,11 @@
 """The forum over HTTP: who sees what, topics, replies, preview, quoting, editing, unread marks."""
 
-import re
 import time
-
-import pytest
-from starlette.testclient import TestClient
 
 from portal import forum_store as store
 
-from .portal_fixtures import BASE_URL, make_user, sign_in, submit
-
-
-@pytest.fixture
-def forum(app):
-    db = app.state.portal.db
-    general = store.create_category(db, "obshchee", "Общие вопросы", "Обо всём, что касается клуба", 1)
-    store.create_category(db, "novosti", "Объявления", "Новости от сотрудников", 0, post_level="staff")
-    store.create_category(db, "shtab", "Для сотрудников", "Внутренний раздел", 2, read_level="staff",
-                          post_level="staff")
-    return general
-
-
-@pytest.fixture
-def other(app):
-    """A second member in a browser of their own."""
-    user = make_user(app.state.portal.db, "oleg@lumen.ru", member=True, name="Олег Люменов")
-    client = TestClient(app, base_url=BASE_URL)
-    sign_in(client, user.email)
-    return client
-
-
-def start_topic(client, title="Как подключить DALI-драйвер?", body="Подскажите схему подключения.",
-                slug="obshchee"):
-    return submit(client, f"/forum/c/{slug}/new", f"/forum/c/{slug}/new", {"title": title, "body": body})
-
-
-def reply_to(client, topic_id, body):
-    return submit(client, f"/forum/t/{topic_id}/reply", f"/forum/t/{topic_id}/reply", {"body": body})
-
-
-def topic_id_of(response) -> int:
-    return int(re.search(r"/forum/t/(\d+)/", response.headers["location"]).group(1))
+from .forum_fixtures import reply_to, start_topic, topic_id_of
+from .portal_fixtures import make_user, submit
 
 
 def test_everyone_sees_the_categories_and_the_way_in(client, forum):
