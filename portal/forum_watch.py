@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from sqlite_utils import Database
 from starlette.background import BackgroundTask
@@ -138,14 +139,19 @@ def notify_reply(portal: Portal, topic: Topic, post: Post) -> BackgroundTask | N
     recipients = watchers(portal.db, topic, post.author_id)
     if not recipients:
         return None
-    base, page = portal.settings.base_url, store.page_of(post.number)
-    mails = [personal_mail(portal, "forum_reply", user, topic_title=topic.title, author=post.author_name or "—",
-                           excerpt=plain_text(post.body, 500),
-                           link=f"{base}/forum/t/{topic.id}/?page={page}#p{post.number}",
-                           stop_link=f"{base}/forum/unwatch?token="
-                                     + stop_token(portal.settings.secret_key, user.id, kind, target))
-             for user, kind, target in recipients]
+    mails = [reply_mail(portal, topic, post, user, kind, target) for user, kind, target in recipients]
     return BackgroundTask(deliver_all, portal, mails)
+
+
+def reply_mail(portal: Portal, topic: Topic, post: Post, user: User, kind: str, target: int) -> Mail:
+    base, page = portal.settings.base_url, store.page_of(post.number)
+    stop_link = f"{base}/forum/unwatch?token=" + stop_token(portal.settings.secret_key, user.id, kind, target)
+    mail = personal_mail(portal, "forum_reply", user, topic_title=topic.title, author=post.author_name or "—",
+                         excerpt=plain_text(post.body, 500), stop_link=stop_link,
+                         link=f"{base}/forum/t/{topic.id}/?page={page}#p{post.number}")
+    # RFC 8058: mail programs offer "unsubscribe" and POST to the link themselves.
+    return replace(mail, headers=(("List-Unsubscribe", f"<{stop_link}>"),
+                                  ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")))
 
 
 async def deliver_all(portal: Portal, mails: list[Mail]) -> None:

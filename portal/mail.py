@@ -56,6 +56,7 @@ class Mail:
     subject: str
     text: str
     html: str
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe (RFC 8058)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ def build_message(mail: Mail, settings: Settings) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=_sender_domain(settings.mail_from))
     # RFC 3834: tells vacation responders and ticket systems not to answer automatically.
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in mail.headers:
+        message[name] = value
     # The email package picks the transfer encoding (base64 or quoted-printable for long Cyrillic
     # lines), so the message is valid even through a relay without 8BITMIME.
     message.set_content(mail.text, charset="utf-8")

@@ -23,6 +23,8 @@ def test_watchers_get_a_mail_for_a_reply_and_the_author_does_not(member, other, 
     assert received.recipients == [member.email]
     text = received.message.get_body(("plain",)).get_content()
     assert "Подключайте через DALI-2." in text and f"/forum/t/{topic_id}/?page=1#p2" in text
+    assert "/forum/unwatch?token=" in received.message["List-Unsubscribe"]
+    assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     reply_to(member.client, topic_id, "Спасибо!")  # the watcher's own reply mails nobody
     time.sleep(0.2)
     assert len(smtp.received) == 1
