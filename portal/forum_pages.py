@@ -101,7 +101,7 @@ async def topic_page(request: Request) -> Response:
         return redirect(f"/forum/t/{topic.id}/?page={store.page_of(number)}#p{number}")
     page = min(page_number(request), topic.pages)
     posts = store.list_posts(db, topic, page)
-    if posts:
+    if posts and (topic.last_read or 0) < posts[-1].number:  # write only when the mark moves
         store.mark_read(db, who.user, topic, posts[-1].number)
     return render(request, "forum/topic.html", {
         "topic": topic, "category": category, "posts": posts, "page": page, "pages": topic.pages,
