@@ -18,7 +18,9 @@ THEMES = Path(__file__).resolve().parent.parent / "themes" / "portal"
 TEMPLATES = THEMES / "templates"
 STATIC = THEMES / "static"
 
-ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+# auto_reload off: no stat() of every template on every include (a topic page includes per post);
+# templates change only with a deploy, which restarts the server.
+ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                          trim_blocks=True, lstrip_blocks=True)
 
 
