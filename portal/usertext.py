@@ -1,112 +1,261 @@
-"""The one place where member-written Markdown becomes HTML: Markdown, then nh3 with an allow-list.
+"""The one place where member-written Markdown becomes HTML: python-markdown, then nh3 with an allow-list.
 
-Nothing the member types is trusted: raw HTML is escaped before Markdown sees it, links may only
-use http, https, mailto or be relative (club pages), every link gets rel="nofollow noopener ugc",
-and images are shown as links (an image from any host would tell that host who reads the forum).
+Nothing a member types is trusted. Raw HTML is never parsed (the processors that pass it through are
+removed, so `<b>` shows as text), images become links, headings are demoted below the page's own, and
+nh3 has the last word: only the tags and attributes below, links only http, https, mailto or relative
+(club pages), every link rel="nofollow noopener ugc". Hostile input must also stay cheap to render:
+python-markdown has a few quadratic corners, bounded here (tests/test_usertext.py feeds them).
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
+import logging
 import re
+import urllib.parse
 from collections.abc import Callable
+from xml.etree import ElementTree as etree
 
 import markdown
 import nh3
+from markdown import inlinepatterns as inline
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import nearing_recursion_limit
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4",
-                "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-MAX_LINKS = 200  # Markdown links per post; more are shown as text (each costs a scan to the end)
+log = logging.getLogger(__name__)
+
+ALLOWED_TAGS = frozenset({"p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+                          "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"})
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener ugc"
 HANDLE = r"[a-z0-9][a-z0-9-]{1,39}"
-_MENTION = re.compile(r"(?<![\w@/.+-])@(" + HANDLE + r")\b")
-_CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(")
-_HEADING = re.compile(r"^(#{1,2})(?=\s)", re.M)
-_TAGS = re.compile(r"<[^>]*>")
-_BRACKET = re.compile(r"\[")
-_LINK_START = re.compile(r"\[(?=[^\[\]\n]{0,300}\](?:\(|\[|:))")
-_BLOCK_END = re.compile(r"</(p|li|h\d|blockquote|pre|tr|td|th)>|<br ?/?>")
-_URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+# Not after a word character, dot or slash (e-mail addresses, paths); not followed by more name or a domain.
+_MENTION = re.compile(rf"(?<![\w@./+-])@({HANDLE})(?![\w@-]|\.\w)")
+# `#` becomes h3 so a post never outranks the page (h1) or its sections (h2); deeper levels keep their order.
+_DEMOTE = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6"}
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # STX/ETX are python-markdown's own placeholders
+_SURROGATES = re.compile("[\ud800-\udfff]")  # cannot be encoded as UTF-8, so nh3 would refuse the string
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ ]*\.?[\w#.+-]*[ ]*$")  # as fenced_code, without {attrs} and hl_lines
+_FENCE_CLOSE = re.compile(r"(`{3,}|~{3,})[ ]*$")
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!~|])")
+BLOCK_LINES = 100  # lines per Markdown block, see _ShortBlocks
+LINK_SCAN = 1000  # longest link text or target python-markdown may look for, in characters
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, allowed_classes={"a": {"mention"}},
+    tag_attribute_values={cell: {"align": {"left", "center", "right"}} for cell in ("th", "td")},
+    url_schemes=set(URL_SCHEMES), url_relative="pass_through", link_rel=LINK_REL, strip_comments=True,
+    attribute_filter=lambda tag, name, value: _strict_href(value) if name == "href" else value)
 
 
 def render_user_markdown(text: str, *, resolve_mention: Callable[[str], str | None] | None = None) -> str:
-    """Trusted HTML for a member's post. Never raises for any string."""
-    source = _HEADING.sub("###", _IMAGE.sub(r"[\1](", text.replace("\r\n", "\n")))
-    source = _escape_tags(source)  # typed HTML shows as text; Markdown's own syntax (>, &) survives
-    converter = markdown.Markdown(extensions=["fenced_code", "tables", "nl2br", "sane_lists"],
-                                  output_format="html")
-    rendered = converter.convert(source)
-    rendered = _in_text(rendered, _URL, lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>')
-    if resolve_mention is not None:
-        rendered = _in_text(rendered, _MENTION, _mention_linker(resolve_mention))
-    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="nofollow noopener ugc", strip_comments=True)
+    """Trusted HTML for a member's post; never raises for any string.
 
-
-def _escape_tags(source: str) -> str:
-    """`<` outside code becomes `&lt;`, so no tag the member types reaches the converter as HTML.
-
-    Code spans and fences are left alone: Markdown escapes those itself.
+    `resolve_mention(handle)` returns the member's page for an `@handle`, or None to leave it as text.
     """
-    out, last = [], 0
-    for match in _CODE.finditer(source):
-        out += [_defuse(source[last:match.start()]), match.group(0)]
-        last = match.end()
-    out.append(_defuse(source[last:]))
-    return "".join(out)
+    return sanitize_html(_markdown_to_html(text, resolve_mention))
 
 
-def _defuse(text: str) -> str:
-    """Escape `<`, and every `[` that cannot start a link: python-markdown's bracket matching is
-    quadratic, and 20,000 `[` would cost a minute of CPU per post (measured)."""
-    text = text.replace("<", "&lt;")
-    kept = 0
-
-    def keep_or_escape(match: re.Match) -> str:
-        nonlocal kept
-        if kept < MAX_LINKS and _LINK_START.match(text, match.start()):
-            kept += 1
-            return "["
-        return "\\["
-
-    return _BRACKET.sub(keep_or_escape, text)
-
-
-def _in_text(rendered: str, pattern: re.Pattern, replace: Callable[[re.Match], str]) -> str:
-    """Apply `pattern` to text only: never inside tags, <code>, <pre> or existing links."""
-    parts = re.split(r"(<pre>.*?</pre>|<code>.*?</code>|<a\b.*?</a>|<[^>]+>)", rendered, flags=re.S)
-    return "".join(part if part.startswith("<") else pattern.sub(replace, part) for part in parts)
-
-
-def _mention_linker(resolve: Callable[[str], str | None]) -> Callable[[re.Match], str]:
-    def link(match: re.Match) -> str:
-        url = resolve(match.group(1))
-        return f'<a class="mention" href="{html.escape(url)}">@{match.group(1)}</a>' if url else match.group(0)
-    return link
+def sanitize_html(fragment: str) -> str:
+    """nh3 with the club's allow-list: the last word on what reaches a reader's browser (idempotent)."""
+    return _CLEANER.clean(fragment)
 
 
 def mentioned_handles(text: str) -> list[str]:
-    """Handles mentioned in a post, in order, ignoring code."""
-    seen: dict[str, None] = {}
-    for handle in _MENTION.findall(_CODE.sub(" ", text)):
-        seen.setdefault(handle, None)
-    return list(seen)
+    """Handles mentioned in a post, each once, in order: the rendering's own rules, so a handle in code,
+    in a link or in an e-mail address never counts (and so never notifies anyone)."""
+    rendered = _markdown_to_html(text, lambda handle: "#")
+    return list(dict.fromkeys(re.findall(r'<a class="mention" href="#">@([a-z0-9-]+)</a>', rendered)))
 
 
 def quote_markdown(author: str, post_url: str, text: str) -> str:
-    """A Markdown quote of `text` that links to its source; the name cannot inject Markdown."""
-    safe_author = re.sub(r"([\\`*_{}\[\]()#+!<>|~-])", r"\\\1", author)
-    body = "\n".join("> " + line if line.strip() else ">" for line in text.strip().splitlines())
-    return f"[{safe_author}]({post_url}) пишет:\n\n{body}"
+    """A Markdown quote of `text` under a link to its source. The name is escaped so that a member
+    called `[x](javascript:...)` or `**boss**` is shown as typed; the URL is percent-encoded so it
+    cannot end the link early."""
+    name = _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(" ".join(author.split()) or "—", quote=False))
+    url = urllib.parse.quote(post_url, safe="/?#&=:;%@!$*+,~-._")
+    lines = text.strip("\r\n").rstrip().splitlines() or [""]
+    body = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+    return f"[{name}]({url}) пишет:\n\n{body}"
 
 
 def plain_text(markdown_text: str, limit: int | None = None) -> str:
-    """Readable text for excerpts and mail: the rendered post without any markup."""
-    text = html.unescape(_TAGS.sub("", _BLOCK_END.sub(" ", render_user_markdown(markdown_text))))
-    text = " ".join(text.split())
-    if limit is not None and len(text) > limit:
-        cut = text[:limit].rsplit(" ", 1)[0]
-        text = cut + "…"
-    return text
+    """The post as one line of readable text (excerpts, search snippets, mail): what a reader sees,
+    without markup; cut on a word boundary with "…" so that the result is at most `limit` long."""
+    text = " ".join(html.unescape(nh3.clean(render_user_markdown(markdown_text), tags=set())).split())
+    if limit is None or len(text) <= limit:
+        return text
+    cut = text[:max(limit - 1, 0)]
+    if not text[len(cut)].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return (cut.rstrip(" ,;:-—") + "…")[:max(limit, 0)]
+
+
+def _strict_href(url: str) -> str | None:
+    """A second scheme check, stricter than browsers: with spaces and invisible characters removed
+    ("java script:", a zero-width space first), the scheme must still be allowed, or the href goes."""
+    compact = "".join(ch for ch in url if ch.isprintable() and not ch.isspace()).lower()
+    scheme = re.match(r"([a-z][a-z0-9+.-]*):", compact)
+    return url if scheme is None or scheme.group(1) in URL_SCHEMES else None
+
+
+def _markdown_to_html(text: str, resolve: Callable[[str], str | None] | None) -> str:
+    """python-markdown's HTML, not yet sanitised. A converter bug must not take a topic page down, so
+    any exception falls back to the text itself, escaped."""
+    source = _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+    try:
+        return _converter(resolve, budget=50_000 + 10 * len(source)).convert(source)
+    except Exception:
+        log.exception("Markdown conversion failed; showing the post as plain text")
+        return "<p>" + html.escape(source).replace("\n", "<br>\n") + "</p>"
+
+
+def _converter(resolve: Callable[[str], str | None] | None, budget: int) -> markdown.Markdown:
+    """A fresh converter per post (they keep state; requests run in threads)."""
+    md = markdown.Markdown(extensions=["tables", "nl2br", "sane_lists", "pymdownx.tilde", "pymdownx.magiclink"],
+                           extension_configs={"tables": {"use_align_attribute": True},  # no style=
+                                              "pymdownx.tilde": {"subscript": False}},
+                           output_format="html")
+    md.preprocessors.deregister("html_block")  # without these two, typed HTML is text the serializer escapes
+    md.inlinePatterns.deregister("html")
+    md.ESCAPED_CHARS.append("@")  # `\@name` writes a handle without mentioning anyone
+    md.preprocessors.register(_Fences(md), "club_fences", 25)
+    md.preprocessors.register(_ShortBlocks(md), "club_short_blocks", 24)
+    for name in ("olist", "ulist"):  # "1. 1. 1. …" nests lists by recursion; stop before Python's limit, as quotes do
+        processor = md.parser.blockprocessors[name]
+        processor.test = functools.partial(_shallow, processor.test)  # type: ignore[method-assign]
+    allowance = [budget]
+    # Images become links to the picture: an <img> from any host would tell that host the IP address
+    # (and reading time) of every member who opens the topic.
+    link, image = inline.LINK_RE, inline.IMAGE_LINK_RE
+    for name, kind, pattern, priority in [("reference", _Reference, link, 170), ("link", _Link, link, 160),
+                                          ("image_link", _Link, image, 150),
+                                          ("image_reference", _Reference, image, 140),
+                                          ("short_reference", _ShortReference, link, 130),
+                                          ("short_image_ref", _ShortReference, image, 125)]:
+        md.inlinePatterns.register(kind(pattern, md, allowance), name, priority)
+    md.treeprocessors.register(_Post(md, functools.cache(resolve) if resolve else None), "club_post", 15)
+    return md
+
+
+def _shallow(test: Callable[[etree.Element, str], bool], parent: etree.Element, block: str) -> bool:
+    return test(parent, block) and not nearing_recursion_limit()
+
+
+class _Bounded:
+    """Link parsing with a scanning allowance. python-markdown looks for the closing `]` and `)` from
+    every `[`, to the end of the paragraph: 20,000 `[` cost 46 s of CPU (measured). Here a link's text
+    or target is at most LINK_SCAN characters and one post scans at most its budget; then `[` is text."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, allowance: list[int]) -> None:
+        super().__init__(pattern, md)  # type: ignore[call-arg]
+        self.allowance = allowance
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 - python-markdown's name
+        window = self._window(data, index)
+        text, end, handled = super().getText(window, 0)  # type: ignore[misc]
+        self.allowance[0] -= end
+        return text, index + end, handled
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+        window = self._window(data, index)
+        href, title, end, handled = super().getLink(window, 0)  # type: ignore[misc]
+        self.allowance[0] -= len(window) if window.startswith("(") else 1  # titles may scan it all
+        return href, title, index + end, handled
+
+    def _window(self, data: str, index: int) -> str:
+        return data[index:index + LINK_SCAN] if self.allowance[0] > 0 else ""
+
+
+_Link, _Reference, _ShortReference = (type(f"_Bounded{kind.__name__}", (_Bounded, kind), {}) for kind in (
+    inline.LinkInlineProcessor, inline.ReferenceInlineProcessor, inline.ShortReferenceInlineProcessor))
+
+
+class _Fences(Preprocessor):
+    """Fenced code (``` or ~~~, optionally a language name, up to the same fence) found in one pass.
+    It replaces python-markdown's fenced_code, which scans to the end of the post for every fence
+    that is never closed (10,000 of them: 6 s of CPU, measured). Unclosed fences stay text."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        closes: dict[str, list[int]] = {}
+        for i, line in enumerate(lines):
+            if match := _FENCE_CLOSE.match(line):
+                closes.setdefault(match.group(1), []).append(i)
+        out, i = [], 0
+        while i < len(lines):
+            opening = _FENCE_OPEN.match(lines[i])
+            later = closes.get(opening.group(1), []) if opening else []
+            k = bisect.bisect_right(later, i)
+            if k < len(later):
+                code = html.escape("".join(line + "\n" for line in lines[i + 1:later[k]]))
+                out += ["", self.md.htmlStash.store(f"<pre><code>{code}</code></pre>"), ""]
+                i = later[k]
+            else:
+                out.append(lines[i])
+            i += 1
+        return out
+
+
+class _ShortBlocks(Preprocessor):
+    """python-markdown re-tests the rest of a block (lines without a blank one between them) after every
+    line it takes off, with regexes that scan the whole rest: quadratic (100 KB of `---` lines: 7 s,
+    measured). A blank line after every BLOCK_LINES lines bounds that; only a paragraph or list that
+    long notices. Table rows are never split."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out, count = [], 0
+        for line in lines:
+            count = count + 1 if line.strip() else 0
+            if count > BLOCK_LINES and not line.startswith("|"):
+                out.append("")
+                count = 1
+            out.append(line)
+        return out
+
+
+class _Post(Treeprocessor):
+    """After inline Markdown: demote headings, give empty links their URL as text, link @mentions."""
+
+    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None] | None) -> None:
+        super().__init__(md)
+        self.resolve = resolve
+
+    def run(self, root: etree.Element) -> None:
+        stack = [root]
+        while stack:  # not recursive: a post may nest quotes deeper than Python's recursion limit
+            element = stack.pop()
+            element.tag = _DEMOTE.get(element.tag, element.tag)
+            if element.tag == "a" and not element.text and not len(element):
+                element.text = element.get("href", "")
+            if element.tag not in ("a", "code", "pre"):  # no mentions inside links and code
+                stack.extend(element)
+                if self.resolve is not None:
+                    self._link_mentions(element)
+
+    def _link_mentions(self, element: etree.Element) -> None:
+        """Split `element`'s own text and its children's tails around resolvable @handles."""
+        element.text, children = self._split(element.text)
+        for child in list(element):
+            child.tail, anchors = self._split(child.tail)
+            children += [child, *anchors]
+        if len(children) > len(element):
+            element[:] = children
+
+    def _split(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
+        """`text` up to the first resolvable @handle, and a link per such handle, the text after it as tail."""
+        parts = _MENTION.split(text) if text and "@" in text else [text]
+        head, anchors = parts[0], []
+        for handle, after in zip(parts[1::2], parts[2::2], strict=True):
+            url = self.resolve(handle) if self.resolve else None
+            if url:
+                anchors.append(etree.Element("a", {"class": "mention", "href": url}))
+                anchors[-1].text, anchors[-1].tail = "@" + handle, after
+            elif anchors:
+                anchors[-1].tail += "@" + handle + after
+            else:
+                head += "@" + handle + after
+        return head, anchors
