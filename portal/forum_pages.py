@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import forum_search, forum_watch
+from . import forum_moderation, forum_search, forum_watch
 from . import forum_store as store
 from .context import Visitor, portal_of, visitor
 from .forms import read_form
@@ -108,7 +108,7 @@ async def topic_page(request: Request) -> Response:
         "moderator": is_moderator(who.user), "may_change": lambda post: may_change(who.user, post),
         "can_reply": not topic.locked or is_moderator(who.user),
         "categories": store.list_categories(db, who.user) if is_moderator(who.user) else [],
-        "flag_reasons": ("spam", "inappropriate", "off_topic", "other"),
+        "flag_reasons": forum_moderation.FLAG_REASONS,
         "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
 
 

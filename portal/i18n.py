@@ -289,6 +289,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "forum.flag_inappropriate": ("неуместно", "inappropriate"),
     "forum.flag_off_topic": ("не по теме", "off-topic"),
     "forum.flag_other": ("другое", "other"),
+    "forum.flag_note": ("Комментарий (необязательно)", "Comment (optional)"),
     "forum.flag_thanks": ("Спасибо: модераторы посмотрят сообщение.", "Thank you: the moderators will look at it."),
     "forum.flag_already": ("Вы уже пожаловались на это сообщение.", "You have already flagged this post."),
     "forum.back_to_topic": ("Вернуться к теме", "Back to the topic"),
