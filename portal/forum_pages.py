@@ -108,7 +108,6 @@ async def topic_page(request: Request) -> Response:
         "moderator": is_moderator(who.user), "may_change": lambda post: may_change(who.user, post),
         "can_reply": not topic.locked or is_moderator(who.user),
         "categories": store.list_categories(db, who.user) if is_moderator(who.user) else [],
-        "flag_reasons": forum_moderation.FLAG_REASONS,
         "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
 
 
@@ -269,6 +268,18 @@ async def member_page(request: Request) -> Response:
                                                  "handle": request.path_params["handle"]})
 
 
+async def flag_page(request: Request) -> Response:
+    """The flag form on a page of its own: a topic page then carries one link per post, not a form."""
+    who = reader(request)
+    post = store.get_post(portal_of(request).db, request.path_params["post_id"])
+    if post is None or not post.visible:
+        raise HTTPException(404)
+    request.path_params["topic_id"] = post.topic_id
+    topic, _category = topic_or_404(request, who)
+    return render(request, "forum/flag.html", {"post": post, "topic": topic,
+                                               "flag_reasons": forum_moderation.FLAG_REASONS})
+
+
 def forum_refusal(request: Request, exc: ForumError) -> Response:
     who = visitor(request)
     return render(request, "message.html", {"title": who.t("forum.title"), "message": who.t(exc.key, **exc.values),
@@ -286,4 +297,5 @@ ROUTES = [
     Route("/forum/p/{post_id:int}/edit", edit, methods=["GET", "POST"]),
     Route("/forum/p/{post_id:int}/delete", delete, methods=["POST"]),
     Route("/forum/u/{handle:str}", member_page, methods=["GET"]),
+    Route("/forum/p/{post_id:int}/flag", flag_page, methods=["GET"]),
 ]

@@ -388,3 +388,11 @@ def test_moderators_may_change_any_post(moderator, board, app):
                       {"body": "Отредактировано"})
     assert response.status_code == 303
     assert post_of(app, board.reply).body == "Отредактировано"
+
+
+def test_flag_page_shows_the_post_and_the_reasons(member, board):
+    reply = board.reply
+    assert f'href="/forum/p/{reply.id}/flag"' in member.client.get(f"/forum/t/{board.topic_id}/").text
+    page = member.client.get(f"/forum/p/{reply.id}/flag")
+    assert page.status_code == 200 and "Ответ со спамом" in page.text and 'value="off_topic"' in page.text
+    assert member.client.get("/forum/p/999999/flag").status_code == 404
