@@ -6,6 +6,9 @@ and phone), checked on every request.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +22,7 @@ from .forum import (
     PAGE_SIZE,
     Category,
     ForumError,
+    Post,
     Topic,
     can_read_category,
     can_read_forum,
@@ -31,7 +35,7 @@ from .forum import (
     render_post,
 )
 from .navigation import redirect
-from .templating import render
+from .templating import ENV, render
 from .usertext import quote_markdown
 
 
@@ -105,10 +109,30 @@ async def topic_page(request: Request) -> Response:
         store.mark_read(db, who.user, topic, posts[-1].number)
     return render(request, "forum/topic.html", {
         "topic": topic, "category": category, "posts": posts, "page": page, "pages": topic.pages,
+        "blocks": [post_block(post, is_moderator(who.user), who) for post in posts],
         "moderator": is_moderator(who.user), "may_change": lambda post: may_change(who.user, post),
         "can_reply": not topic.locked or is_moderator(who.user),
         "categories": store.list_categories(db, who.user) if is_moderator(who.user) else [],
         "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
+
+
+_BLOCKS: OrderedDict[tuple, Markup] = OrderedDict()
+BLOCK_CACHE_SIZE = 20_000
+
+
+def post_block(post: Post, moderator: bool, who: Visitor) -> Markup:
+    """A post's rendered header and body. Everything it shows is in the key (its HTML included), so an
+    entry is never stale: an edit, hiding, deletion or an author's new name makes a new key."""
+    key = (post.id, post.number, post.created_at, post.html, post.edited_at, post.hidden_at, post.hidden_reason,
+           post.deleted_at, post.author_name, post.author_handle, post.author_company, moderator, who.language)
+    block = _BLOCKS.get(key)
+    if block is None:
+        html = ENV.get_template("forum/_post.html").render(post=post, moderator=moderator, t=who.t)
+        block = Markup(html)  # noqa: S704 - the output of an autoescaping template, user HTML already nh3-clean
+        _BLOCKS[key] = block
+        if len(_BLOCKS) > BLOCK_CACHE_SIZE:
+            _BLOCKS.popitem(last=False)
+    return block
 
 
 async def new_since_last_visit(request: Request) -> Response:
