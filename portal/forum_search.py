@@ -20,6 +20,7 @@ _CYRILLIC = re.compile(r"[а-яё]")
 _MARKUP = re.compile(r"[*_`>#~\[\]()!|]+|https?://\S+")
 _STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
 SNIPPET = 200
+RANK_WINDOW = 5000  # newest matches ranked by relevance; older ones only when the query is narrower
 MAX_COUNT = 1000  # "found: 1000+" is enough to know a query is too broad
 
 
@@ -96,9 +97,9 @@ def search(db: Database, query: str, *, readable_category_ids: Sequence[int], li
     marks = ",".join("?" * len(readable_category_ids))
     joins = ("FROM forum_search s JOIN forum_posts p ON p.id = s.rowid JOIN forum_topics t ON t.id = p.topic_id "
              "JOIN forum_categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = p.author_id ")
-    where = (f"WHERE forum_search MATCH ? AND t.category_id IN ({marks}) AND p.deleted_at IS NULL "
-             "AND p.hidden_at IS NULL ")
-    params = [match, *readable_category_ids]
+    where = (f"WHERE forum_search MATCH ? AND s.rowid >= ? AND t.category_id IN ({marks}) "
+             "AND p.deleted_at IS NULL AND p.hidden_at IS NULL ")
+    params = [match, rank_floor(db, match), *readable_category_ids]
     # Counting every match of a common word costs more than ranking the page: count up to MAX_COUNT.
     total = db.execute("SELECT count(*) FROM (SELECT 1 " + joins + where + "LIMIT ?)",  # noqa: S608 - constants
                        [*params, MAX_COUNT]).fetchone()[0]
@@ -107,6 +108,15 @@ def search(db: Database, query: str, *, readable_category_ids: Sequence[int], li
                       [*params, limit, offset]).fetchall()
     stems = {stem_word(word) for word in words(query)}
     return [SearchHit(*row[:7], snippet_parts=snippet(row[7], stems)) for row in rows], total
+
+
+def rank_floor(db: Database, match: str) -> int:
+    """The lowest post id worth ranking: bm25 is computed for every candidate, so a word found in a
+    third of a million posts would take seconds. Only the newest RANK_WINDOW matches are ranked; FTS5
+    walks its doclists in rowid order and stops there."""
+    row = db.execute("SELECT rowid FROM forum_search WHERE forum_search MATCH ? ORDER BY rowid DESC "
+                     "LIMIT 1 OFFSET ?", [match, RANK_WINDOW - 1]).fetchone()
+    return row[0] if row else 0
 
 
 def snippet(body: str, stems: set[str]) -> list[tuple[str, bool]]:
