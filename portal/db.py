@@ -14,6 +14,13 @@ from .migrations import MIGRATIONS
 
 def connect(path: Path | str) -> sqlite_utils.Database:
     """Open (creating the folder) with WAL, foreign keys and a busy timeout; migrations applied."""
+    db = open_database(path)
+    upgrade(db)
+    return db
+
+
+def open_database(path: Path | str) -> sqlite_utils.Database:
+    """The portal's connection settings without applying migrations (tools that fill a given schema)."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -21,9 +28,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA synchronous = NORMAL")
-    db = sqlite_utils.Database(conn)
-    upgrade(db)
-    return db
+    return sqlite_utils.Database(conn)
 
 
 def applied_versions(db: sqlite_utils.Database) -> set[int]:
@@ -32,12 +37,12 @@ def applied_versions(db: sqlite_utils.Database) -> set[int]:
     return {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
-def upgrade(db: sqlite_utils.Database) -> list[int]:
-    """Apply every migration not yet applied, each in its own transaction. Returns what ran."""
+def upgrade(db: sqlite_utils.Database, until: int | None = None) -> list[int]:
+    """Apply every migration not yet applied (up to `until`), each in its own transaction. Returns what ran."""
     done = applied_versions(db)
     ran = []
     for version, name, sql in MIGRATIONS:
-        if version in done:
+        if version in done or (until is not None and version > until):
             continue
         with db.conn:  # one transaction per migration: all of it or none
             db.conn.execute("BEGIN")
