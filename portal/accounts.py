@@ -16,13 +16,14 @@ from sqlite_utils import Database
 from .db import now_iso
 
 ROLES = ("staff", "moderator", "editor", "admin")
-NEWSLETTER_LISTS = ("news", "promo", "events", "magazine")
+NEWSLETTER_LISTS = ("newsletters",)  # one consent row; users.topics chooses what a subscriber gets
 ACCESS_RANK = {"public": 0, "registered": 1, "members": 2}
 LEVEL_RANK = {"anonymous": 0, "unconfirmed": 0, "registered": 1, "member": 2, "staff": 2}
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 USER_COLUMNS = ("id, email, name, password_hash, email_confirmed_at, consent_at, company_id, phone, position, "
-                "segment, region, topics, language, role, suspended_at, suspended_reason, created_at")
+                "segment, region, topics, language, role, suspended_at, suspended_reason, created_at, job_role, "
+                "mail_tracking, bounced_at")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class User:
     suspended_at: str | None
     suspended_reason: str | None
     created_at: str
+    job_role: str | None = None  # role in the company (extra.club.roles), for newsletter audiences
+    mail_tracking: bool = True  # False: newsletters carry no open pixel and plain links
+    bounced_at: str | None = None  # a permanent SMTP failure stopped newsletters to this address
 
     @property
     def confirmed(self) -> bool:
@@ -90,6 +94,7 @@ def normalise_email(text: str) -> str | None:
 def user_from_row(row: tuple) -> User:
     values = list(row)
     values[11] = json.loads(values[11] or "[]")
+    values[18] = bool(values[18])
     return User(*values)
 
 

@@ -24,6 +24,9 @@ from . import (
     forum_moderation,
     forum_pages,
     forum_watch,
+    newsletter_staff,
+    newsletter_stats,
+    newsletter_tracking,
     oidc_pages,
     password_reset,
     staff,
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
     portal.oidc = oidc_pages.make_client(portal)
     routes = [*account_pages.ROUTES, *password_reset.ROUTES, *cabinet.ROUTES, *oidc_pages.ROUTES, *staff.ROUTES,
               *forum_pages.ROUTES, *forum_moderation.ROUTES, *forum_watch.ROUTES, *forum_admin.ROUTES,
+              *newsletter_staff.ROUTES, *newsletter_stats.ROUTES, *newsletter_tracking.ROUTES,
               Mount("/_portal/static", StaticFiles(directory=STATIC), name="portal-static")]
     if dev is not None:
         routes += dev.routes()

@@ -7,7 +7,7 @@ import getpass
 import secrets
 import sys
 
-from . import accounts, passwords
+from . import accounts, members_cli, newsletter_cli, passwords, worker_cli
 from .db import connect
 from .settings import SettingsError, load_settings
 
@@ -30,6 +30,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     forum_commands = forum.add_subparsers(dest="forum_command", metavar="ACTION", required=True)
     forum_commands.add_parser("digest", help="send the weekly digests that are due (run daily or weekly)")
     forum_commands.add_parser("reindex", help="rebuild the forum search index from the posts")
+    for module in (newsletter_cli, worker_cli, members_cli):
+        module.add_parsers(commands)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "forum":
         return run_forum(settings, db, args.forum_command)
+    extra = {"newsletter": newsletter_cli, "worker": worker_cli, "members": members_cli}
+    if args.command in extra:
+        return extra[args.command].run(args, settings, db)
     return add_user(db, args)
 
 

@@ -355,6 +355,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.home": ("На главную", "Home page"),
 }
 
+# Newer features keep their words in modules of their own (one per feature, so parallel work never
+# edits one file); keys must not collide, which tests/test_language.py checks.
+from .i18n_audience import STRINGS as _AUDIENCE  # noqa: E402
+from .i18n_newsletters import STRINGS as _NEWSLETTERS  # noqa: E402
+from .i18n_tracking import STRINGS as _TRACKING  # noqa: E402
+
+for _extra in (_AUDIENCE, _NEWSLETTERS, _TRACKING):
+    if set(_extra) & set(STRINGS):
+        raise RuntimeError(f"duplicate i18n keys: {sorted(set(_extra) & set(STRINGS))}")
+    STRINGS.update(_extra)
+
 
 def translate(language: str, key: str, **values: object) -> str:
     pair = STRINGS.get(key)

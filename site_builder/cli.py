@@ -104,7 +104,7 @@ def run_serve(args: argparse.Namespace, config) -> int:
                  progress=lambda line: print(f"club: {line}", flush=True))
 
 
-PORTAL_COMMANDS = ("db", "user", "forum")
+PORTAL_COMMANDS = ("db", "user", "forum", "newsletter", "worker", "members")
 COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve}
 
 if __name__ == "__main__":

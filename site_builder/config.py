@@ -23,6 +23,14 @@ DEFAULT_TOPICS = {
     "analytics": "Аналитика рынка",
     "training": "Обучение и семинары",
 }
+DEFAULT_ROLES = {  # a partner company is several people; each needs a different letter (seed 004)
+    "management": "Руководитель компании",
+    "purchasing": "Закупки и снабжение",
+    "sales": "Продажи",
+    "engineering": "Проектирование и инженерия",
+    "installation": "Монтаж и сервис",
+    "marketing": "Маркетинг",
+}
 ACCESS_LEVELS = ("public", "registered", "members")
 SECTIONS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
 
@@ -43,6 +51,7 @@ class ClubConfig:
     segments: dict[str, str]
     regions: dict[str, str]
     topics: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOPICS))
+    roles: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROLES))
     timezone: str = "Europe/Moscow"
     portal_url: str = ""  # where /account/... lives; "" = same origin as the site
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -88,6 +97,7 @@ def load_config(config_file: Path | str | None = None, site_dir: Path | str | No
         segments=_vocabulary(club, "segments", DEFAULT_SEGMENTS, path),
         regions=_vocabulary(club, "regions", {}, path),
         topics=_vocabulary(club, "topics", DEFAULT_TOPICS, path),
+        roles=_vocabulary(club, "roles", DEFAULT_ROLES, path),
         timezone=str(club.get("timezone", "Europe/Moscow")),
         portal_url=str(club.get("portal_url", "")).rstrip("/"),
         raw=raw,

@@ -1,0 +1,5 @@
+"""Click redirects, the open pixel and unsubscribing from newsletters."""
+
+from __future__ import annotations
+
+ROUTES: list = []
