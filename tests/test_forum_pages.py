@@ -1,8 +1,10 @@
 """The forum over HTTP: who sees what, topics, replies, preview, quoting, editing, unread marks."""
 
+import sqlite3
 import time
 
 from portal import forum_store as store
+from portal.db import CHECKPOINTER
 
 from .forum_fixtures import reply_to, start_topic, topic_id_of
 from .portal_fixtures import make_user, submit
@@ -161,3 +163,15 @@ def test_search_finds_word_forms(member, other, forum):
     start_topic(other, title="Выбор светильников для склада", body="Нужны светильники с высокой защитой.")
     html = member.client.get("/forum/search?q=светильник").text
     assert "Выбор светильников для склада" in html and "<mark>" in html
+
+
+def test_commits_leave_checkpoints_to_the_checkpoint_thread(member, forum, app, settings):
+    db = app.state.portal.db
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # never inside a request's commit
+    start_topic(member.client, title="Тема в журнале WAL")
+    CHECKPOINTER.checkpoint_all()  # the thread's round, run now
+    main_file = sqlite3.connect(f"file:{settings.database}?immutable=1", uri=True)  # ignores the WAL
+    try:
+        assert main_file.execute("SELECT title FROM forum_topics").fetchall() == [("Тема в журнале WAL",)]
+    finally:
+        main_file.close()
