@@ -112,7 +112,7 @@ async def topic_page(request: Request) -> Response:
         "blocks": [post_block(post, is_moderator(who.user), who) for post in posts],
         "moderator": is_moderator(who.user), "may_change": lambda post: may_change(who.user, post),
         "can_reply": not topic.locked or is_moderator(who.user),
-        "categories": store.list_categories(db, who.user) if is_moderator(who.user) else [],
+        "categories": store.categories(db) if is_moderator(who.user) else [],
         "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
 
 
@@ -139,7 +139,7 @@ async def new_since_last_visit(request: Request) -> Response:
     who = reader(request)
     db = portal_of(request).db
     since = store.record_visit(db, who.user)
-    readable = [c.id for c in store.list_categories(db, who.user) if can_read_category(who.user, c)]
+    readable = store.readable_category_ids(db, who.user)
     topics = store.recent_topics(db, who.user, since, readable)
     return render(request, "forum/new.html", {"topics": topics, "since": since})
 
@@ -271,7 +271,7 @@ async def search(request: Request) -> Response:
     db = portal_of(request).db
     query = request.query_params.get("q", "")[:200]
     page = page_number(request)
-    readable = [c.id for c in store.list_categories(db, who.user) if can_read_category(who.user, c)]
+    readable = store.readable_category_ids(db, who.user)
     hits, total = forum_search.search(db, query, readable_category_ids=readable, limit=PAGE_SIZE,
                                       offset=(page - 1) * PAGE_SIZE) if query.strip() else ([], 0)
     return render(request, "forum/search.html", {"q": query, "hits": hits, "total": total, "page": page,

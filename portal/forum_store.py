@@ -9,19 +9,21 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from sqlite_utils import Database
 
 from . import forum_search
 from .accounts import User
 from .db import now_iso
-from .forum import PAGE_SIZE, TOPICS_PAGE_SIZE, Category, Post, Topic, render_post
+from .forum import PAGE_SIZE, TOPICS_PAGE_SIZE, Category, Post, Topic, can_read_category, render_post
 
 CATEGORY_COLUMNS = "c.id, c.slug, c.title, c.description, c.position, c.read_level, c.post_level"
 TOPIC_COLUMNS = ("t.id, t.category_id, t.author_id, t.title, t.pinned, t.locked, t.post_count, t.last_number, "
                  "t.last_post_at, t.created_at, a.name, l.name")
 POST_COLUMNS = ("p.id, p.topic_id, p.number, p.author_id, p.body, p.html, p.created_at, p.edited_at, p.deleted_at, "
                 "p.hidden_at, p.hidden_reason, u.name, u.handle, c.name")
+VISIT_TOUCH = 60.0  # seconds: a visit's last_seen is written at most this often (a visit ends after an hour idle)
 
 
 @contextmanager
@@ -42,13 +44,30 @@ def create_category(db: Database, slug: str, title: str, description: str = "", 
 
 
 def list_categories(db: Database, user: User | None) -> list[Category]:
-    rows = db.execute(
-        f"SELECT {CATEGORY_COLUMNS}, count(t.id), coalesce(sum(t.post_count), 0), "  # noqa: S608
-        "count(CASE WHEN t.id IS NOT NULL AND coalesce(r.last_read, 0) < t.last_number THEN 1 END) "
-        "FROM forum_categories c LEFT JOIN forum_topics t ON t.category_id = c.id "
-        "LEFT JOIN forum_reads r ON r.topic_id = t.id AND r.user_id = ? "
-        "GROUP BY c.id ORDER BY c.position, c.title", [user.id if user else -1]).fetchall()
+    """With topic, post and unread counts (the forum's front page)."""
+    totals = {row[0]: row[1:] for row in db.execute(
+        "SELECT category_id, count(*), sum(post_count) FROM forum_topics GROUP BY category_id").fetchall()}
+    # Unread = topics minus those read to the end: a walk over the reader's own marks, not every topic.
+    done = dict(db.execute("SELECT t.category_id, count(*) FROM forum_reads r JOIN forum_topics t ON t.id = "
+                           "r.topic_id WHERE r.user_id = ? AND r.last_read >= t.last_number GROUP BY t.category_id",
+                           [user.id if user else -1]).fetchall())
+    found = []
+    for category in categories(db):
+        topic_count, post_count = totals.get(category.id, (0, 0))
+        found.append(replace(category, topic_count=topic_count, post_count=post_count,
+                             unread=topic_count - done.get(category.id, 0)))
+    return found
+
+
+def categories(db: Database) -> list[Category]:
+    """Without counts: cheap enough for every request (counting reads every topic)."""
+    rows = db.execute(f"SELECT {CATEGORY_COLUMNS} FROM forum_categories c "  # noqa: S608
+                      "ORDER BY c.position, c.title").fetchall()
     return [Category(*row) for row in rows]
+
+
+def readable_category_ids(db: Database, user: User | None) -> list[int]:
+    return [c.id for c in categories(db) if can_read_category(user, c)]
 
 
 def get_category(db: Database, slug: str | None = None, category_id: int | None = None) -> Category | None:
@@ -205,6 +224,8 @@ def record_visit(db: Database, user: User, idle: float = 3600.0) -> float:
                    [user.id, now, since])
         return since
     last_seen, since = row
+    if now - last_seen < VISIT_TOUCH:  # nothing to change that matters: skip the write
+        return since
     if now - last_seen > idle:
         since = last_seen
     db.execute("UPDATE forum_visits SET last_seen = ?, previous_visit = ? WHERE user_id = ?", [now, since, user.id])

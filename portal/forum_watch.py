@@ -184,7 +184,7 @@ def digest_mails(portal: Portal, now: float | None = None) -> list[tuple[int, Ma
 
 
 def active_topics(db: Database, user: User, since: float) -> list[tuple[int, str, int]]:
-    readable = [c.id for c in store.list_categories(db, user) if can_read_category(user, c)]
+    readable = store.readable_category_ids(db, user)
     if not readable:
         return []
     marks = ",".join("?" * len(readable))  # placeholders only: the values are bound

@@ -175,3 +175,33 @@ def test_commits_leave_checkpoints_to_the_checkpoint_thread(member, forum, app, 
         assert main_file.execute("SELECT title FROM forum_topics").fetchall() == [("Тема в журнале WAL",)]
     finally:
         main_file.close()
+
+
+def test_category_counts_and_unread_per_reader(member, other, forum, app):
+    db = app.state.portal.db
+    read_through = topic_id_of(start_topic(other, title="Прочитана до конца"))
+    half_read = topic_id_of(start_topic(other, title="Прочитана наполовину"))
+    topic_id_of(start_topic(other, title="Не открыта"))
+    member.client.get(f"/forum/t/{read_through}/")
+    member.client.get(f"/forum/t/{half_read}/")
+    reply_to(other, half_read, "Новый ответ после прочтения")
+    counts = {c.slug: (c.topic_count, c.post_count, c.unread) for c in store.list_categories(db, member.user)}
+    assert counts == {"novosti": (0, 0, 0), "obshchee": (3, 4, 2), "shtab": (0, 0, 0)}
+    assert "непрочитанных тем: 2" in member.client.get("/forum/").text
+    assert [c.slug for c in store.categories(db)] == ["novosti", "obshchee", "shtab"]
+    announcements = store.get_category(db, "novosti")
+    assert store.readable_category_ids(db, member.user) == [announcements.id, forum.id]  # not the staff room
+
+
+def test_a_visit_is_written_once_a_minute_not_on_every_page(member, forum, app):
+    db = app.state.portal.db
+    member.client.get("/forum/new")
+    first = db.execute("SELECT last_seen, previous_visit FROM forum_visits").fetchall()
+    member.client.get("/forum/new")
+    changes = db.conn.total_changes
+    member.client.get("/forum/new")
+    assert db.conn.total_changes == changes  # nothing written
+    assert db.execute("SELECT last_seen, previous_visit FROM forum_visits").fetchall() == first
+    db.execute("UPDATE forum_visits SET last_seen = last_seen - ?", [store.VISIT_TOUCH + 1])
+    member.client.get("/forum/new")
+    assert db.execute("SELECT last_seen FROM forum_visits").fetchone()[0] > first[0][0]
