@@ -63,7 +63,8 @@ class SecurityMiddleware:
         await self.app(scope, self.limit_body(receive), self.add_headers(scope, send))
 
     def reject(self, request: Request) -> tuple[int, str] | None:
-        if request.method in UNSAFE_METHODS and not same_origin(request, self.settings):
+        if request.method in UNSAFE_METHODS and not same_origin(request, self.settings) \
+                and not one_click_path(request):
             return 403, "cross_site"  # ASVS 5.0 3.5.2
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.settings.max_body_bytes):
@@ -118,6 +119,25 @@ def same_origin(request: Request, settings: Settings) -> bool:
     if origin is not None:
         return origin == settings.origin or origin == request_origin(request)
     return True  # old clients send neither; the form token still has to match
+
+
+# RFC 8058 section 3.1-3.2: a mail provider unsubscribes a reader by POSTing exactly
+# "List-Unsubscribe=One-Click" to the List-Unsubscribe URL itself, without the reader's cookies and
+# with no Origin of ours. The signed token in that path is the authentication (newsletter_links: an
+# HMAC per recipient, purpose "unsubscribe"), so on this one path the origin check is skipped and a
+# body that is exactly the RFC 8058 pair needs no form token; the page's own form there still sends
+# one (newsletter_tracking calls verify_csrf), and every other path keeps both checks.
+ONE_CLICK_PATH = re.compile(r"^/_club/n/u/[A-Za-z0-9_-]{1,100}\.[A-Za-z0-9_-]{1,100}$")
+ONE_CLICK_BODY = [("List-Unsubscribe", "One-Click")]
+
+
+def one_click_path(request: Request) -> bool:
+    return request.method == "POST" and ONE_CLICK_PATH.match(request.url.path) is not None
+
+
+def is_one_click(request: Request, form: FormData) -> bool:
+    """An RFC 8058 one-click unsubscribe: the signed path and a body of exactly List-Unsubscribe=One-Click."""
+    return one_click_path(request) and list(form.multi_items()) == ONE_CLICK_BODY
 
 
 def request_origin(request: Request) -> str:
