@@ -101,6 +101,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats.topics_lead": ("Все отправленные рассылки. Рассылка на несколько тем учитывается в каждой из них.",
                           "Every newsletter sent. A newsletter for several topics counts for each of them."),
     "stats.topic": ("Тема", "Topic"),
+    "stats.by_topic": ("По темам", "By topic"),
     "stats.all_topics": ("Без отбора по темам (всем)", "No topic filter (everyone)"),
     "stats.newsletters": ("Рассылок", "Newsletters"),
     "stats.newsletter_list": ("Рассылки", "Newsletters"),

@@ -42,7 +42,7 @@ from .templating import render
 # A 1x1 transparent GIF89a (43 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
 NO_STORE = {"Cache-Control": "no-store"}
-CABINET = "/account/"
+CABINET = "/account/newsletters"  # the cabinet's newsletter settings: topics, tracking, subscription
 CHOICES = ("topic", "all")
 
 

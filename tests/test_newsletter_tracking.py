@@ -209,7 +209,7 @@ def test_unsubscribe_page_works_without_signing_in_and_its_get_changes_nothing(a
     text = page.text
     assert "olga@svet.example" in text and "Новые светильники ноября" in text
     assert "Только от тем этой рассылки: Новинки продукции" in text and "От всех рассылок клуба" in text
-    assert 'value="topic" checked' in text and 'href="/account/"' in text
+    assert 'value="topic" checked' in text and 'href="/account/newsletters"' in text
     client.get(unsubscribe_path(app, send_id))
     client.head(unsubscribe_path(app, send_id))
     assert is_subscribed(db, user.id) and topics_of(db, user.id) == [] and events(db) == []
@@ -220,7 +220,7 @@ def test_unsubscribe_from_the_topic_keeps_every_other_topic(app, client, letter)
     link = unsubscribe_path(app, send_id)
     done = client.post(link, data={"csrf": csrf_of(client.get(link).text), "choice": "topic"})
     assert done.status_code == 200 and "Вы отписались" in done.text and "Новинки продукции" in done.text
-    assert 'href="/account/"' in done.text and "Подписаться снова" in done.text
+    assert 'href="/account/newsletters"' in done.text and "Подписаться снова" in done.text
     club_topics = list(app.state.portal.club.topics)
     assert topics_of(db, user.id) == [t for t in club_topics if t != "products"] and is_subscribed(db, user.id)
     again = client.post(link, data={"csrf": csrf_of(client.get(link).text), "choice": "topic"})
