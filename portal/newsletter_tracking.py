@@ -44,6 +44,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRA
 NO_STORE = {"Cache-Control": "no-store"}
 CABINET = "/account/newsletters"  # the cabinet's newsletter settings: topics, tracking, subscription
 CHOICES = ("topic", "all")
+MAX_EVENTS = 100  # per send and kind: far above any reader; bounds garbage data from a script (ASVS 5.0 2.4.1)
 
 
 def tracking_enabled(settings: object) -> bool:
@@ -52,8 +53,10 @@ def tracking_enabled(settings: object) -> bool:
 
 
 def record_event(db: Database, send_id: int, kind: str, link: int | None = None, at: float | None = None) -> None:
-    db.execute("INSERT INTO newsletter_events (send_id, kind, link, at) VALUES (?, ?, ?, ?)",
-               [send_id, kind, link, time.time() if at is None else at])
+    """One open or click; at most MAX_EVENTS per send and kind, so one leaked link cannot fill the disk."""
+    db.execute("INSERT INTO newsletter_events (send_id, kind, link, at) SELECT ?, ?, ?, ? WHERE (SELECT count(*) "
+               "FROM newsletter_events WHERE send_id = ? AND kind = ?) < ?",
+               [send_id, kind, link, time.time() if at is None else at, send_id, kind, MAX_EVENTS])
 
 
 def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool, str] | None:
@@ -88,7 +91,8 @@ async def click(request: Request) -> Response:
     if found is None:
         return broken_link(request)
     send_id, index, tracking, url = found
-    if tracking and tracking_enabled(portal.settings):
+    # HEAD is what link checkers send; only a GET is somebody following the link
+    if request.method == "GET" and tracking and tracking_enabled(portal.settings):
         record_event(portal.db, send_id, "click", index)
     return RedirectResponse(url, status_code=302, headers=NO_STORE)
 
@@ -96,7 +100,7 @@ async def click(request: Request) -> Response:
 async def pixel(request: Request) -> Response:
     portal = portal_of(request)
     values = newsletter_links.verify(portal.settings.secret_key, "open", request.path_params["token"], 1)
-    if values is not None and tracking_enabled(portal.settings):
+    if values is not None and request.method == "GET" and tracking_enabled(portal.settings):
         row = portal.db.execute("SELECT tracking FROM newsletter_sends WHERE id = ?", [values[0]]).fetchone()
         if row is not None and row[0]:
             record_event(portal.db, values[0], "open")

@@ -105,6 +105,22 @@ def test_click_redirects_to_exactly_that_link_and_records_each_click(app, client
         assert response.status_code == 302 and response.headers["location"] == LINKS[index]
         assert response.headers["cache-control"] == "no-store"
     assert events(db) == [(send_id, "click", 0), (send_id, "click", 2), (send_id, "click", 0)]
+    checked = client.head(path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 1)), follow_redirects=False)
+    assert checked.status_code == 302 and len(events(db)) == 3  # a link checker's HEAD is not a click
+
+
+def test_one_link_cannot_record_without_bound(app, client, letter, monkeypatch):
+    from portal import newsletter_tracking
+
+    db, _, _, send_id = letter
+    monkeypatch.setattr(newsletter_tracking, "MAX_EVENTS", 3)
+    click = path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 0))
+    pixel = path(newsletter_links.open_url(BASE_URL, secret(app), send_id))
+    for _ in range(5):
+        assert client.get(click, follow_redirects=False).headers["location"] == LINKS[0]
+        assert client.get(pixel).content == PIXEL
+    assert [kind for _, kind, _ in events(db)].count("click") == 3
+    assert [kind for _, kind, _ in events(db)].count("open") == 3
 
 
 def test_no_click_is_recorded_when_tracking_was_off_for_the_send_or_for_the_club(app, client, letter):
