@@ -47,6 +47,10 @@ CHOICES = ("topic", "all")
 MAX_EVENTS = 100  # per send and kind: far above any reader; bounds garbage data from a script (ASVS 5.0 2.4.1)
 
 
+# Tracked when the letter was frozen with tracking and the member has not switched it off since.
+_TRACKING = "s.tracking AND coalesce(u.mail_tracking, 1)"
+
+
 def tracking_enabled(settings: object) -> bool:
     """The club-wide switch (Settings.newsletter_tracking, CLUB_NEWSLETTER_TRACKING); on unless set to off."""
     return bool(getattr(settings, "newsletter_tracking", True))
@@ -66,9 +70,9 @@ def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool,
         return None
     send_id, index = values
     # The same as Newsletter.mail.links[index], without parsing the whole letter on every click.
-    row = db.execute("SELECT s.tracking, json_extract(n.mail, ?) FROM newsletter_sends s "
-                     "JOIN newsletters n ON n.id = s.newsletter_id WHERE s.id = ?",
-                     [f"$.links[{index}]", send_id]).fetchone()
+    row = db.execute(f"SELECT {_TRACKING}, json_extract(n.mail, ?) FROM newsletter_sends s "  # noqa: S608
+                     "JOIN newsletters n ON n.id = s.newsletter_id LEFT JOIN users u ON u.id = s.user_id "
+                     "WHERE s.id = ?", [f"$.links[{index}]", send_id]).fetchone()
     if row is None or not isinstance(row[1], str):
         return None
     url = row[1]
@@ -101,7 +105,8 @@ async def pixel(request: Request) -> Response:
     portal = portal_of(request)
     values = newsletter_links.verify(portal.settings.secret_key, "open", request.path_params["token"], 1)
     if values is not None and request.method == "GET" and tracking_enabled(portal.settings):
-        row = portal.db.execute("SELECT tracking FROM newsletter_sends WHERE id = ?", [values[0]]).fetchone()
+        row = portal.db.execute(f"SELECT {_TRACKING} FROM newsletter_sends s "  # noqa: S608 - a constant
+                                "LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?", [values[0]]).fetchone()
         if row is not None and row[0]:
             record_event(portal.db, values[0], "open")
     return Response(PIXEL, media_type="image/gif", headers=NO_STORE)

@@ -137,6 +137,15 @@ def test_no_click_is_recorded_when_tracking_was_off_for_the_send_or_for_the_club
     assert events(db) == []
 
 
+def test_a_member_who_switches_tracking_off_after_the_letter_is_no_longer_tracked(app, client, letter):
+    db, _, user, send_id = letter
+    db.execute("UPDATE users SET mail_tracking = 0 WHERE id = ?", [user.id])
+    response = client.get(path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 0)), follow_redirects=False)
+    assert response.headers["location"] == LINKS[0]
+    assert client.get(path(newsletter_links.open_url(BASE_URL, secret(app), send_id))).content == PIXEL
+    assert events(db) == []
+
+
 def bad_click_tokens(app, db, newsletter_id: int, send_id: int) -> dict[str, str]:
     key = secret(app)
     good = newsletter_links.sign(key, "click", send_id, 1)
