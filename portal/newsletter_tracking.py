@@ -4,8 +4,9 @@ Every link carries a token signed for its purpose (newsletter_links). A click to
 a link index; the target is read from the newsletter's own copy of its mail, never from the link, so
 an altered, unsigned or unknown token shows a page here and redirects nowhere (ASVS 5.0 3.7.2, no
 open redirects). The open pixel answers every request with the same image, so it tells nobody which
-tokens are real. Nothing is recorded for a send whose tracking was off when it was frozen, or while
-the club-wide switch (CLUB_NEWSLETTER_TRACKING=0) is off; the links keep working.
+tokens are real. Nothing is recorded for a send whose tracking was off when it was frozen, for a
+member who has switched tracking off since, or while the club-wide switch (CLUB_NEWSLETTER_TRACKING=0)
+is off; the links keep working. Link checkers' HEAD requests are not counted.
 
 Unsubscribing works without signing in: GET only shows the choices (mail scanners open links), the
 page's form POSTs with a form token, and RFC 8058 one-click POSTs from mail providers are let through
