@@ -79,8 +79,17 @@ class ProfileUpdate:
     position: str | None = None
     segment: str | None = None
     region: str | None = None
-    topics: list[str] = field(default_factory=list)
     language: str = "ru"
+    job_role: str | None = None  # topics are chosen on the newsletters page (NewsletterChoice)
+
+
+@dataclass(frozen=True)
+class NewsletterChoice:
+    """The cabinet's newsletters page: the consent row, the topics ([] = every topic), tracking."""
+
+    subscribed: bool
+    topics: list[str] = field(default_factory=list)
+    tracking: bool = True
 
 
 def normalise_email(text: str) -> str | None:
@@ -134,9 +143,9 @@ def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
 def update_profile(db: Database, user_id: int, update: ProfileUpdate) -> None:
     db.execute(
         "UPDATE users SET name = ?, company_id = ?, phone = ?, position = ?, segment = ?, region = ?, "
-        "topics = ?, language = ?, updated_at = ? WHERE id = ?",
+        "job_role = ?, language = ?, updated_at = ? WHERE id = ?",
         [update.name, update.company_id, update.phone, update.position, update.segment, update.region,
-         json.dumps(update.topics, ensure_ascii=False), update.language, now_iso(), user_id])
+         update.job_role, update.language, now_iso(), user_id])
 
 
 def set_role(db: Database, user_id: int, role: str | None) -> None:
@@ -180,6 +189,29 @@ def get_subscriptions(db: Database, user_id: int) -> set[str]:
     return {row[0] for row in rows}
 
 
+def is_subscribed(db: Database, user_id: int) -> bool:
+    return "newsletters" in get_subscriptions(db, user_id)
+
+
+def set_newsletter_choice(db: Database, user_id: int, choice: NewsletterChoice) -> None:
+    """Consent row, topics and tracking in one transaction (a half-saved choice could mail someone who left)."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        if choice.subscribed:
+            db.conn.execute("INSERT OR IGNORE INTO subscriptions (user_id, list) VALUES (?, 'newsletters')",
+                            [user_id])
+        else:  # withdrawing consent (38-FZ art. 18) takes effect at once: no row, no newsletters
+            db.conn.execute("DELETE FROM subscriptions WHERE user_id = ? AND list = 'newsletters'", [user_id])
+        db.conn.execute("UPDATE users SET topics = ?, mail_tracking = ?, updated_at = ? WHERE id = ?",
+                        [json.dumps(choice.topics, ensure_ascii=False), int(choice.tracking), now_iso(), user_id])
+
+
+def clear_bounce(db: Database, user_id: int) -> None:
+    """The member says the address works again: newsletters are tried again from the next one."""
+    db.execute("UPDATE users SET bounced_at = NULL, bounce_reason = NULL, updated_at = ? WHERE id = ?",
+               [now_iso(), user_id])
+
+
 def set_subscriptions(db: Database, user_id: int, lists: set[str]) -> None:
     wanted = lists & set(NEWSLETTER_LISTS)
     with db.conn:
@@ -195,15 +227,33 @@ def export_user(db: Database, user: User) -> dict:
 
     company = get_company(db, user.company_id)
     sessions = db.execute("SELECT created, last_seen, user_agent, ip FROM sessions WHERE user_id = ?", [user.id])
+    bounce_reason, imported_at = db.execute("SELECT bounce_reason, imported_at FROM users WHERE id = ?",
+                                            [user.id]).fetchone()
     return {
         "account": {"email": user.email, "name": user.name, "created_at": user.created_at,
                     "email_confirmed_at": user.email_confirmed_at, "consent_at": user.consent_at,
                     "language": user.language, "role": user.role, "suspended_at": user.suspended_at},
         "profile": {"company": company.name if company else None, "inn": company.inn if company else None,
                     "phone": user.phone, "position": user.position, "segment": user.segment,
-                    "region": user.region, "topics": user.topics},
+                    "region": user.region, "job_role": user.job_role},
+        "newsletters": {"subscribed": is_subscribed(db, user.id), "topics": user.topics,
+                        "mail_tracking": user.mail_tracking, "bounced_at": user.bounced_at,
+                        "bounce_reason": bounce_reason, "imported_at": imported_at},
+        "newsletter_mail": newsletter_mail_of(db, user.id),
         "subscriptions": sorted(get_subscriptions(db, user.id)),
         "external_identities": list_identities(db, user.id),
         "sessions": [dict(zip(("created", "last_seen", "user_agent", "ip"), row, strict=True))
                      for row in sessions.fetchall()],
     }
+
+
+def newsletter_mail_of(db: Database, user_id: int) -> list[dict]:
+    """Each newsletter sent to the person with what the club recorded about it (opens, clicks, unsubscribes)."""
+    sends = db.execute("SELECT s.id, n.subject, s.email, s.status, s.sent_at FROM newsletter_sends s "
+                       "JOIN newsletters n ON n.id = s.newsletter_id WHERE s.user_id = ? ORDER BY s.id", [user_id])
+    mail = []
+    for send_id, subject, email, status, sent_at in sends.fetchall():
+        events = db.execute("SELECT kind, link, at FROM newsletter_events WHERE send_id = ? ORDER BY id", [send_id])
+        mail.append({"subject": subject, "email": email, "status": status, "sent_at": sent_at,
+                     "events": [{"kind": kind, "link": link, "at": at} for kind, link, at in events.fetchall()]})
+    return mail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import parseaddr
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,11 +16,11 @@ from .context import Visitor, portal_of, visitor
 from .forms import read_form
 from .navigation import login_redirect, redirect
 from .phones import display_phone
-from .profile import profile_page, save_profile
+from .profile import profile_page, save_profile, vocabularies
 from .sessions import end_session, list_sessions, revoke_session, revoke_sessions
 from .templating import render
 
-NOTICES = {"saved": "cabinet.saved", "password_changed": "reset.done"}
+NOTICES = {"saved": "cabinet.saved", "password_changed": "reset.done", "retry": "aud.bounce.retry_done"}
 
 
 def signed_in(request: Request) -> Visitor | Response:
@@ -40,12 +41,12 @@ async def cabinet(request: Request) -> Response:
                  "user_agent": s.user_agent or "?", "ip": s.ip,
                  "last_seen": datetime.fromtimestamp(s.last_seen, UTC).strftime("%Y-%m-%d %H:%M UTC")}
                 for s in list_sessions(portal.db, user.id)]
-    company = get_company(portal.db, user.company_id)
+    company, vocab = get_company(portal.db, user.company_id), vocabularies(request)
     return render(request, "cabinet.html", {
         "notice": who.t(notice) if notice else None, "company": company, "phone": display_phone(user.phone),
-        "sessions": sessions, "lists": accounts.NEWSLETTER_LISTS,
-        "subscribed": accounts.get_subscriptions(portal.db, user.id),
-        "sections": member_sections(portal), "club": portal.club,
+        "sessions": sessions, "subscribed": accounts.is_subscribed(portal.db, user.id),
+        "sections": member_sections(portal), "club": portal.club, **vocab,
+        "topic_labels": [vocab["topics"].get(key, key) for key in user.topics], "contact": club_address(portal),
         "forum_digest": portal.db.execute("SELECT forum_digest FROM users WHERE id = ?", [user.id]).fetchone()[0]})
 
 
@@ -56,13 +57,44 @@ def member_sections(portal) -> list[dict]:
             for url, entry in sorted(pages.items(), key=lambda item: item[1]["title"])][:20]
 
 
+async def newsletters_page(request: Request) -> Response:
+    """Consent, topics and tracking on one page, with the bounce note when mail to the address fails."""
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    portal = portal_of(request)
+    return render(request, "account_newsletters.html", {
+        "notice": who.t(notice) if notice else None, "topics": vocabularies(request)["topics"],
+        "subscribed": accounts.is_subscribed(portal.db, who.user.id), "contact": club_address(portal),
+        "club_tracking": getattr(portal.settings, "newsletter_tracking", True)})
+
+
+def club_address(portal) -> str:
+    """Where a member whose mail bounces can write to: the club's sender address (CLUB_MAIL_FROM)."""
+    return parseaddr(portal.settings.mail_from)[1]
+
+
 async def newsletters(request: Request) -> Response:
     who = signed_in(request)
     if isinstance(who, Response):
         return who
     form = await read_form(request)
-    accounts.set_subscriptions(portal_of(request).db, who.user.id, set(form.many("lists")))
-    return redirect("/account/?notice=saved")
+    club_topics = vocabularies(request)["topics"]
+    chosen = set(form.many("topics"))  # values not in the club's list come only from a tampered form: dropped
+    accounts.set_newsletter_choice(portal_of(request).db, who.user.id, accounts.NewsletterChoice(
+        subscribed=form.checked("newsletters"), topics=[key for key in club_topics if key in chosen],
+        tracking=not form.checked("no_tracking")))
+    return redirect("/account/newsletters?notice=saved")
+
+
+async def retry_address(request: Request) -> Response:
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    await read_form(request)
+    accounts.clear_bounce(portal_of(request).db, who.user.id)
+    return redirect("/account/newsletters?notice=retry")
 
 
 async def sessions(request: Request) -> Response:
@@ -124,7 +156,9 @@ ROUTES = [
     Route("/account/", cabinet, methods=["GET"]),
     Route("/account/profile", profile_page, methods=["GET"]),
     Route("/account/profile", save_profile, methods=["POST"]),
+    Route("/account/newsletters", newsletters_page, methods=["GET"]),
     Route("/account/newsletters", newsletters, methods=["POST"]),
+    Route("/account/newsletters/retry", retry_address, methods=["POST"]),
     Route("/account/sessions", sessions, methods=["POST"]),
     Route("/account/export", export, methods=["GET"]),
     Route("/account/delete", delete_page, methods=["GET"]),

@@ -1,4 +1,7 @@
-"""/account/profile: name, company, phone and the rest. Company + valid phone make a member."""
+"""/account/profile: name, company, phone, role in the company and the rest. Company + valid phone make a member.
+
+What the member hears about (topics) is chosen on the newsletters page (cabinet.py), not here.
+"""
 
 from __future__ import annotations
 
@@ -18,17 +21,17 @@ from .templating import render
 def vocabularies(request: Request) -> dict[str, dict[str, str]]:
     club = portal_of(request).club
     if club is None:
-        from site_builder.config import DEFAULT_SEGMENTS, DEFAULT_TOPICS
+        from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TOPICS
 
-        return {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS}
-    return {"segments": club.segments, "regions": club.regions, "topics": club.topics}
+        return {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS, "roles": DEFAULT_ROLES}
+    return {"segments": club.segments, "regions": club.regions, "topics": club.topics, "roles": club.roles}
 
 
 def current_values(request: Request, user: accounts.User) -> dict:
     company = get_company(portal_of(request).db, user.company_id)
     return {"name": user.name, "company": company.name if company else "", "inn": (company.inn if company else "")
             or "", "phone": display_phone(user.phone), "position": user.position or "",
-            "segment": user.segment or "", "region": user.region or "", "topics": user.topics,
+            "segment": user.segment or "", "region": user.region or "", "job_role": user.job_role or "",
             "language": user.language}
 
 
@@ -43,8 +46,7 @@ async def profile_page(request: Request) -> Response:
 
 def read_profile(form: Form, vocab: dict, who: Visitor) -> tuple[dict, dict]:
     values = {name: form.text(name, 1000) for name in
-              ("name", "company", "inn", "phone", "position", "segment", "region", "language")}
-    values["topics"] = form.many("topics")
+              ("name", "company", "inn", "phone", "position", "segment", "region", "job_role", "language")}
     errors = {}
     if not values["name"]:
         errors["name"] = who.t("error.name_required")
@@ -54,11 +56,10 @@ def read_profile(form: Form, vocab: dict, who: Visitor) -> tuple[dict, dict]:
         errors["phone"] = who.t("error.phone_invalid")
     if values["inn"] and not inn_is_valid(values["inn"].replace(" ", "")):
         errors["inn"] = who.t("error.inn_invalid")
-    for name, vocabulary in (("segment", vocab["segments"]), ("region", vocab["regions"])):
+    for name, vocabulary in (("segment", vocab["segments"]), ("region", vocab["regions"]),
+                             ("job_role", vocab["roles"])):
         if values[name] and values[name] not in vocabulary:
             errors[name] = who.t("error.choice_invalid")
-    if any(topic not in vocab["topics"] for topic in values["topics"]):
-        errors["topics"] = who.t("error.choice_invalid")
     if values["language"] not in ("ru", "en"):
         errors["language"] = who.t("error.choice_invalid")
     if values["company"] and not company_key(values["company"]):  # only a legal form or punctuation
@@ -86,5 +87,5 @@ async def save_profile(request: Request) -> Response:
         name=values["name"], company_id=company.id if company else None,
         phone=normalise_phone(values["phone"]) if values["phone"] else None,
         position=values["position"] or None, segment=values["segment"] or None, region=values["region"] or None,
-        topics=values["topics"], language=values["language"]))
+        job_role=values["job_role"] or None, language=values["language"]))
     return redirect(next_path or "/account/?notice=saved")

@@ -91,15 +91,16 @@ def test_cross_site_posts_are_refused_before_anything_happens(member):
         response = client.post("/account/sessions", data={"csrf": token, "end": "others"}, headers=headers)
         assert response.status_code == 403, headers
         assert "другого сайта" in response.text
-    ok = client.post("/account/newsletters", data={"csrf": token, "lists": "news"},
+    ok = client.post("/account/newsletters", data={"csrf": token, "newsletters": "yes"},
                      headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:8000"},
                      follow_redirects=False)
     assert ok.status_code == 303
 
 
 def test_signed_in_forms_need_the_session_token(member):
-    response = member.client.post("/account/newsletters", data={"lists": "news"})
-    assert response.status_code == 403
+    for action in ("/account/newsletters", "/account/newsletters/retry"):
+        response = member.client.post(action, data={"newsletters": "yes"})
+        assert response.status_code == 403, action
 
 
 def test_oversized_and_malformed_bodies_get_readable_errors(client):
