@@ -124,6 +124,8 @@ def build_page(check: Validator, data: dict, kind: str, section: str | None, rel
                             f'e.g. "{slugify(page.slug) or "novye-svetilniki"}"')
     check_access_rules(check, page, body_line)
     page.extra = kind_fields(check, data, kind)
+    if kind == "newsletter" and not page.extra["subject"]:
+        page.extra["subject"] = page.title  # the e-mail's subject defaults to the page title
     return page
 
 
@@ -146,7 +148,7 @@ def check_access_rules(check: Validator, page: Page, body_line: int) -> None:
 
 def kind_fields(check: Validator, data: dict, kind: str) -> dict:
     if kind == "newsletter":
-        return {"subject": check.text(data, "subject"), "preheader": check.text(data, "preheader")}
+        return newsletter_fields(check, data)
     if kind == "issue":
         number = check.count(data, "issue")
         if number is None and "issue" not in data:
@@ -157,6 +159,34 @@ def kind_fields(check: Validator, data: dict, kind: str) -> dict:
     if kind == "event":
         return event_fields(check, data)
     return {}
+
+
+# Mail clients show at most ~90 characters of a subject and ~140 of a preheader; past 150 the text
+# is cut everywhere, and a preheader that long is usually a pasted paragraph (which every
+# recipient sees, readers of the preview included). An error, not a warning: `club check` has no
+# warnings, and a long line is quick to shorten.
+MAIL_LINE_MAX = 150
+
+
+def newsletter_fields(check: Validator, data: dict) -> dict:
+    """The e-mail's subject and preheader (one short line each) and the audience beyond segments/regions."""
+    fields = {key: mail_line(check, data, key) for key in ("subject", "preheader")}
+    fields["roles"] = check.vocabulary(data, "roles", check.config.roles)
+    fields["topics"] = check.vocabulary(data, "topics", check.config.topics)
+    return fields
+
+
+def mail_line(check: Validator, data: dict, key: str) -> str:
+    value = check.text(data, key)
+    if any(ch in value for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        check.error(key, f"`{key}` must be one line: it goes into the e-mail's header; "
+                         f'write it on one line in quotes, e.g. `{key}: "..."`')
+        value = " ".join(value.split())
+    if len(value) > MAIL_LINE_MAX:
+        shown = {"subject": "40-90", "preheader": "40-140"}[key]
+        check.error(key, f"`{key}` is {len(value)} characters long; mail clients show only the first {shown}: "
+                         f"shorten it to at most {MAIL_LINE_MAX} characters")
+    return value
 
 
 def event_fields(check: Validator, data: dict) -> dict:

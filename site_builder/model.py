@@ -22,7 +22,7 @@ COMMON_KEYS = {"title", "date", "summary", "tags", "access", "segments", "region
 THEME_KEYS = {"hide", "icon", "status", "search", "template", "comments"}
 KIND_KEYS = {
     "home": {"benefits"},
-    "newsletter": {"subject", "preheader"},
+    "newsletter": {"subject", "preheader", "roles", "topics"},
     "issue": {"issue"},
     "event": {"starts", "ends", "city", "online", "capacity", "venue"},
 }

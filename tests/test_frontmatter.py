@@ -32,3 +32,11 @@ def test_unterminated_front_matter():
 def test_front_matter_must_be_a_mapping():
     with pytest.raises(FrontMatterError, match="mapping"):
         parse("---\n- a\n- b\n---\n")
+
+
+def test_audience_lists_and_a_multi_line_value_keep_their_lines():
+    # The model reports `roles`/`topics` problems and a subject written over several lines at these lines.
+    fm = parse("---\ntitle: A\nsubject: |\n  one\n  two\nroles: [sales]\ntopics:\n  - products\n---\nBody\n")
+    assert fm.data["subject"] == "one\ntwo\n"
+    assert fm.data["roles"] == ["sales"] and fm.data["topics"] == ["products"]
+    assert (fm.line_of("subject"), fm.line_of("roles"), fm.line_of("topics")) == (3, 6, 7)

@@ -189,3 +189,81 @@ def test_front_matter_and_link_problems_come_in_one_run(project):
         check(project.config(), strict=True)
     messages = [str(e) for e in info.value.errors]
     assert any("unknown access level" in m for m in messages) and any("broken link" in m for m in messages)
+
+
+# --- newsletters: the e-mail's subject and preheader, the audience ---------------------------------
+
+def newsletter(project, front: str) -> None:
+    project.write("newsletters/2026/a.md", f"---\ntitle: Новые светильники\ndate: 2026-11-03\n{front}---\nТекст.\n")
+
+
+def test_newsletter_audience_and_mail_lines_are_loaded(project):
+    newsletter(project, 'subject: "Тема письма"\npreheader: "Строка после темы"\nsegments: [designers]\n'
+                        "regions: [ural]\nroles: [purchasing, management]\ntopics: products\n")
+    page = load_site(project.config()).by_rel()["newsletters/2026/a.md"]
+    assert page.extra == {"subject": "Тема письма", "preheader": "Строка после темы",
+                          "roles": ["purchasing", "management"], "topics": ["products"]}
+    assert (page.segments, page.regions) == (["designers"], ["ural"])
+
+
+def test_newsletter_subject_defaults_to_the_title(project):
+    newsletter(project, "")
+    page = load_site(project.config()).by_rel()["newsletters/2026/a.md"]
+    assert page.extra == {"subject": "Новые светильники", "preheader": "", "roles": [], "topics": []}
+
+
+def test_unknown_role_lists_known_ones(project):
+    newsletter(project, "roles: [purchase]\n")
+    [error] = problems(project)
+    assert error.startswith("content/newsletters/2026/a.md:4: unknown role 'purchase'")
+    assert 'did you mean "purchasing"' in error and "management" in error
+
+
+def test_role_written_as_its_russian_label_points_to_the_key(project):
+    newsletter(project, "roles: [Маркетинг]\n")
+    [error] = problems(project)
+    assert 'did you mean "marketing"' in error
+
+
+def test_unknown_topic_lists_known_ones(project):
+    newsletter(project, "topics: [product]\n")
+    [error] = problems(project)
+    assert error.startswith("content/newsletters/2026/a.md:4: unknown topic 'product'")
+    assert 'did you mean "products"' in error and "regulation" in error
+
+
+def test_roles_must_be_a_list(project):
+    newsletter(project, "roles: {sales: yes}\n")
+    [error] = problems(project)
+    assert error.startswith("content/newsletters/2026/a.md:4: `roles` must be a list")
+
+
+def test_roles_and_topics_belong_to_newsletters(project):
+    project.write("technical/a.md", "---\ntitle: A\nroles: [sales]\ntopics: [products]\n---\nText\n")
+    errors = problems(project)
+    assert any(e.startswith("content/technical/a.md:3: unknown front matter key `roles`") for e in errors)
+    assert any(e.startswith("content/technical/a.md:4: unknown front matter key `topics`") for e in errors)
+
+
+def test_subject_over_150_characters(project):
+    newsletter(project, f"subject: \"{'Очень длинная тема письма ' * 6}\"\n")  # 155 once trimmed
+    [error] = problems(project)
+    assert error.startswith("content/newsletters/2026/a.md:4: `subject` is 155 characters long")
+    assert "at most 150" in error
+
+
+def test_preheader_over_150_characters(project):
+    newsletter(project, f"preheader: \"{'слово ' * 30}\"\n")
+    [error] = problems(project)
+    assert error.startswith("content/newsletters/2026/a.md:4: `preheader` is 179 characters long")
+
+
+def test_subject_at_150_characters_is_fine(project):
+    newsletter(project, f"subject: \"{'а' * 150}\"\n")
+    assert load_site(project.config()).by_rel()["newsletters/2026/a.md"].extra["subject"] == "а" * 150
+
+
+def test_subject_on_several_lines(project):
+    newsletter(project, "subject: |\n  Первая строка\n  Вторая строка\n")
+    [error] = problems(project)
+    assert error.startswith("content/newsletters/2026/a.md:4: `subject` must be one line")
