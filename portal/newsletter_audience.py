@@ -41,7 +41,7 @@ def audience_sql(audience: dict[str, list[str]]) -> tuple[str, list]:
             where.append("(u.topics IN ('', '[]') OR EXISTS (SELECT 1 FROM json_each(u.topics) t "
                          "WHERE t.value IN (SELECT value FROM json_each(?))))")
         else:
-            where.append(f"{_COLUMN[key]} IN (SELECT value FROM json_each(?))")
+            where.append(f"{_COLUMN[key]} IN (SELECT value FROM json_each(?))")  # noqa: S608 - a constant column
     sql = (f"SELECT {_USER_COLUMNS}, coalesce(c.name, '') FROM users u "  # noqa: S608 - columns are constants
            f"LEFT JOIN companies c ON c.id = u.company_id WHERE {' AND '.join(where)} ORDER BY u.id")
     return sql, params
