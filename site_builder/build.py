@@ -26,6 +26,7 @@ from .jsonfile import write_json_atomic
 from .leaks import IncrementalScan, Leak, fingerprints, scan
 from .links import check_links
 from .manifest import gated_entries, gated_media, write_manifest
+from .newsletter_mail import mail_leaks, render_mail, write_mail
 from .plugin import PRELOADED, previews_file
 from .stage import private_media
 
@@ -34,13 +35,20 @@ Progress = Callable[[str], None]
 
 
 class LeakError(RuntimeError):
+    WHERE = "members-only text reached the public build (.cache/club/out-public)"
+
     def __init__(self, leaks: list[Leak]):
         self.leaks = leaks
         lines = [f"{leak.file}: contains closed text of {leak.page} (\u201c{leak.words}\u2026\u201d)"
                  for leak in leaks[:20]]
-        super().__init__("members-only text reached the public build (.cache/club/out-public); "
-                         "nothing was published to site/:\n"
-                         + "\n".join(lines))
+        super().__init__(f"{self.WHERE}; nothing was published to site/:\n" + "\n".join(lines))
+
+
+class MailLeakError(LeakError):
+    """Closed text in an e-mail that goes to readers who may not read the page (the Ghost failure)."""
+
+    WHERE = ("members-only text would go by e-mail to readers who may not read it (a newsletter's preview, "
+             "or its subject or preheader, which every recipient sees)")
 
 
 @dataclass
@@ -179,12 +187,17 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     if changed_since is not None:
         only = [p for p in public.rglob("*") if p.is_file() and p.stat().st_mtime >= changed_since]
     if scanner is not None:
-        leaks = scanner.finish()
+        prints, leaks = scanner.prints, scanner.finish()
     else:
-        leaks = scan(public, fingerprints(site) if prints is None else prints, only)
+        prints = fingerprints(site) if prints is None else prints
+        leaks = scan(public, prints, only)
     if leaks:
         raise LeakError(leaks)
     progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
+    mails = render_mail(site)
+    leaks = mail_leaks(mails, prints)
+    if leaks:
+        raise MailLeakError(leaks)
     # Order matters for a portal serving while we publish: members' pages first, then the
     # manifest that points at them, then the public files.
     private_files = [p.url + "index.html" for p in site.gated] + sorted(private_media(site))
@@ -199,7 +212,11 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     else:  # a dirty build rewrites changed files only and never removes any
         sync_files(public, config.output_dir("public"), [p.relative_to(public).as_posix() for p in only],
                    keep=_all_files(config.output_dir("public")))
-    progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json")
+    written = write_mail(config.site_dir, mails)
+    for warning in mails.warnings:
+        progress(f"warning: {warning}")
+    progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json; "
+             f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 
 INDEX = "search/search_index.json"

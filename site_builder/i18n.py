@@ -49,6 +49,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "section.club": "О клубе",
         "tags": "Теги",
         "home": "Главная",
+        # Newsletter e-mails (themes/mail/): the recipient is signed up already, so the way in is
+        # "sign in and ...", not the site teaser's "register".
+        "mail.kicker": "Рассылка клуба",
+        "mail.greeting": "Здравствуйте, {name}!",
+        "mail.read_on_site": "Читать на сайте",
+        "mail.read_full": "Открыть страницу на сайте",
+        "mail.gate.registered.title": "Продолжение — для зарегистрированных читателей",
+        "mail.gate.registered": "Дальше письмо открыто зарегистрированным читателям клуба. Зарегистрируйтесь "
+                                "(это бесплатно) или войдите — и прочитайте его целиком на сайте.",
+        "mail.gate.members.title": "Продолжение — для участников клуба",
+        "mail.gate.members": "Дальше письмо открыто участникам клуба. Войдите на сайт и укажите в личном "
+                             "кабинете компанию и телефон: тогда вы прочитаете его целиком, а следующие "
+                             "такие письма будут приходить полностью.",
+        "mail.register": "Зарегистрироваться",
+        "mail.signin": "Войти",
+        "mail.complete": "Указать компанию и телефон",
+        "mail.why": "Письмо для {recipient}. Вы получили его, потому что подписаны на рассылку: {site}.",
+        "mail.audience": "Выпуск для: {labels}.",
+        "mail.topics": "Темы: {labels}.",
+        "mail.unsubscribe": "Отписаться от рассылки",
+        "mail.settings": "Выбрать темы в личном кабинете",
     },
     "en": {
         "sign_in": "Sign in",
@@ -96,6 +117,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "section.club": "About the club",
         "tags": "Tags",
         "home": "Home",
+        "mail.kicker": "Club newsletter",
+        "mail.greeting": "Hello, {name}!",
+        "mail.read_on_site": "Read on the site",
+        "mail.read_full": "Open the page on the site",
+        "mail.gate.registered.title": "The rest is for registered readers",
+        "mail.gate.registered": "The rest of this letter is open to the club's registered readers. Register "
+                                "(it is free) or sign in, and read it in full on the site.",
+        "mail.gate.members.title": "The rest is for club members",
+        "mail.gate.members": "The rest of this letter is open to club members. Sign in and add your company "
+                             "and phone in your account: then you can read it in full, and letters like this "
+                             "one will reach you complete.",
+        "mail.register": "Register",
+        "mail.signin": "Sign in",
+        "mail.complete": "Add company and phone",
+        "mail.why": "This letter is for {recipient}. You receive it because you subscribed to the newsletter "
+                    "of {site}.",
+        "mail.audience": "This issue is for: {labels}.",
+        "mail.topics": "Topics: {labels}.",
+        "mail.unsubscribe": "Unsubscribe",
+        "mail.settings": "Choose topics in your account",
     },
 }
 

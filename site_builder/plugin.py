@@ -27,6 +27,7 @@ from .content import Site, load_site
 from .errors import ContentErrors
 from .i18n import translator
 from .jsonfile import write_json_atomic
+from .newsletter_mail import save_capture
 from .speedups import PostList
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
@@ -68,12 +69,13 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         self.rendered: set[str] = set()
         self.previous_index: list[dict[str, Any]] | None = None
         self.previews: dict[str, str] = {}
+        self.mail_html: dict[str, str] = {}  # newsletter URL -> rendered article, for its e-mail
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
 
     def on_config(self, config):
-        self.rendered, self.previews = set(), {}  # MkDocs reuses plugin instances across builds
+        self.rendered, self.previews, self.mail_html = set(), {}, {}  # MkDocs reuses plugin instances
         club = load_config(config.config_file_path)
         site = PRELOADED.get(str(club.config_file))
         if site is None:
@@ -127,6 +129,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         if club.get("teaser"):
             # The stub holds only the preview; keep its HTML for the portal's teaser (manifest.json).
             self.previews[club["url"]] = html.split("<!-- more -->", 1)[0]
+        if club.get("kind") == "newsletter":
+            self.mail_html[club["url"]] = html  # the e-mail is made from exactly what the site shows
         return html
 
     def on_page_context(self, context, *, page, config, nav):
@@ -144,6 +148,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             merge_index(config.site_dir, self.previous_index, self.rendered)
         if self.config.mode == "public" and self.site is not None:
             save_previews(self.site, self.previews, self.dirty)
+        if self.config.mode in ("public", "private") and self.site is not None:
+            save_capture(self.site, self.config.mode, self.mail_html, self.dirty)
 
 
 def previews_file(site: Site) -> Path:

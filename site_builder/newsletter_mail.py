@@ -1,0 +1,337 @@
+"""The e-mail version of every newsletter page: `site/mail/<page>.json` in the shape the portal reads
+(portal.newsletter_model.MailArtefact), and `site/mail/index.json` listing them.
+
+The page's HTML is the site's own: the club plugin keeps each newsletter's rendered article from
+the two MkDocs builds (`capture`), so tables, admonitions, images and attr_list come out exactly as
+on the site. The private build gives the members' text (variant `full`); the public build gives
+what the public site shows of a gated page (the part above `<!-- more -->`), which becomes the
+`preview` variant with the way in. The preview is made only from the public build's stub, which
+never contained the closed text, and is then scanned for it like the public site (`mail_leaks`).
+
+site/mail sits beside site/public and site/private and is never published: the portal serves only
+those two folders (portal/gated.py, portal/static.py), and queuing copies a letter into the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+import css_inline
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from portal.newsletter_model import (
+    AUDIENCE_KEYS,
+    MAIL_VERSION,
+    MailArtefact,
+    MailArtefactError,
+    MailVariant,
+    load_artefact,
+    mail_dir,
+)
+
+from .config import ClubConfig
+from .content import Site
+from .generate import THEMES
+from .i18n import translator
+from .jsonfile import write_json_atomic
+from .leaks import BOUNDARY, Leak, html_text, shingles, words
+from .mailtext import Links, clean_content, html_to_text, number_links
+from .manifest import gated_media
+from .model import MORE, Page
+
+INDEX_VERSION = 1
+SETTINGS_PATH = "/account/newsletters"  # the cabinet's newsletter settings (topics, tracking, unsubscribe)
+PREHEADER_MAX = 150  # the model's limit for a written preheader; a summary used instead is shortened to it
+PLACEHOLDERS = {"name": "{{club:name}}", "recipient": "{{club:recipient}}",
+                "unsubscribe": "{{club:unsubscribe}}", "pixel": "{{club:pixel}}"}
+
+
+# Plain text is cut at every line and at column gaps (tables), as the leak scan cuts HTML at block
+# elements: words that only sit next to each other across a line break or a cell never count as a run.
+_TEXT_SEGMENT = re.compile(r"\n| {2,}")
+BOUNDARY_SEP = f" {BOUNDARY} "
+
+
+class MailBuildError(RuntimeError):
+    """A newsletter's e-mail cannot be made (its page was not rendered); nothing is published."""
+
+
+# --- what the MkDocs builds leave for us -----------------------------------------------------
+
+def capture_file(config: ClubConfig, mode: str) -> Path:
+    return config.stage_root / f"mail-{mode}.json"
+
+
+def save_capture(site: Site, mode: str, captured: dict[str, str], dirty: bool) -> None:
+    """Keep the rendered article of each newsletter of this build (a dirty build adds to the last)."""
+    path = capture_file(site.config, mode)
+    known = read_capture(site.config, mode) if dirty else {}
+    known.update(captured)
+    wanted = {page.url for page in site.of_kind("newsletter")}
+    write_json_atomic(path, {url: text for url, text in known.items() if url in wanted})
+
+
+def read_capture(config: ClubConfig, mode: str) -> dict[str, str]:
+    try:
+        return json.loads(capture_file(config, mode).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def mail_theme(config: ClubConfig) -> Path:
+    """The project's themes/mail when it has one (themes own the look), else the one shipped here."""
+    own = config.root / "themes" / "mail"
+    return own if (own / "newsletter.html").is_file() else THEMES / "mail"
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-")
+    return cut + "…"
+
+
+class MailRenderer:
+    """Renders MailArtefacts for one site: the templates, the inliner and the words, loaded once."""
+
+    def __init__(self, config: ClubConfig):
+        self.config = config
+        self.t = translator(config.language)
+        self.locale = config.language.replace("-", "_")
+        loader = jinja2.FileSystemLoader(mail_theme(config))
+        self.html = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.text = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True,  # noqa: S701 - plain text
+                                       lstrip_blocks=True, keep_trailing_newline=True)
+        # keep_at_rules: the dark-mode and narrow-screen @media rules stay in <style>; everything else
+        # goes into style="" attributes (mail clients drop or ignore <style> for content).
+        self.html_template = self.html.get_template("newsletter.html")
+        self.text_template = self.text.get_template("newsletter.txt")
+        self.inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+    def absolute(self, path: str) -> str:
+        return urljoin(self.config.site_url, path)
+
+    def portal(self, path: str) -> str:
+        """An address on the portal: its own host when configured, else the site's host (as on the site)."""
+        return urljoin(self.config.site_url, self.config.portal_url + path)
+
+    def artefact(self, page: Page, full_html: str, preview_html: str | None) -> MailArtefact:
+        url = self.absolute(page.url)
+        links = Links()
+        context = self.context(page, url)
+        full = self.variant(context, "full", clean_content(full_html, url), links)
+        preview = None
+        if page.is_gated:
+            if preview_html is None:
+                raise MailBuildError(f"{page.display}: the public build left no preview of this newsletter")
+            preview = self.variant(context, "preview", clean_content(preview_html, url), links)
+        return MailArtefact(
+            page=page.url.strip("/"), source=page.display, url=url, title=page.title,
+            subject=context["subject"], preheader=context["preheader"],
+            date=page.date.isoformat() if page.date else "", language=self.config.language, access=page.access,
+            audience=audience(page), links=links.urls, full=full, preview=preview)
+
+    def context(self, page: Page, url: str) -> dict:
+        config = self.config
+        back = "?next=/" + page.url
+        way_in = [(self.t("mail.complete"), self.portal("/account/profile" + back))] if page.access == "members" \
+            else [(self.t("mail.register"), self.portal("/account/register" + back))]
+        way_in.append((self.t("mail.signin"), self.portal("/account/login" + back)))
+        return {
+            "t": self.t, "lang": config.language, "site_name": config.site_name, "home_url": self.absolute(""),
+            "url": url, "title": page.title, "summary": page.summary, "access": page.access,
+            "subject": page.extra.get("subject") or page.title,
+            "preheader": page.extra.get("preheader") or shorten(page.summary, PREHEADER_MAX),
+            "date_text": format_date(page.date, format="long", locale=self.locale) if page.date else "",
+            "audience": self.audience_lines(page), "way_in": way_in, "ph": PLACEHOLDERS,
+            "settings_url": self.portal(SETTINGS_PATH),
+        }
+
+    def variant(self, context: dict, variant: str, content: str, links: Links) -> MailVariant:
+        values = {**context, "variant": variant, "show_title": "<h1" not in content}
+        document = self.html_template.render(values, content=Markup(content))  # noqa: S704 - the site's own HTML
+        document = number_links(self.inliner.inline(document), links)
+        text = html_to_text(content, links.placeholder, context["url"])
+        plain = self.text_template.render(values, content=text, link=links.placeholder)
+        return MailVariant(html=document, text=tidy(plain))
+
+    def audience_lines(self, page: Page) -> list[str]:
+        config = self.config
+        labels = ([config.segments.get(k, k) for k in page.segments] + [config.regions.get(k, k) for k in page.regions]
+                  + [config.roles.get(k, k) for k in page.extra.get("roles", [])])
+        topics = [config.topics.get(k, k) for k in page.extra.get("topics", [])]
+        lines = [self.t("mail.audience").format(labels=", ".join(labels))] if labels else []
+        return lines + ([self.t("mail.topics").format(labels=", ".join(topics))] if topics else [])
+
+
+def audience(page: Page) -> dict[str, list[str]]:
+    values = {"segments": page.segments, "regions": page.regions, "roles": page.extra.get("roles", []),
+              "topics": page.extra.get("topics", [])}
+    return {key: list(values[key]) for key in AUDIENCE_KEYS}
+
+
+def tidy(text: str) -> str:
+    """No trailing spaces (the "-- " signature line keeps its one), at most one blank line in a row."""
+    lines = [line if line == "-- " else line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
+
+
+@dataclass
+class Mails:
+    artefacts: list[MailArtefact]
+    fresh: set[str] = field(default_factory=set)  # pages rendered this time (the others are on disk as they are)
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_mail(site: Site) -> Mails:
+    """Every newsletter's e-mail, from the HTML the two builds kept; unchanged ones are reused."""
+    config = site.config
+    public, private = read_capture(config, "public"), read_capture(config, "private")
+    cache = MailCache(config)
+    renderer: MailRenderer | None = None
+    mails = Mails([])
+    for page in sorted(site.of_kind("newsletter"), key=lambda p: p.url):
+        full = (private if page.is_gated else public).get(page.url)
+        if full is None:
+            raise MailBuildError(f"{page.display}: no rendered page for its e-mail; run `club build` again")
+        stub = public.get(page.url)
+        preview = stub.split(MORE, 1)[0] if stub is not None and page.is_gated else None
+        digest = cache.digest(page, full, preview)
+        artefact = cache.get(page, digest)
+        if artefact is None:
+            renderer = renderer or MailRenderer(config)
+            artefact = renderer.artefact(page, full.replace(MORE, ""), preview)
+            mails.fresh.add(artefact.page)
+        cache.put(page, digest)
+        mails.artefacts.append(artefact)
+    cache.save()
+    mails.warnings = closed_images(site, mails.artefacts)
+    return mails
+
+
+def closed_images(site: Site, artefacts: list[MailArtefact]) -> list[str]:
+    """Images only the closed part shows live in site/private, served to signed-in readers; a mail
+    client is never signed in, so the letter shows their alt text instead. Say so, once per image."""
+    private = {urljoin(site.config.site_url, url.lstrip("/")) for url in gated_media(site)}
+    found = []
+    for mail in artefacts:
+        for src in sorted(set(re.findall(r'<img\b[^>]*\ssrc="([^"]+)"', mail.full.html)) & private):
+            found.append(f"{mail.source}: the image {src} is linked only below <!-- more -->, so mail clients "
+                         "cannot load it (it is for signed-in readers); the letter shows its alt text")
+    return found
+
+
+class MailCache:
+    """Digests of what each letter was made from, so a rebuild (above all `club serve` after one
+    saved page) renders only the letters whose page, theme, words or settings changed."""
+
+    SOURCES = ("newsletter_mail.py", "mailtext.py", "i18n.py")
+
+    def __init__(self, config: ClubConfig):
+        self.config = config
+        self.path = config.stage_root / "mail-digests.json"
+        try:
+            self.known: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.seen: dict[str, str] = {}
+        made_by = hashlib.sha256(repr((MAIL_VERSION, config.site_url, config.portal_url, config.site_name,
+                                       config.language, config.segments, config.regions, config.roles,
+                                       config.topics)).encode())
+        here = Path(__file__).parent
+        for path in [*(here / name for name in self.SOURCES), *sorted(mail_theme(config).iterdir())]:
+            made_by.update(path.name.encode() + b"\0" + path.read_bytes())
+        self.made_by = made_by.hexdigest()
+
+    def digest(self, page: Page, full: str, preview: str | None) -> str:
+        fields = (page.url, page.display, page.title, page.summary, page.access, page.date, page.segments,
+                  page.regions, sorted(page.extra.items()))
+        return hashlib.sha256("\0".join((self.made_by, repr(fields), full, preview or "")).encode()).hexdigest()
+
+    def get(self, page: Page, digest: str) -> MailArtefact | None:
+        if self.known.get(page.url) != digest:
+            return None
+        try:
+            return load_artefact(self.config.site_dir, page.url)
+        except MailArtefactError:
+            return None
+
+    def put(self, page: Page, digest: str) -> None:
+        self.seen[page.url] = digest
+
+    def save(self) -> None:
+        if self.seen != self.known:
+            write_json_atomic(self.path, self.seen)
+
+
+# --- proving and writing -------------------------------------------------------------------------
+
+def mail_leaks(mails: Mails, prints: dict) -> list[Leak]:
+    """Closed text in what goes to readers who may not read it: the subject and preheader of every
+    letter (every recipient sees them, and the site never shows them) and the preview of a gated
+    page, HTML and text. The full letter of a public page is the public page, scanned already."""
+    if not prints:
+        return []
+    found = []
+    for mail in mails.artefacts:
+        parts = {"subject": mail.subject, "preheader": mail.preheader}
+        if mail.preview is not None:
+            parts["preview HTML"] = html_text(mail.preview.html)
+            parts["preview text"] = _TEXT_SEGMENT.sub(BOUNDARY_SEP, mail.preview.text)
+        for part, text in parts.items():
+            hit = next((run for run in shingles(words(text)) if run in prints), None)
+            if hit is not None:
+                found.append(Leak(f"mail/{mail.page}.json ({part})", prints[hit], " ".join(hit)))
+    return found
+
+
+def write_mail(site_dir: Path, mails: Mails) -> int:
+    """Write site/mail/ (letters rendered this time, if their bytes changed), remove letters of pages
+    that are gone; returns how many letters were written."""
+    root = mail_dir(site_dir)
+    wanted: set[Path] = set()
+    written = 0
+    for mail in mails.artefacts:
+        path = root / f"{mail.page}.json"
+        wanted.add(path)
+        if mail.page in mails.fresh:
+            written += write_if_changed(path, mail.to_json())
+    index = root / "index.json"
+    wanted.add(index)
+    entries = [{"page": m.page, "file": f"{m.page}.json", "source": m.source, "url": m.url, "title": m.title,
+                "subject": m.subject, "date": m.date, "access": m.access, "audience": m.audience}
+               for m in sorted(mails.artefacts, key=lambda m: (m.date, m.page), reverse=True)]
+    write_json_atomic(index, {"version": INDEX_VERSION, "mails": entries}, indent=1)
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written
+
+
+def write_if_changed(path: Path, text: str) -> int:
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return 0
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # the portal may be reading: whole file or the old one
+    return 1
