@@ -26,7 +26,7 @@ from .jsonfile import write_json_atomic
 from .leaks import IncrementalScan, Leak, fingerprints, scan
 from .links import check_links
 from .manifest import gated_entries, gated_media, write_manifest
-from .newsletter_mail import mail_leaks, render_mail, write_mail
+from .newsletter_mail import Prerender, mail_leaks, render_mail, write_mail
 from .plugin import PRELOADED, previews_file
 from .stage import private_media
 
@@ -136,21 +136,23 @@ def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Pro
     progress(f"content: {len(site.pages)} pages, {len(site.gated)} gated — ok")
     PRELOADED[str(config.config_file)] = site
     scanner = IncrementalScan(out_dir(config, "public"), {})
+    mail = Prerender(site)
 
     def meanwhile(futures: dict[str, Future]) -> None:
-        # This process is idle while the builds run: fingerprint now, and scan public files as
-        # they are written once the (shorter) private build has freed a core.
+        # This process is idle while the builds run: fingerprint now, and scan public files and
+        # make newsletter e-mails as they are written once the (shorter) private build has freed a core.
         scanner.prints = fingerprints(site)
         while not futures["public"].done():
             if futures["private"].done():
-                scanner.step()
+                scanner.step(0.25)
+                mail.step(0.25)
             else:
                 time.sleep(0.1)
 
     modes = build_modes(config, strict, jobs, progress, meanwhile=meanwhile if jobs > 1 else None)
     if not scanner.prints:
         scanner.prints = fingerprints(site)
-    publish(site, progress, scanner=scanner, swap=True)
+    publish(site, progress, scanner=scanner, swap=True, mail=mail)
     return BuildReport(len(site.pages), len(site.gated), time.perf_counter() - started, modes)
 
 
@@ -175,11 +177,12 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
 
 
 def publish(site: Site, progress: Progress, changed_since: float | None = None,
-            prints: dict | None = None, scanner: IncrementalScan | None = None, swap: bool = False) -> None:
+            prints: dict | None = None, scanner: IncrementalScan | None = None, swap: bool = False,
+            mail: Prerender | None = None) -> None:
     """Scan the public build, then copy it and the private pages into site/ (only if clean).
 
     `changed_since` (dev rebuilds): scan and copy only public files written since then; `prints`:
-    fingerprints the caller already has.
+    fingerprints the caller already has; `mail`: newsletter e-mails made while the build ran.
     """
     config = site.config
     public = out_dir(config, "public")
@@ -194,7 +197,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     if leaks:
         raise LeakError(leaks)
     progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
-    mails = render_mail(site)
+    mails = render_mail(site, mail)
     leaks = mail_leaks(mails, prints)
     if leaks:
         raise MailLeakError(leaks)

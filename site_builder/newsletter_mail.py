@@ -2,8 +2,8 @@
 (portal.newsletter_model.MailArtefact), and `site/mail/index.json` listing them.
 
 The page's HTML is the site's own: the club plugin keeps each newsletter's rendered article from
-the two MkDocs builds (`capture`), so tables, admonitions, images and attr_list come out exactly as
-on the site. The private build gives the members' text (variant `full`); the public build gives
+the two MkDocs builds (site_builder/mail_inputs.py), so tables, admonitions, images and attr_list
+come out exactly as on the site. The private build gives the members' text (variant `full`); the public build gives
 what the public site shows of a gated page (the part above `<!-- more -->`), which becomes the
 `preview` variant with the way in. The preview is made only from the public build's stub, which
 never contained the closed text, and is then scanned for it like the public site (`mail_leaks`).
@@ -14,10 +14,9 @@ those two folders (portal/gated.py, portal/static.py), and queuing copies a lett
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -27,22 +26,14 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from portal.newsletter_model import (
-    AUDIENCE_KEYS,
-    MAIL_VERSION,
-    MailArtefact,
-    MailArtefactError,
-    MailVariant,
-    load_artefact,
-    mail_dir,
-)
+from portal.newsletter_model import AUDIENCE_KEYS, MailArtefact, MailVariant, mail_dir
 
 from .config import ClubConfig
 from .content import Site
-from .generate import THEMES
 from .i18n import translator
 from .jsonfile import write_json_atomic
 from .leaks import BOUNDARY, Leak, html_text, shingles, words
+from .mail_inputs import MailCache, StreamReader, mail_theme, read_capture
 from .mailtext import Links, clean_content, html_to_text, number_links
 from .manifest import gated_media
 from .model import MORE, Page
@@ -64,35 +55,7 @@ class MailBuildError(RuntimeError):
     """A newsletter's e-mail cannot be made (its page was not rendered); nothing is published."""
 
 
-# --- what the MkDocs builds leave for us -----------------------------------------------------
-
-def capture_file(config: ClubConfig, mode: str) -> Path:
-    return config.stage_root / f"mail-{mode}.json"
-
-
-def save_capture(site: Site, mode: str, captured: dict[str, str], dirty: bool) -> None:
-    """Keep the rendered article of each newsletter of this build (a dirty build adds to the last)."""
-    path = capture_file(site.config, mode)
-    known = read_capture(site.config, mode) if dirty else {}
-    known.update(captured)
-    wanted = {page.url for page in site.of_kind("newsletter")}
-    write_json_atomic(path, {url: text for url, text in known.items() if url in wanted})
-
-
-def read_capture(config: ClubConfig, mode: str) -> dict[str, str]:
-    try:
-        return json.loads(capture_file(config, mode).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 # --- rendering ---------------------------------------------------------------------------------
-
-def mail_theme(config: ClubConfig) -> Path:
-    """The project's themes/mail when it has one (themes own the look), else the one shipped here."""
-    own = config.root / "themes" / "mail"
-    return own if (own / "newsletter.html").is_file() else THEMES / "mail"
-
 
 def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
@@ -112,10 +75,10 @@ class MailRenderer:
         self.html = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
         self.text = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True,  # noqa: S701 - plain text
                                        lstrip_blocks=True, keep_trailing_newline=True)
-        # keep_at_rules: the dark-mode and narrow-screen @media rules stay in <style>; everything else
-        # goes into style="" attributes (mail clients drop or ignore <style> for content).
         self.html_template = self.html.get_template("newsletter.html")
         self.text_template = self.text.get_template("newsletter.txt")
+        # keep_at_rules: the dark-mode and narrow-screen @media rules stay in <style>; everything else
+        # goes into style="" attributes (mail clients drop or ignore <style> for content).
         self.inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
     def absolute(self, path: str) -> str:
@@ -197,30 +160,72 @@ class Mails:
     warnings: list[str] = field(default_factory=list)
 
 
-def render_mail(site: Site) -> Mails:
-    """Every newsletter's e-mail, from the HTML the two builds kept; unchanged ones are reused."""
+def inputs(page: Page, public: dict[str, str], private: dict[str, str]) -> tuple[str, str | None] | None:
+    """(full HTML, preview HTML) of a newsletter's letter, or None while a build has not rendered it."""
+    full = (private if page.is_gated else public).get(page.url)
+    stub = public.get(page.url)
+    if full is None or (page.is_gated and stub is None):
+        return None
+    return full.replace(MORE, ""), stub.split(MORE, 1)[0] if page.is_gated else None
+
+
+def render_mail(site: Site, early: Prerender | None = None) -> Mails:
+    """Every newsletter's e-mail, from the HTML the two builds kept; unchanged ones are reused, and
+    those `early` rendered while the public build was running are taken as they are."""
     config = site.config
     public, private = read_capture(config, "public"), read_capture(config, "private")
-    cache = MailCache(config)
-    renderer: MailRenderer | None = None
+    cache = early.cache if early is not None else MailCache(config)
+    renderer = early.renderer if early is not None else None
     mails = Mails([])
     for page in sorted(site.of_kind("newsletter"), key=lambda p: p.url):
-        full = (private if page.is_gated else public).get(page.url)
-        if full is None:
+        made_from = inputs(page, public, private)
+        if made_from is None:
             raise MailBuildError(f"{page.display}: no rendered page for its e-mail; run `club build` again")
-        stub = public.get(page.url)
-        preview = stub.split(MORE, 1)[0] if stub is not None and page.is_gated else None
-        digest = cache.digest(page, full, preview)
-        artefact = cache.get(page, digest)
+        digest = cache.digest(page, *made_from)
+        artefact = early.done.get(digest) if early is not None else None
+        on_disk = artefact is None and (artefact := cache.get(page, digest)) is not None  # inputs unchanged
         if artefact is None:
             renderer = renderer or MailRenderer(config)
-            artefact = renderer.artefact(page, full.replace(MORE, ""), preview)
+            artefact = renderer.artefact(page, *made_from)
+        if not on_disk:
             mails.fresh.add(artefact.page)
         cache.put(page, digest)
         mails.artefacts.append(artefact)
     cache.save()
     mails.warnings = closed_images(site, mails.artefacts)
     return mails
+
+
+class Prerender:
+    """Letters made while the public build still runs, on the core the private build has freed
+    (`club build` calls `step` between its leak-scan steps); `render_mail` then takes them."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.cache = MailCache(site.config)
+        self.renderer: MailRenderer | None = None
+        self.stream = StreamReader(site.config)
+        self.public: dict[str, str] = {}
+        self.private: dict[str, str] | None = None
+        self.waiting = {page.url: page for page in site.of_kind("newsletter")}
+        self.done: dict[str, MailArtefact] = {}  # input digest -> letter
+
+    def step(self, budget: float = 0.25) -> None:
+        deadline = time.monotonic() + budget
+        if self.private is None:
+            self.private = read_capture(self.site.config, "private")  # the private build has finished
+        self.public.update(self.stream.new())
+        for url in [url for url in self.waiting if url in self.public]:
+            page = self.waiting.pop(url)
+            made_from = inputs(page, self.public, self.private)
+            if made_from is None:
+                continue  # render_mail will say what is missing
+            digest = self.cache.digest(page, *made_from)
+            if not self.cache.on_disk(page, digest):
+                self.renderer = self.renderer or MailRenderer(self.site.config)
+                self.done[digest] = self.renderer.artefact(page, *made_from)
+            if time.monotonic() > deadline:
+                return
 
 
 def closed_images(site: Site, artefacts: list[MailArtefact]) -> list[str]:
@@ -233,49 +238,6 @@ def closed_images(site: Site, artefacts: list[MailArtefact]) -> list[str]:
             found.append(f"{mail.source}: the image {src} is linked only below <!-- more -->, so mail clients "
                          "cannot load it (it is for signed-in readers); the letter shows its alt text")
     return found
-
-
-class MailCache:
-    """Digests of what each letter was made from, so a rebuild (above all `club serve` after one
-    saved page) renders only the letters whose page, theme, words or settings changed."""
-
-    SOURCES = ("newsletter_mail.py", "mailtext.py", "i18n.py")
-
-    def __init__(self, config: ClubConfig):
-        self.config = config
-        self.path = config.stage_root / "mail-digests.json"
-        try:
-            self.known: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        self.seen: dict[str, str] = {}
-        made_by = hashlib.sha256(repr((MAIL_VERSION, config.site_url, config.portal_url, config.site_name,
-                                       config.language, config.segments, config.regions, config.roles,
-                                       config.topics)).encode())
-        here = Path(__file__).parent
-        for path in [*(here / name for name in self.SOURCES), *sorted(mail_theme(config).iterdir())]:
-            made_by.update(path.name.encode() + b"\0" + path.read_bytes())
-        self.made_by = made_by.hexdigest()
-
-    def digest(self, page: Page, full: str, preview: str | None) -> str:
-        fields = (page.url, page.display, page.title, page.summary, page.access, page.date, page.segments,
-                  page.regions, sorted(page.extra.items()))
-        return hashlib.sha256("\0".join((self.made_by, repr(fields), full, preview or "")).encode()).hexdigest()
-
-    def get(self, page: Page, digest: str) -> MailArtefact | None:
-        if self.known.get(page.url) != digest:
-            return None
-        try:
-            return load_artefact(self.config.site_dir, page.url)
-        except MailArtefactError:
-            return None
-
-    def put(self, page: Page, digest: str) -> None:
-        self.seen[page.url] = digest
-
-    def save(self) -> None:
-        if self.seen != self.known:
-            write_json_atomic(self.path, self.seen)
 
 
 # --- proving and writing -------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from .content import Site, load_site
 from .errors import ContentErrors
 from .i18n import translator
 from .jsonfile import write_json_atomic
-from .newsletter_mail import save_capture
+from .mail_inputs import save_capture, stream_capture
 from .speedups import PostList
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
@@ -88,6 +88,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         staged = write_stage(staged_files(site, "private" if self.config.mode == "preview" else self.config.mode),
                              folder)
         log.debug("club: staged %d changed files for %s", len(staged.changed), self.config.mode)
+        if self.config.mode == "public":
+            stream_capture(club, "", "", start=True)
         config.docs_dir = str(folder)
         config.nav = (remap_nav(config.nav, stage_map(site)) if config.nav
                       else default_nav(site, translator(config.theme["language"])))
@@ -131,6 +133,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             self.previews[club["url"]] = html.split("<!-- more -->", 1)[0]
         if club.get("kind") == "newsletter":
             self.mail_html[club["url"]] = html  # the e-mail is made from exactly what the site shows
+            if self.config.mode == "public" and self.site is not None:
+                stream_capture(self.site.config, club["url"], html)  # `club build` starts on it at once
         return html
 
     def on_page_context(self, context, *, page, config, nav):

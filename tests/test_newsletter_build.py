@@ -80,6 +80,8 @@ FILES = {
             Без заземления гарантия не действует.
 
         Вопросы — на [почту отдела](mailto:partners@example.com).
+
+        Шаблон письма сам подставляет {{club:pixel}} и {{club:unsubscribe}}, а текст страницы — нет.
         """,
     "newsletters/2026/zakrytoe.md": f"""
         ---
@@ -208,6 +210,14 @@ def test_every_web_link_is_a_numbered_placeholder(built):
     assert set(used_links(letter, letter.full.html)) == set(letter.links)
 
 
+def test_placeholders_typed_into_a_page_stay_text(built):
+    letter = mail(built, PUBLIC)
+    assert letter.full.html.count("{{club:pixel}}") == 1 and "{{club:pixel}}" not in letter.full.text
+    for part in (letter.full.html, letter.full.text):
+        assert part.count("{{club:unsubscribe}}") == 1  # the template's own
+        assert "подставляет {\u200b{club:pixel}}" in part.replace("&#8203;", "\u200b")
+
+
 def test_images_are_absolute(built):
     html = mail(built, PUBLIC).full.html
     sources = re.findall(r'<img[^>]* src="([^"]*)"', html)
@@ -305,7 +315,7 @@ def test_mail_is_outside_what_the_portal_serves(built, settings):
     assert (built.site / "mail" / (MEMBERS + ".json")).is_file()
     for folder in ("public", "private"):
         files = [p for p in (built.site / folder).rglob("*") if p.is_file() and p.suffix in (".html", ".json")]
-        assert not any("{{club:" in p.read_text(encoding="utf-8") for p in files)
+        assert not any("{{club:recipient}}" in p.read_text(encoding="utf-8") for p in files)  # no letter there
     app = create_app(settings, site_dir=built.site)
     try:
         with TestClient(app, base_url="http://127.0.0.1:8000") as client:
@@ -379,3 +389,35 @@ def test_rebuild_keeps_unchanged_letters_and_drops_deleted_ones(project):
     assert [m["page"] for m in index["mails"]] == [MEMBERS]
     site = load_site(project.config())
     assert render_mail(site).fresh == set()  # nothing changed: every letter comes from the cache
+    kept.unlink()  # a letter lost on disk is made again, whatever the cache says
+    project.build()
+    assert kept.is_file() and mail(project, MEMBERS).title == "Закрытое письмо"
+
+
+def test_letters_made_during_the_build_equal_letters_made_after_it(built):
+    from site_builder.newsletter_mail import Prerender
+
+    site = load_site(built.config())
+    (built.root / ".cache/club/mail-digests.json").unlink()  # as on a first build: nothing on disk counts
+    early = Prerender(site)
+    early.step(budget=60)  # reads the public build's stream of rendered pages
+    assert len(early.done) == 3
+    mails = render_mail(site, early)
+    assert mails.fresh == {PUBLIC, MEMBERS, REGISTERED}
+    assert {id(m) for m in mails.artefacts} == {id(m) for m in early.done.values()}  # taken, not made again
+    assert [m.to_json() for m in mails.artefacts] == [m.to_json() for m in render_mail(site).artefacts]
+
+
+def test_the_stream_reader_takes_only_finished_lines(project):
+    from site_builder.mail_inputs import StreamReader, stream_capture, stream_file
+
+    config = project.config()
+    stream_capture(config, "", "", start=True)
+    stream_capture(config, "newsletters/a/", "<p>A</p>")
+    with stream_file(config).open("a", encoding="utf-8") as handle:
+        handle.write('{"url": "newsletters/b/", "ht')  # the build is writing this line right now
+    reader = StreamReader(config)
+    assert reader.new() == {"newsletters/a/": "<p>A</p>"}
+    with stream_file(config).open("a", encoding="utf-8") as handle:
+        handle.write('ml": "<p>B</p>"}\n')
+    assert reader.new() == {"newsletters/b/": "<p>B</p>"} and reader.new() == {}
