@@ -54,6 +54,12 @@ def database_file(db: sqlite_utils.Database) -> str:
     return next((file for _, name, file in db.execute("PRAGMA database_list").fetchall() if name == "main"), "")
 
 
+def change_stamp(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Moves whenever rows change: data_version counts other connections' commits (other workers,
+    other threads), total_changes this connection's own writes. Equal stamps: nothing was written."""
+    return db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
+
+
 def open_reader(db: sqlite_utils.Database) -> sqlite_utils.Database:
     """Another connection to the same file, for reads off the event loop (used by one thread at a time)."""
     conn = sqlite3.connect(f"file:{quote(database_file(db))}?mode=ro", uri=True, check_same_thread=False,

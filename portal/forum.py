@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from slugify import slugify
 from sqlite_utils import Database
@@ -66,8 +67,10 @@ class Topic:
         return max(1, -(-self.last_number // PAGE_SIZE))
 
 
-@dataclass(frozen=True)
-class Post:
+class Post(NamedTuple):
+    """A tuple of plain values: topic pages cache thousands, and the garbage collector stops tracking
+    such tuples, whereas each dataclass instance would lengthen its full passes (~50 ms each here)."""
+
     id: int
     topic_id: int
     number: int

@@ -6,15 +6,12 @@ and phone), checked on every request.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
-from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import forum_moderation, forum_search, forum_watch
+from . import forum_moderation, forum_render, forum_search, forum_watch
 from . import forum_store as store
 from .context import Visitor, portal_of, visitor
 from .forms import read_form
@@ -22,7 +19,6 @@ from .forum import (
     PAGE_SIZE,
     Category,
     ForumError,
-    Post,
     Topic,
     can_read_category,
     can_read_forum,
@@ -35,7 +31,8 @@ from .forum import (
     render_post,
 )
 from .navigation import redirect
-from .templating import ENV, render
+from .security import csrf_token
+from .templating import render
 from .usertext import quote_markdown
 
 
@@ -104,35 +101,17 @@ async def topic_page(request: Request) -> Response:
         number = store.first_unread(topic)
         return redirect(f"/forum/t/{topic.id}/?page={store.page_of(number)}#p{number}")
     page = min(page_number(request), topic.pages)
-    posts = store.list_posts(db, topic, page)
+    posts = forum_render.page_posts(db, topic, page)
     if posts and (topic.last_read or 0) < posts[-1].number:  # write only when the mark moves
         store.mark_read(db, who.user, topic, posts[-1].number)
+    moderator, can_reply = is_moderator(who.user), not topic.locked or is_moderator(who.user)
+    csrf = csrf_token(request, portal_of(request).settings, who.session.id_hash if who.session else None)
     return render(request, "forum/topic.html", {
-        "topic": topic, "category": category, "posts": posts, "page": page, "pages": topic.pages,
-        "blocks": [post_block(post, is_moderator(who.user), who) for post in posts],
-        "moderator": is_moderator(who.user), "may_change": lambda post: may_change(who.user, post),
-        "can_reply": not topic.locked or is_moderator(who.user),
-        "categories": store.categories(db) if is_moderator(who.user) else [],
+        "topic": topic, "category": category, "moderator": moderator, "can_reply": can_reply,
+        "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
+                                               csrf=csrf),
+        "categories": store.categories(db) if moderator else [],
         "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
-
-
-_BLOCKS: OrderedDict[tuple, Markup] = OrderedDict()
-BLOCK_CACHE_SIZE = 20_000
-
-
-def post_block(post: Post, moderator: bool, who: Visitor) -> Markup:
-    """A post's rendered header and body. Everything it shows is in the key (its HTML included), so an
-    entry is never stale: an edit, hiding, deletion or an author's new name makes a new key."""
-    key = (post.id, post.number, post.created_at, post.html, post.edited_at, post.hidden_at, post.hidden_reason,
-           post.deleted_at, post.author_name, post.author_handle, post.author_company, moderator, who.language)
-    block = _BLOCKS.get(key)
-    if block is None:
-        html = ENV.get_template("forum/_post.html").render(post=post, moderator=moderator, t=who.t)
-        block = Markup(html)  # noqa: S704 - the output of an autoescaping template, user HTML already nh3-clean
-        _BLOCKS[key] = block
-        if len(_BLOCKS) > BLOCK_CACHE_SIZE:
-            _BLOCKS.popitem(last=False)
-    return block
 
 
 async def new_since_last_visit(request: Request) -> Response:

@@ -1,10 +1,12 @@
 """The forum over HTTP: who sees what, topics, replies, preview, quoting, editing, unread marks."""
 
+import re
 import sqlite3
 import time
 
 from portal import forum_store as store
-from portal.db import CHECKPOINTER
+from portal.db import CHECKPOINTER, connect
+from portal.forum_render import CSRF_PLACEHOLDER
 
 from .forum_fixtures import reply_to, start_topic, topic_id_of
 from .portal_fixtures import make_user, submit
@@ -205,3 +207,50 @@ def test_a_visit_is_written_once_a_minute_not_on_every_page(member, forum, app):
     db.execute("UPDATE forum_visits SET last_seen = last_seen - ?", [store.VISIT_TOUCH + 1])
     member.client.get("/forum/new")
     assert db.execute("SELECT last_seen FROM forum_visits").fetchone()[0] > first[0][0]
+
+
+def test_a_cached_topic_page_follows_writes_from_another_worker(member, other, forum, app, settings):
+    topic_id = topic_id_of(start_topic(member.client, body="Первая версия текста"))
+    assert "Первая версия текста" in other.get(f"/forum/t/{topic_id}/").text  # now cached
+    worker = connect(settings.database)  # another process's connection: the page cache cannot see its writes
+    try:
+        worker.execute("UPDATE forum_posts SET html = '<p>Правка из другого процесса</p>' WHERE topic_id = ?",
+                       [topic_id])
+        worker.execute("UPDATE users SET name = 'Анна Переименованная' WHERE id = ?", [member.user.id])
+    finally:
+        worker.conn.close()
+    html = other.get(f"/forum/t/{topic_id}/").text
+    assert "Правка из другого процесса" in html and "Анна Переименованная" in html
+    assert "Первая версия текста" not in html
+
+
+def test_members_share_a_cached_page_but_each_sees_their_own_rights_and_token(member, other, forum, app):
+    topic_id = topic_id_of(start_topic(member.client, body="Текст автора"))
+    reply_to(other, topic_id, "Ответ второго участника")
+    db = app.state.portal.db
+    first, second = store.list_posts(db, store.get_topic(db, topic_id), 1)
+    pages = {who: client.get(f"/forum/t/{topic_id}/").text for who, client in (("author", member.client),
+                                                                                  ("other", other))}
+    for who, own, foreign in (("author", first, second), ("other", second, first)):
+        html = pages[who]
+        assert f"/forum/p/{own.id}/edit" in html and f"/forum/p/{foreign.id}/edit" not in html
+        assert f"/forum/p/{foreign.id}/flag" in html and f"/forum/p/{own.id}/flag" not in html
+        tokens = set(re.findall(r'name="csrf" value="([^"]+)"', html))
+        assert len(tokens) == 1 and CSRF_PLACEHOLDER not in html  # one token: this session's
+    assert set(re.findall(r'name="csrf" value="([^"]+)"', pages["author"])) != \
+        set(re.findall(r'name="csrf" value="([^"]+)"', pages["other"]))
+    deleted = submit(other, f"/forum/t/{topic_id}/", f"/forum/p/{second.id}/delete", {})
+    assert deleted.status_code == 303  # the token taken from the cached page works
+
+
+def test_reading_a_topic_again_writes_nothing(member, other, forum, app):
+    topic_id = topic_id_of(start_topic(other))
+    db = app.state.portal.db
+    member.client.get(f"/forum/t/{topic_id}/")  # marks it read
+    changes = db.conn.total_changes
+    member.client.get(f"/forum/t/{topic_id}/")
+    member.client.get(f"/forum/t/{topic_id}/")
+    assert db.conn.total_changes == changes
+    reply_to(other, topic_id, "Новый ответ")
+    member.client.get(f"/forum/t/{topic_id}/")
+    assert store.get_topic(db, topic_id, member.user).last_read == 2  # the mark moves when there is more
