@@ -21,6 +21,7 @@ from .migrations import MIGRATIONS
 log = logging.getLogger("portal")
 CHECKPOINT_SECONDS = 1.0        # how often the checkpoint thread copies new WAL pages into the database
 WAL_LIMIT = 64 * 1024 * 1024    # bytes a WAL file is cut back to once it has been checkpointed
+READER_MMAP = 4 * 1024 ** 3     # bytes of the database file a reader maps (address space, not memory)
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -65,6 +66,9 @@ def open_reader(db: sqlite_utils.Database) -> sqlite_utils.Database:
     conn = sqlite3.connect(f"file:{quote(database_file(db))}?mode=ro", uri=True, check_same_thread=False,
                            isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 5000")
+    # Pages straight from the OS cache, no copy into a page cache that every commit elsewhere empties
+    # (WAL readers drop their cache when the database changed): a search reads thousands of rows.
+    conn.execute(f"PRAGMA mmap_size = {READER_MMAP}")
     return sqlite_utils.Database(conn)
 
 

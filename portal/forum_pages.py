@@ -250,11 +250,13 @@ async def search(request: Request) -> Response:
     db = portal_of(request).db
     query = request.query_params.get("q", "")[:200]
     page = page_number(request)
-    readable = store.readable_category_ids(db, who.user)
-    hits, total = forum_search.search(db, query, readable_category_ids=readable, limit=PAGE_SIZE,
-                                      offset=(page - 1) * PAGE_SIZE) if query.strip() else ([], 0)
-    return render(request, "forum/search.html", {"q": query, "hits": hits, "total": total, "page": page,
-                                                 "pages": max(1, -(-total // PAGE_SIZE)), "page_of": store.page_of})
+    found = forum_search.Found()
+    if query.strip():  # off the event loop, with a time budget: a broad query cannot stall other pages
+        found = await forum_search.find_off_loop(db, query, readable_category_ids=store.readable_category_ids(
+            db, who.user), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "forum/search.html", {"q": query, "found": found, "page": page,
+                                                 "pages": max(1, -(-found.total // PAGE_SIZE)),
+                                                 "page_of": store.page_of})
 
 
 async def member_page(request: Request) -> Response:

@@ -5,14 +5,12 @@ the index holds only stems, the posts table the text. A query becomes quoted ste
 member types is ever read as FTS5 syntax. Callers unindex hidden and deleted posts; search checks
 visibility and category again, so a missed call or a moved topic cannot leak a post.
 
-Speed at a million posts: FTS5 has no top-k, so `ORDER BY rank` scores every match, and a common
-word matches a third of the forum. Instead matches are read newest first straight off the doclist
-(`ORDER BY rowid DESC`; rowid = post id, which grows with time), scored by bm25 in the same pass,
-and the newest RANK_WINDOW readable ones are sorted in Python. A narrow query is ranked exactly; a
-broad one among its newest RANK_WINDOW matches, and the total it reports is what can be paged.
-That ranking is cached per query until the database changes, so paging and repeated queries
-(the common ones) cost one small lookup. The last word is widened to a prefix only when whole
-words find less than a page: a prefix merges the doclists of every word it starts.
+Speed at a million posts (portal/forum_ranking.py): matches are read newest first straight off
+the index and only the newest RANK_WINDOW readable ones are ranked, so the total a query reports is
+capped ("1000+"); a time budget returns what was found by then rather than a slow page; pages run
+each search in a worker thread on a connection of its own, so a slow one cannot stall other
+requests; snippets are made for the shown page only. The last word is widened to a prefix only when
+whole words find less than a page: a prefix merges the doclists of every word it starts.
 """
 
 from __future__ import annotations
@@ -22,23 +20,25 @@ import re
 import threading
 import time
 import weakref
-from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 
+import anyio.to_thread
 import snowballstemmer
 from sqlite_utils import Database
 
+from . import forum_ranking
+from .db import database_file, open_reader
+from .forum_ranking import Term
+
 RANK_WINDOW = 1000     # readable matches ranked per query (see above); also the most a query reports
-SCAN_LIMIT = 4         # read at most this many windows of matches when many sit in unreadable categories
-MAX_TERMS = 6          # a pasted paragraph is not a query; each term's doclist is read in full by bm25
+MAX_TERMS = 6          # a pasted paragraph is not a query
 PREFIX_MIN = 4         # a last word this long also matches as a prefix when whole words find little
 PREFIX_BELOW = 20      # "little": less than a page
 SNIPPET = 200          # characters of plain text around the first match
-TITLE_WEIGHT = 5.0     # bm25 weight of the title column against 1.0 for the body
-CACHE_SECONDS = 60.0   # bounds staleness the database's change counter cannot see (same-connection writes)
-CACHE_QUERIES = 128    # rankings kept per database
+BUDGET = 0.06          # seconds a query may spend in SQLite before it returns what it has (partial)
+SEARCH_THREADS = 2     # searches at once per process; more wait for a turn (two cores)
 
 _WORD = re.compile(r"[0-9a-zа-я]+")                   # on text already lowercased, ё folded to е
 _TEXT_WORD = re.compile(r"[0-9a-zA-Zа-яА-ЯёЁ]+")      # the same words in text as written
@@ -54,7 +54,9 @@ _STOPWORDS = ("а без бы в во вот вы да для до его ее �
               "над не нет ни но о об обо он она они оно от по под при про с со так там то тоже у уж уже что "
               "чтобы это я a an and are as at be by for from in is it of on or that the this to with")
 STOPWORDS = frozenset(_STOPWORDS.split())
-_RANKINGS: weakref.WeakKeyDictionary[Database, dict] = weakref.WeakKeyDictionary()
+_SLOTS = threading.BoundedSemaphore(SEARCH_THREADS)
+_READERS: weakref.WeakKeyDictionary[Database, list[Database]] = weakref.WeakKeyDictionary()
+_READERS_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=300_000)
@@ -77,12 +79,12 @@ def index_post(db: Database, post_id: int, title: str, body_markdown: str) -> No
     """(Re)index one post; pass the topic title for post 1 only, so title hits land on the opening post."""
     db.execute("INSERT OR REPLACE INTO forum_search (rowid, title, body) VALUES (?, ?, ?)",
                [post_id, stem_text(title), stem_text(body_markdown)])
-    _RANKINGS.pop(db, None)
+    forum_ranking.clear(db)
 
 
 def unindex_post(db: Database, post_id: int) -> None:
     db.execute("DELETE FROM forum_search WHERE rowid = ?", [post_id])
-    _RANKINGS.pop(db, None)
+    forum_ranking.clear(db)
 
 
 def reindex_all(db: Database, batch: int = 5000) -> int:
@@ -111,16 +113,22 @@ def reindex_all(db: Database, batch: int = 5000) -> int:
             break
         count, last_id = count + len(rows), rows[-1][0]
     db.execute("INSERT INTO forum_search (forum_search) VALUES ('optimize')")  # one b-tree: faster queries
-    _RANKINGS.pop(db, None)
+    forum_ranking.clear(db)
     return count
 
 
 @dataclass(frozen=True)
 class Query:
-    match: str                  # FTS5 expression of quoted stems; "" when nothing searchable is left
+    terms: tuple[str, ...]      # stems, or phrases of stems ("аварийн блок"), every one required
     stems: frozenset[str]       # to mark words in snippets
-    widened: str = ""           # the same with the last word also as a prefix ("" when it is too short)
-    prefix: str | None = None   # that prefix, when the widened expression is the one used
+    prefix: str | None = None   # the last word as typed, when it may also match as a prefix
+
+    def ranked_terms(self, widened: bool = False) -> list[Term]:
+        found = [Term(term, _quoted(term)) for term in self.terms]
+        if widened and self.prefix:  # as typed: "светил"* finds "светильник"
+            typed, last = _quoted(self.prefix) + "*", self.terms[-1]
+            found[-1] = Term(last, typed if self.prefix == last else f"({_quoted(last)} OR {typed})", self.prefix)
+        return found
 
 
 def _quoted(term: str) -> str:
@@ -128,22 +136,18 @@ def _quoted(term: str) -> str:
 
 
 def parse_query(query: str) -> Query:
-    """Quoted stems ANDed; "quoted words" stay a phrase; stop words dropped unless they are all there is."""
+    """Stems ANDed; "quoted words" stay a phrase; stop words dropped unless they are all there is."""
     query = query[:500]
     phrases = [" ".join(map(stem_word, words(text))) for text in _PHRASE.findall(query)]
     loose = words(_PHRASE.sub(" ", query))
     if any(word not in STOPWORDS for word in loose) or any(phrases):
         loose = [word for word in loose if word not in STOPWORDS]
-    terms = list(dict.fromkeys([p for p in phrases if p] + [stem_word(word) for word in loose]))[:MAX_TERMS]
+    terms = tuple(dict.fromkeys([p for p in phrases if p] + [stem_word(word) for word in loose]))[:MAX_TERMS]
     if not terms:
-        return Query("", frozenset())
-    parts = [_quoted(term) for term in terms]
-    stems, widened = frozenset(" ".join(terms).split()), ""
+        return Query((), frozenset())
     last = loose[-1] if loose and not query.rstrip().endswith('"') else ""
-    if len(last) >= PREFIX_MIN and terms[-1] == stem_word(last):  # as typed: "светил"* finds "светильник"
-        typed = _quoted(last) + "*"
-        widened = " AND ".join(parts[:-1] + [typed if last == terms[-1] else f"({parts[-1]} OR {typed})"])
-    return Query(" AND ".join(parts), stems, widened, last or None)
+    widens = len(last) >= PREFIX_MIN and terms[-1] == stem_word(last)
+    return Query(terms, frozenset(" ".join(terms).split()), last if widens else None)
 
 
 @dataclass(frozen=True)
@@ -162,50 +166,58 @@ class SearchHit:
         return "".join(text for text, _ in self.snippet_parts)
 
 
+@dataclass(frozen=True)
+class Found:
+    hits: list[SearchHit] = field(default_factory=list)  # the asked-for page
+    total: int = 0              # ranked matches (at most RANK_WINDOW)
+    capped: bool = False        # more matches exist than were ranked: shown as "1000+"
+    partial: bool = False       # the time budget ran out: what was found by then
+
+
 def search(db: Database, query: str, *, readable_category_ids: Sequence[int], limit: int = 20,
            offset: int = 0) -> tuple[list[SearchHit], int]:
-    """Visible posts in readable categories, best bm25 first (title weighs more), newer among ties."""
+    """Visible posts in readable categories, best first (title weighs more), newer among ties."""
+    found = find(db, query, readable_category_ids=readable_category_ids, limit=limit, offset=offset)
+    return found.hits, found.total
+
+
+def find(db: Database, query: str, *, readable_category_ids: Sequence[int], limit: int = 20, offset: int = 0,
+         budget: float | None = None) -> Found:
+    """As search(), saying also whether the total is capped and whether time ran out."""
     parsed = parse_query(query)
     categories = sorted({int(c) for c in readable_category_ids})
-    if not parsed.match or not categories or limit <= 0:
-        return [], 0
-    ranked = _cached_ranking(db, parsed.match, categories)
-    if len(ranked) < PREFIX_BELOW and parsed.widened:
-        ranked = _cached_ranking(db, parsed.widened, categories)
+    if not parsed.terms or not categories or limit <= 0:
+        return Found()
+    deadline = time.monotonic() + (BUDGET if budget is None else budget)
+    ranking = forum_ranking.rank(db, parsed.ranked_terms(), categories, window=RANK_WINDOW, deadline=deadline)
+    if len(ranking.post_ids) < PREFIX_BELOW and parsed.prefix and not ranking.partial:
+        ranking = forum_ranking.rank(db, parsed.ranked_terms(widened=True), categories, window=RANK_WINDOW,
+                                     deadline=deadline)
     else:
-        parsed = replace(parsed, prefix=None)
+        parsed = replace(parsed, prefix=None)  # snippets mark whole words only
     offset = max(0, offset)
-    return _hits(db, list(ranked[offset:offset + limit]), parsed, categories), len(ranked)
+    hits = _hits(db, list(ranking.post_ids[offset:offset + limit]), parsed, categories)
+    return Found(hits, len(ranking.post_ids), ranking.capped, ranking.partial)
 
 
-def _cached_ranking(db: Database, match: str, categories: list[int]) -> array:
-    """The ranking for (query, categories), reused until the database changes or CACHE_SECONDS pass."""
-    # data_version moves when another connection (another worker) commits; this module's own
-    # writes drop the cache; the clock covers other writes through this connection (a moved topic).
-    version = db.execute("PRAGMA data_version").fetchone()[0]
-    cache = _RANKINGS.get(db)
-    if cache is None or cache["version"] != version or len(cache) > CACHE_QUERIES:
-        cache = _RANKINGS[db] = {"version": version}
-    key, now = (match, tuple(categories)), time.monotonic()
-    if key not in cache or cache[key][0] < now - CACHE_SECONDS:
-        cache[key] = (now, _ranking(db, match, categories))
-    return cache[key][1]
+async def find_off_loop(db: Database, query: str, **kwargs) -> Found:
+    """find() in a worker thread on a read-only connection of its own: the event loop serves other
+    requests meanwhile (SQLite releases the GIL while it works). In-memory databases run here."""
+    if not database_file(db):
+        return find(db, query, **kwargs)
+    return await anyio.to_thread.run_sync(partial(_find_on_reader, db, query, **kwargs))
 
 
-def _ranking(db: Database, match: str, categories: list[int]) -> array:
-    """Post ids of the newest RANK_WINDOW readable matches, best bm25 first (it is negative)."""
-    cursor = db.execute(
-        "SELECT s.rowid, bm25(forum_search, ?, 1.0), p.created_at, t.category_id FROM forum_search s "
-        "JOIN forum_posts p ON p.id = s.rowid JOIN forum_topics t ON t.id = p.topic_id "
-        "WHERE forum_search MATCH ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL "
-        "ORDER BY s.rowid DESC LIMIT ?", [TITLE_WEIGHT, match, RANK_WINDOW * SCAN_LIMIT])
-    readable, found = set(categories), []
-    while len(found) < RANK_WINDOW and (rows := cursor.fetchmany(500)):  # stop reading once enough
-        found += [(score, -created, -post_id) for post_id, score, created, category in rows
-                  if category in readable]
-    cursor.close()
-    found = sorted(found[:RANK_WINDOW])
-    return array("q", [-negative_id for _, _, negative_id in found])
+def _find_on_reader(db: Database, query: str, **kwargs) -> Found:
+    with _SLOTS:  # at most SEARCH_THREADS at once: more would only share the same two cores
+        with _READERS_LOCK:
+            pool = _READERS.setdefault(db, [])
+            reader = pool.pop() if pool else open_reader(db)
+        try:
+            return find(reader, query, **kwargs)
+        finally:
+            with _READERS_LOCK:
+                pool.append(reader)
 
 
 def _hits(db: Database, post_ids: list[int], query: Query, categories: list[int]) -> list[SearchHit]:

@@ -4,6 +4,7 @@ import re
 import sqlite3
 import time
 
+from portal import forum_ranking, forum_search
 from portal import forum_store as store
 from portal.db import CHECKPOINTER, connect
 from portal.forum_render import CSRF_PLACEHOLDER
@@ -254,3 +255,18 @@ def test_reading_a_topic_again_writes_nothing(member, other, forum, app):
     reply_to(other, topic_id, "Новый ответ")
     member.client.get(f"/forum/t/{topic_id}/")
     assert store.get_topic(db, topic_id, member.user).last_read == 2  # the mark moves when there is more
+
+
+def test_search_page_says_when_the_total_is_capped_or_time_ran_out(member, other, forum, monkeypatch):
+    topic_id = topic_id_of(start_topic(other, title="Подвесы для трека", body="Подвесы нужны."))
+    for n in range(3):
+        reply_to(other, topic_id, f"Подвесы, вариант {n}")
+    assert "Найдено: 4<" in member.client.get("/forum/search?q=подвесы").text
+    monkeypatch.setattr(forum_search, "RANK_WINDOW", 3)
+    assert "Найдено: 3+" in member.client.get("/forum/search?q=подвесы").text
+    monkeypatch.setattr(forum_ranking, "expired", lambda _at: True)
+    html = member.client.get("/forum/search?q=подвес").text
+    assert "Поиск остановлен по времени" in html and "Найдено: 0" in html
+    monkeypatch.setattr(forum_ranking, "expired", lambda _at: False)
+    english = member.client.get("/forum/search?q=подвесы&lang=en").text
+    assert "Found: 3+" in english and "ran out of time" not in english

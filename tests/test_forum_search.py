@@ -6,12 +6,15 @@ store does it: the opening post carries the topic title, replies an empty one.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import threading
 import time
 
+import anyio
 import pytest
 
-from portal import forum_search
+from portal import forum_ranking, forum_search
 from portal.accounts import create_user
 from portal.db import connect
 
@@ -265,3 +268,51 @@ def test_a_topic_moved_out_of_reach_is_gone_at_once(board, general):
     assert numbers(board, "остатки", [general]) == [post_id]  # ranking now cached
     board.db.execute("UPDATE forum_topics SET category_id = ? WHERE id = ?", [staff, topic_id])
     assert numbers(board, "остатки", [general]) == []
+
+
+def test_a_capped_total_says_there_are_more(board, general, monkeypatch):
+    monkeypatch.setattr(forum_search, "RANK_WINDOW", 2)
+    topic_id, _ = board.topic(general, "Линзы", "Линзы для прожектора.")
+    found = forum_search.find(board.db, "линзы", readable_category_ids=[general])
+    assert (found.total, found.capped) == (1, False)
+    board.reply(topic_id, "Ещё линзы.")
+    assert forum_search.find(board.db, "линзы", readable_category_ids=[general]).capped is False  # exactly 2
+    board.reply(topic_id, "И ещё линзы.")
+    found = forum_search.find(board.db, "линзы", readable_category_ids=[general])
+    assert (found.total, found.capped, len(found.hits)) == (2, True, 2)
+
+
+def test_out_of_time_returns_what_was_found_so_far(board, general, monkeypatch):
+    topic_id, first = board.topic(general, "Кронштейн", "Кронштейн для трека.")
+    replies = [board.reply(topic_id, f"Кронштейн номер {n}.") for n in range(4)]
+    clock = iter([False])  # the deadline passes after the first look at the clock
+    monkeypatch.setattr(forum_ranking, "expired", lambda _at: next(clock, True))
+    monkeypatch.setattr(forum_ranking, "CHUNK", 2)
+    found = forum_search.find(board.db, "кронштейн", readable_category_ids=[general])
+    assert found.partial and [hit.post_id for hit in found.hits] == replies[:1:-1]  # the newest two, read first
+    monkeypatch.undo()
+    complete = forum_search.find(board.db, "кронштейн", readable_category_ids=[general])  # not cached as partial
+    assert not complete.partial and complete.total == 5 and first in [hit.post_id for hit in complete.hits]
+
+
+def test_a_statement_still_running_at_the_deadline_is_stopped(board, general, monkeypatch):
+    board.topic(general, "Кронштейн", "Кронштейн для трека.")
+    monkeypatch.setattr(forum_ranking, "expired", lambda _at: True)
+    monkeypatch.setattr(forum_ranking, "PROGRESS_STEPS", 1)  # SQLite looks at the clock at once
+    found = forum_search.find(board.db, "кронштейн", readable_category_ids=[general])
+    assert found.partial and found.hits == [] and found.total == 0
+
+
+def test_search_runs_in_a_worker_thread_on_its_own_connection(board, general, monkeypatch):
+    _, post_id = board.topic(general, "Шинопровод", "Шинопровод трёхфазный.")
+    seen = []
+    real_find = forum_search.find
+
+    def spy(db, query, **kwargs):
+        seen.append((db is board.db, threading.current_thread() is threading.main_thread()))
+        return real_find(db, query, **kwargs)
+
+    monkeypatch.setattr(forum_search, "find", spy)
+    found = anyio.run(functools.partial(forum_search.find_off_loop, board.db, "шинопровод",
+                                        readable_category_ids=[general]))
+    assert [hit.post_id for hit in found.hits] == [post_id] and seen == [(False, False)]
