@@ -5,7 +5,7 @@ import time
 
 from starlette.testclient import TestClient
 
-from portal.sessions import hash_session_id
+from portal.sessions import TOUCH_EVERY, hash_session_id
 
 from .portal_fixtures import make_user, sign_in, submit
 
@@ -75,3 +75,15 @@ def test_deleting_the_account_ends_its_sessions_everywhere(app, client, db):
     db.execute("DELETE FROM users WHERE id = ?", [user.id])
     assert other.get("/account/status").json() == {"signed_in": False}
     assert session_rows(db) == []
+
+
+def test_last_seen_is_written_once_in_a_while_not_on_every_request(app, client, db):
+    make_user(db, "anna@example.ru")
+    sign_in(client, "anna@example.ru")
+    db.execute("UPDATE sessions SET last_seen = ?", [time.time() - TOUCH_EVERY + 30])
+    before = session_rows(db)[0][3]
+    assert client.get("/account/status").json()["signed_in"]
+    assert session_rows(db)[0][3] == before  # recent enough: no write
+    db.execute("UPDATE sessions SET last_seen = ?", [time.time() - TOUCH_EVERY - 1])
+    client.get("/account/status")
+    assert session_rows(db)[0][3] > time.time() - 60
