@@ -6,6 +6,7 @@ machine: a SQLite file and a mail outbox under `var/`, a secret key generated th
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ class Settings:
     session_absolute_seconds: int = 60 * 24 * 3600
     accel_redirect: str = ""  # CLUB_ACCEL_REDIRECT: nginx internal location for members' files (docs/nginx.md)
     extra: dict = field(default_factory=dict)
+    newsletter_tracking: bool = True  # CLUB_NEWSLETTER_TRACKING: open pixel and click redirects club-wide
+    newsletter_concurrency: int = 4  # CLUB_NEWSLETTER_CONCURRENCY: SMTP connections the worker keeps open
+    newsletter_rate: float = 0.0  # CLUB_NEWSLETTER_RATE: messages per second over all connections; 0 = no limit
 
     @property
     def https(self) -> bool:
@@ -93,7 +97,34 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         oidc=load_oidc(config),
         max_body_bytes=config("CLUB_MAX_BODY_BYTES", cast=int, default=512 * 1024),
         accel_redirect=config("CLUB_ACCEL_REDIRECT", default="").strip(),
+        **load_newsletter_settings(config),
     )
+
+
+MAX_CONCURRENCY = 50  # more parallel connections than this looks like an attack to most relays
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def load_newsletter_settings(config: Config) -> dict:
+    """CLUB_NEWSLETTER_* for the sending worker (docs/operators.md, «Рассылки: отправка»)."""
+    tracking = config("CLUB_NEWSLETTER_TRACKING", default="1").strip().lower()
+    if tracking not in _BOOLEANS:
+        raise SettingsError(f"CLUB_NEWSLETTER_TRACKING={tracking!r}: use 1 (open pixel and click links on) "
+                            "or 0 (off for every newsletter)")
+    raw = config("CLUB_NEWSLETTER_CONCURRENCY", default="4").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CONCURRENCY:
+        raise SettingsError(f"CLUB_NEWSLETTER_CONCURRENCY={raw!r}: use a whole number of SMTP connections "
+                            f"from 1 to {MAX_CONCURRENCY}, e.g. 4")
+    rate_text = config("CLUB_NEWSLETTER_RATE", default="0").strip()
+    try:
+        rate = float(rate_text)
+    except ValueError:
+        rate = math.nan
+    if not (math.isfinite(rate) and rate >= 0):
+        raise SettingsError(f"CLUB_NEWSLETTER_RATE={rate_text!r}: use messages per second, e.g. 50 or 0.5; "
+                            "0 means no limit")
+    return {"newsletter_tracking": _BOOLEANS[tracking], "newsletter_concurrency": int(raw),
+            "newsletter_rate": rate}
 
 
 def load_oidc(config: Config) -> OIDCSettings | None:
