@@ -39,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--no-build", action="store_true", help="serve the existing site/ without building first")
     serve.add_argument("--site-dir", metavar="DIR", help="site folder (default: site/)")
+    serve.add_argument("--no-worker", action="store_true",
+                       help="do not send newsletters from this process (also CLUB_WORKER=0); run `club worker`")
     from portal.cli import add_parsers
 
     add_parsers(commands)
@@ -101,7 +103,7 @@ def run_serve(args: argparse.Namespace, config) -> int:
     from .devserver import serve
 
     return serve(config, args.host, args.port, build_first=not args.no_build,
-                 progress=lambda line: print(f"club: {line}", flush=True))
+                 progress=lambda line: print(f"club: {line}", flush=True), worker=not args.no_worker)
 
 
 PORTAL_COMMANDS = ("db", "user", "forum", "newsletter", "worker", "members")

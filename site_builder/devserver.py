@@ -189,7 +189,8 @@ def settings_given(name: str, env_file: str = ".env") -> bool:
     return bool(Config(env_file if os.path.isfile(env_file) else None)(name, default=""))
 
 
-def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print) -> int:
+def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print,
+          worker: bool = True) -> int:
     import dataclasses
 
     import uvicorn
@@ -228,8 +229,11 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
         f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
     progress(f"portal database {settings.database}; {mail}")
     progress(f"serving http://{host}:{port}/ — editing content/ rebuilds and reloads the browser; Ctrl+C stops")
+    from portal.worker_cli import background_worker
+
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+        with background_worker(settings, progress, enabled=worker):  # sends newsletters when they are due
+            uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
     finally:
         stop.set()
     return 0
