@@ -166,10 +166,15 @@ class Worker:
 
     async def _round(self, summary: Summary) -> None:
         for newsletter in due_newsletters(self.db, self.clock()):
-            summary.frozen += freeze_recipients(self.db, newsletter, self.club_topics, self.settings, self.clock())
+            frozen = freeze_recipients(self.db, newsletter, self.club_topics, self.settings, self.clock())
+            log.info("newsletter %s (%s): sending to %s recipients", newsletter.id, newsletter.page, frozen)
+            summary.frozen += frozen
         if has_due_sends(self.db, self.clock()):
             await self._drain(summary)
-        summary.newsletters |= finish_done(self.db, self.clock())
+        finished = finish_done(self.db, self.clock())
+        for newsletter_id in sorted(finished):
+            log.info("newsletter %s: done", newsletter_id)
+        summary.newsletters |= finished
 
     # --- one drain: a producer claims batches, N senders each with a connection of their own -----
     async def _drain(self, summary: Summary) -> None:
