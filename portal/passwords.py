@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -10,7 +12,14 @@ MAX_LENGTH = 1024  # long passphrases are welcome; this only bounds the hashing 
 
 # argon2-cffi's defaults follow RFC 9106's second recommended option (argon2id, 64 MiB, t=3).
 HASHER = PasswordHasher()
-_DUMMY_HASH = HASHER.hash("not a real password, only for equal timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: every `club` command (the newsletter worker too) imports this
+    # module, and one argon2 hash costs 64 MiB of peak memory. Only the very first unknown-account
+    # sign-in pays the extra hash.
+    return HASHER.hash("not a real password, only for equal timing")
 
 
 def hash_password(password: str) -> str:
@@ -23,7 +32,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     ASVS 5.0 6.3.8 / no account enumeration: unknown accounts must cost the same time as known ones.
     """
     try:
-        return HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
