@@ -25,7 +25,7 @@ import time
 import weakref
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -40,8 +40,7 @@ CACHE_QUERIES = 128     # rankings kept per connection
 _RANKINGS: weakref.WeakKeyDictionary[Database, dict] = weakref.WeakKeyDictionary()
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A required stem or phrase of stems; with `prefix`, also any word starting with it (as typed)."""
 
     text: str
@@ -49,8 +48,9 @@ class Term:
     prefix: str | None = None
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
+    """Cached per query: tuples of plain values (and an array) are not tracked by the garbage collector."""
+
     post_ids: array             # best first
     capped: bool                # more readable matches exist than were ranked
     partial: bool = False       # the deadline passed: only what was found by then
