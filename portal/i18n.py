@@ -205,6 +205,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "forum.way_in_profile": ("Форум открыт участникам клуба: укажите компанию и телефон в профиле.",
                              "The forum is open to club members: add your company and phone in your profile."),
     "forum.search": ("Поиск по форуму", "Search the forum"),
+    "forum.search_partial": ("Поиск остановлен по времени: показано то, что нашлось до этого. Уточните запрос, "
+                             "чтобы найти больше.", "The search ran out of time: these are the matches found "
+                             "until then. A more specific query finds more."),
     "forum.new_since_visit": ("Новое с прошлого визита", "New since your last visit"),
     "forum.since": ("С {when}", "Since {when}"),
     "forum.nothing_new": ("Ничего нового.", "Nothing new."),
