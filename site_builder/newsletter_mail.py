@@ -210,12 +210,14 @@ class Prerender:
         self.waiting = {page.url: page for page in site.of_kind("newsletter")}
         self.done: dict[str, MailArtefact] = {}  # input digest -> letter
 
-    def step(self, budget: float = 0.25) -> None:
+    def step(self, budget: float = 0.25) -> bool:
+        """Make letters for up to `budget` seconds; False when no page was ready (the caller waits)."""
         deadline = time.monotonic() + budget
         if self.private is None:
             self.private = read_capture(self.site.config, "private")  # the private build has finished
         self.public.update(self.stream.new())
-        for url in [url for url in self.waiting if url in self.public]:
+        ready = [url for url in self.waiting if url in self.public]
+        for url in ready:
             page = self.waiting.pop(url)
             made_from = inputs(page, self.public, self.private)
             if made_from is None:
@@ -225,7 +227,8 @@ class Prerender:
                 self.renderer = self.renderer or MailRenderer(self.site.config)
                 self.done[digest] = self.renderer.artefact(page, *made_from)
             if time.monotonic() > deadline:
-                return
+                break
+        return bool(ready)
 
 
 def closed_images(site: Site, artefacts: list[MailArtefact]) -> list[str]:

@@ -1,4 +1,5 @@
-"""The performance patches change no byte of the output: build the demo with and without them."""
+"""The performance patches change no byte of the output: build the demo with and without them
+(with the public pages rendered in two processes, which `club build` does from 400 pages on)."""
 
 import filecmp
 import os
@@ -7,6 +8,7 @@ import sys
 
 import pytest
 
+from site_builder import split
 from site_builder.speedups import PostList
 from tests.conftest import new_project
 
@@ -30,7 +32,7 @@ def differences(a, b):
 def test_patched_build_is_identical_to_stock(tmp_path):
     fast = new_project(tmp_path / "fast", with_demo_content=True)
     stock = new_project(tmp_path / "stock", with_demo_content=True)
-    build(fast.root, {})
+    build(fast.root, {"CLUB_SPLIT_MIN_PAGES": "1"})
     build(stock.root, {"CLUB_NO_SPEEDUPS": "1"})
     assert differences(fast.site, stock.site) == []
     assert differences(fast.root / ".cache/club/out-private", stock.root / ".cache/club/out-private") == []
@@ -40,3 +42,18 @@ def test_post_list_lookup_is_by_identity():
     a, b = object(), object()
     posts = PostList([a])
     assert a in posts and b not in posts and list(posts) == [a]
+
+
+def test_split_rendering_falls_back_to_one_process_when_the_child_fails(tmp_path, monkeypatch):
+    # The build's worker processes are forked from this one, so they see these patches.
+    one = new_project(tmp_path / "one", with_demo_content=True)
+    one.build()
+    monkeypatch.setattr(split, "MIN_PAGES", 1)
+
+    def crash(self, args, kwargs):
+        raise RuntimeError("the child dies before handing anything back")
+
+    monkeypatch.setattr(split.PageSplit, "_render_theirs", crash)
+    two = new_project(tmp_path / "two", with_demo_content=True)
+    two.build()
+    assert differences(one.site, two.site) == []
