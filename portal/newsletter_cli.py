@@ -140,7 +140,7 @@ def built_sources(site_dir: Path) -> list[tuple[str, str]]:
     items = data.get("mails") if isinstance(data, dict) else None
     found = [(str(e["page"]), str(e["source"])) for e in items or [] if isinstance(e, dict)
              and "page" in e and "source" in e]
-    return found or [(a.page, a.source) for a in list_artefacts(site_dir)]
+    return found or [(a.page, a.source) for a in list_artefacts(site_dir)[0]]
 
 
 def resolve_artefact(settings: Settings, text: str) -> MailArtefact:

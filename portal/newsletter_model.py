@@ -101,12 +101,17 @@ def page_key(page: str) -> str:
     return path.strip("/").removesuffix("/index.html").removesuffix(".json")
 
 
-def list_artefacts(site_dir: Path) -> list[MailArtefact]:
-    """Every built newsletter e-mail, newest page first."""
-    root = mail_dir(site_dir)
-    found = [artefact_from_json(p.read_text(encoding="utf-8"), str(p)) for p in root.rglob("*.json")
-             if p.name != "index.json"] if root.is_dir() else []
-    return sorted(found, key=lambda a: (a.date, a.page), reverse=True)
+def list_artefacts(site_dir: Path) -> tuple[list[MailArtefact], list[str]]:
+    """Every built e-mail, newest page first, and a line per file that could not be read (never a 500)."""
+    root, found, problems = mail_dir(site_dir), [], []
+    for path in sorted(root.rglob("*.json")) if root.is_dir() else []:
+        if path.name == "index.json":
+            continue
+        try:
+            found.append(artefact_from_json(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()))
+        except (MailArtefactError, OSError, UnicodeDecodeError) as exc:
+            problems.append(str(exc))
+    return sorted(found, key=lambda a: (a.date, a.page), reverse=True), problems
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ opaque origin, and the portal's CSP still applies inside, so the letter's markup
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -20,45 +19,27 @@ from starlette.routing import Route
 
 from . import newsletters as nl
 from .accounts import normalise_email
-from .context import Visitor, portal_of, visitor
+from .context import Visitor, portal_of
 from .forms import read_form
-from .navigation import login_redirect, redirect
+from .navigation import redirect
 from .newsletter_message import personalise
 from .newsletter_model import (
     MailArtefact,
     MailArtefactError,
     Newsletter,
-    artefact_from_json,
     get_newsletter,
+    list_artefacts,
     load_artefact,
-    mail_dir,
     page_key,
 )
+from .staff import staff_only
 from .templating import render
 
 AT_ERRORS = {"nl.error.bad_at", "nl.error.past", "nl.error.no_such_time", "nl.error.at_missing"}
 
 
 def newsletter_staff(request: Request) -> Visitor | Response:
-    who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
-    if who.user.role not in nl.NEWSLETTER_ROLES:  # ASVS 5.0 8.2.1: function-level access checked on the server
-        raise HTTPException(403, "staff_only")
-    return who
-
-
-def built_letters(site_dir: Path) -> tuple[list[MailArtefact], list[str]]:
-    """Every built e-mail, newest first, and a line per file that could not be read (never a 500)."""
-    root, found, problems = mail_dir(site_dir), [], []
-    for path in sorted(root.rglob("*.json")) if root.is_dir() else []:
-        if path.name == "index.json":
-            continue
-        try:
-            found.append(artefact_from_json(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()))
-        except (MailArtefactError, OSError, UnicodeDecodeError) as exc:
-            problems.append(str(exc))
-    return sorted(found, key=lambda a: (a.date, a.page), reverse=True), problems
+    return staff_only(request, nl.NEWSLETTER_ROLES)
 
 
 def formatter(who: Visitor, timezone: str):
@@ -87,7 +68,7 @@ async def index(request: Request) -> Response:
         return who
     portal = portal_of(request)
     _, context = common(request, who)
-    letters, problems = built_letters(portal.settings.site_dir)
+    letters, problems = list_artefacts(portal.settings.site_dir)
     sends = nl.statuses(portal.db)
     latest: dict[str, nl.NewsletterStatus] = {}
     for item in sends:

@@ -23,13 +23,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .context import Visitor, portal_of, visitor
-from .navigation import login_redirect
+from .context import Visitor, portal_of
 from .newsletter_model import MailArtefactError, Newsletter, get_newsletter
 from .newsletter_tracking import tracking_enabled
+from .newsletters import NEWSLETTER_ROLES
+from .staff import staff_only
 from .templating import render
 
-NEWSLETTER_ROLES = ("staff", "editor", "admin")  # the design: moderators do not manage newsletters
 HOURS = 72
 CHECKPOINTS = (1, 2, 4, 8, 12, 24, 48, 72)
 _OPENED = "EXISTS (SELECT 1 FROM newsletter_events e WHERE e.send_id = s.id AND e.kind IN ('open', 'click'))"
@@ -233,12 +233,7 @@ def chart(points: list[tuple[int, int, int]], who: Visitor) -> dict | None:
 # --- pages -----------------------------------------------------------------------------------------
 
 def newsletter_staff(request: Request) -> Visitor | Response:
-    who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
-    if who.user.role not in NEWSLETTER_ROLES:  # ASVS 5.0 8.2.1: function-level access checked on the server
-        raise HTTPException(403, "staff_only")
-    return who
+    return staff_only(request, NEWSLETTER_ROLES)
 
 
 def load(request: Request) -> tuple[Visitor, Stats] | Response:

@@ -16,11 +16,12 @@ from .templating import render
 PAGE_SIZE = 50
 
 
-def staff_only(request: Request) -> Visitor | Response:
+def staff_only(request: Request, roles: tuple[str, ...] | None = None) -> Visitor | Response:
+    """The signed-in staff member (any role, or one of `roles`); sign-in page for guests, 403 for others."""
     who = visitor(request)
     if who.user is None:
         return login_redirect(request)
-    if not who.user.role:  # ASVS 5.0 8.2.1: function-level access checked on the server
+    if not who.user.role or (roles is not None and who.user.role not in roles):  # ASVS 5.0 8.2.1: server-side
         raise HTTPException(403, "staff_only")
     return who
 

@@ -151,7 +151,7 @@ def used_links(mail_: MailArtefact, text: str) -> list[str]:
 # --- shape ---------------------------------------------------------------------------------------
 
 def test_every_newsletter_has_a_letter_the_portal_loads(built):
-    letters = {m.page: m for m in list_artefacts(built.site)}
+    letters = {m.page: m for m in list_artefacts(built.site)[0]}
     assert set(letters) == {PUBLIC, MEMBERS, REGISTERED}
     letter = letters[PUBLIC]
     assert (letter.url, letter.source) == (SITE + PUBLIC + "/", "content/newsletters/2026/otkrytoe.md")
@@ -165,7 +165,7 @@ def test_every_newsletter_has_a_letter_the_portal_loads(built):
 
 
 def test_files_are_exactly_to_json(built):
-    for letter in list_artefacts(built.site):
+    for letter in list_artefacts(built.site)[0]:
         assert (built.site / "mail" / f"{letter.page}.json").read_text(encoding="utf-8") == letter.to_json()
 
 
@@ -185,7 +185,7 @@ def test_subject_defaults_to_the_title_and_preheader_to_the_summary(built):
 # --- HTML that survives mail clients -------------------------------------------------------------
 
 def test_placeholders_in_both_parts(built):
-    for letter in list_artefacts(built.site):
+    for letter in list_artefacts(built.site)[0]:
         for variant in filter(None, (letter.full, letter.preview)):
             for part in (variant.html, variant.text):
                 assert "{{club:name}}" in part and "{{club:recipient}}" in part and "{{club:unsubscribe}}" in part
