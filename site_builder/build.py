@@ -114,11 +114,12 @@ def run_mkdocs(config_file: str, mode: str, site_dir: str, dirty: bool = False, 
                keep_plugins: bool = False, split: bool = False) -> float:
     """One MkDocs build of one mode; returns its seconds. Runs in a worker process or in-process.
 
-    `split`: render the pages in two processes (site_builder/split.py); only for a worker process
-    of its own, as forking a process with other threads running is unsafe."""
+    `split`: convert and render the pages in two processes (site_builder/prefetch.py, split.py);
+    only for a worker process of its own, as forking a process with other threads running is unsafe."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config as mkdocs_config
 
+    from .prefetch import Prefetch
     from .split import PageSplit
 
     _show_mkdocs_warnings()
@@ -128,7 +129,10 @@ def run_mkdocs(config_file: str, mode: str, site_dir: str, dirty: bool = False, 
     config.plugins["club"].config.mode = mode
     config.plugins.on_startup(command="build", dirty=dirty)
     try:
-        with PageSplit(config) if split and not dirty else contextlib.nullcontext():
+        with contextlib.ExitStack() as stack:
+            if split and not dirty:
+                stack.enter_context(PageSplit(config))
+                stack.enter_context(Prefetch(config))
             mkdocs_build(config, dirty=dirty)
     finally:
         if not keep_plugins:

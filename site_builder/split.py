@@ -30,7 +30,7 @@ MIN_PAGES = int(os.environ.get("CLUB_SPLIT_MIN_PAGES", "400"))  # below this a f
 log = logging.getLogger("mkdocs.plugins.club")
 
 
-class _Capture(logging.Handler):
+class Capture(logging.Handler):
     """The child's MkDocs log records, kept to be re-logged by the parent."""
 
     def __init__(self) -> None:
@@ -103,7 +103,7 @@ class PageSplit:
         self.child = (pid, read)
 
     def _render_theirs(self, args: tuple, kwargs: dict) -> dict[str, Any]:
-        capture = _Capture()
+        capture = Capture()
         logger = logging.getLogger("mkdocs")
         logger.handlers, logger.propagate = [capture], False  # the parent prints them, or redoes the pages
         before = _plugin_state(self.config)

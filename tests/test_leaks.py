@@ -139,3 +139,22 @@ def test_incremental_scan_rescans_what_changed_after_it_looked(canary, tmp_path)
     scanner.step()
     (tmp_path / "gone.html").unlink()  # leaks in files the build removed do not count
     assert [leak.file for leak in scanner.finish()] == ["page.html"]
+
+
+def test_every_file_with_the_same_closed_paragraph_is_reported(canary, tmp_path):
+    # The scan checks each distinct segment once; a second file with the same one still counts.
+    prints = fingerprints(load_site(canary.config()))
+    leaked = f"<p>{SECRET.format(token='X')}</p>"
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(f"<nav>Меню</nav>{leaked}<footer>Клуб</footer>", encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps({"docs": [{"text": leaked}]}), encoding="utf-8")
+    assert sorted(leak.file for leak in scan(tmp_path, prints)) == ["a.html", "b.html", "c.json"]
+
+
+def test_short_segments_are_never_runs_but_long_ones_are_checked(canary, tmp_path):
+    prints = fingerprints(load_site(canary.config()))
+    words = SECRET.format(token="X").split()
+    cut = "</p><p>".join(" ".join(words[i:i + 4]) for i in range(0, len(words), 4))  # blocks of 4 words
+    (tmp_path / "cut.html").write_text(f"<p>{cut}</p>", encoding="utf-8")
+    (tmp_path / "whole.html").write_text(f"<div><em>{' '.join(words[3:11])}</em></div>", encoding="utf-8")
+    assert [leak.file for leak in scan(tmp_path, prints)] == ["whole.html"]
