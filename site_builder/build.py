@@ -24,7 +24,7 @@ from .config import ClubConfig
 from .content import Site, load_site
 from .errors import ContentError, ContentErrors
 from .jsonfile import write_json_atomic
-from .leaks import IncrementalScan, Leak, fingerprints, scan
+from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
 from .links import check_links
 from .manifest import gated_entries, gated_media, write_manifest
 from .newsletter_mail import Prerender, mail_leaks, render_mail, write_mail
@@ -192,22 +192,23 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
 
 def publish(site: Site, progress: Progress, changed_since: float | None = None,
             prints: dict | None = None, scanner: IncrementalScan | None = None, swap: bool = False,
-            mail: Prerender | None = None) -> None:
+            mail: Prerender | None = None, memo: dict | None = None) -> None:
     """Scan the public build, then copy it and the private pages into site/ (only if clean).
 
     `changed_since` (dev rebuilds): scan and copy only public files written since then; `prints`:
-    fingerprints the caller already has; `mail`: newsletter e-mails made while the build ran.
+    fingerprints the caller already has, and `memo` the scan's answers for them (leaks.first_run);
+    `mail`: newsletter e-mails made while the build ran.
     """
     config = site.config
     public = out_dir(config, "public")
     only = None
     if changed_since is not None:
-        only = [p for p in public.rglob("*") if p.is_file() and p.stat().st_mtime >= changed_since]
+        only = [path for (_, _, mtime), path in versions(public) if mtime >= changed_since * 1e9]
     if scanner is not None:
         prints, leaks = scanner.prints, scanner.finish()
     else:
         prints = fingerprints(site) if prints is None else prints
-        leaks = scan(public, prints, only)
+        leaks = scan(public, prints, only, memo)
     if leaks:
         raise LeakError(leaks)
     progress(f"leak scan: {len(only) if only is not None else 'all'} public files checked — clean")
@@ -228,7 +229,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
         sync_tree(public, config.output_dir("public"))
     else:  # a dirty build rewrites changed files only and never removes any
         sync_files(public, config.output_dir("public"), [p.relative_to(public).as_posix() for p in only],
-                   keep=_all_files(config.output_dir("public")))
+                   remove_extra=False)
     written = write_mail(config.site_dir, mails)
     for warning in mails.warnings:
         progress(f"warning: {warning}")
@@ -264,8 +265,10 @@ def _same(src: Path, dst: Path) -> bool:
     return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
 
 
-def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] | None = None) -> None:
-    """Make dst_root hold exactly `rels` copied from src_root (plus `keep`, written elsewhere)."""
+def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] | None = None,
+               remove_extra: bool = True) -> None:
+    """Make dst_root hold exactly `rels` copied from src_root (plus `keep`, written elsewhere);
+    not `remove_extra`: at least them."""
     wanted = set(keep or ())
     for rel in rels:
         src, dst = src_root / rel, dst_root / rel
@@ -275,7 +278,8 @@ def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] |
         if not _same(src, dst):
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
-    _remove_extra(dst_root, wanted)
+    if remove_extra:
+        _remove_extra(dst_root, wanted)
 
 
 def swap_in(src: Path, dst: Path) -> None:
@@ -298,13 +302,8 @@ def swap_in(src: Path, dst: Path) -> None:
         subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(old)], check=False)
 
 
-def _all_files(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.exists() else set()
-
-
 def sync_tree(src_root: Path, dst_root: Path) -> None:
-    rels = [p.relative_to(src_root).as_posix() for p in src_root.rglob("*") if p.is_file()]
-    sync_files(src_root, dst_root, rels)
+    sync_files(src_root, dst_root, [rel for (rel, _, _), _ in versions(src_root)])
 
 
 def _remove_extra(root: Path, wanted: set[str]) -> None:

@@ -25,7 +25,7 @@ from .config import ClubConfig, load_config
 from .content import Site
 from .errors import ContentErrors
 from .leaks import fingerprints, public_runs
-from .plugin import PRELOADED
+from .plugin import BODY_EDITS, PRELOADED
 
 LIVERELOAD_JS = """(function () {
   var build = %s;
@@ -64,6 +64,7 @@ class DevBuilder:
         self.error = ""
         self.site: Site | None = None
         self.prints: dict | None = None
+        self.scan_memo: dict = {}  # the leak scan's answers, valid while self.prints only shrinks
         self._changed = asyncio.Event()
         self._lock = threading.Lock()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -78,10 +79,15 @@ class DevBuilder:
                 dirty = self._can_be_dirty(site, changed)
                 PRELOADED[str(config.config_file)] = site
                 modes = self._modes_for(site, changed) if dirty else ("public", "private")
-                build_modes(config, strict=False, jobs=1, progress=lambda _: None, dirty=dirty, keep_plugins=True,
-                            modes=modes)
+                BODY_EDITS[str(config.config_file)] = self._rels(changed) if dirty else set()
+                try:
+                    build_modes(config, strict=False, jobs=1, progress=lambda _: None, dirty=dirty,
+                                keep_plugins=True, modes=modes)
+                finally:
+                    BODY_EDITS.pop(str(config.config_file), None)
                 prints = self._fingerprints(site, changed, dirty)
-                publish(site, lambda _: None, changed_since=started - 1 if dirty else None, prints=prints)
+                publish(site, lambda _: None, changed_since=started - 1 if dirty else None, prints=prints,
+                        memo=self.scan_memo)
             except ContentErrors as exc:
                 return self._failed(str(exc))
             except Exception as exc:  # noqa: BLE001 - any build failure is shown, the server keeps running
@@ -104,7 +110,7 @@ class DevBuilder:
     def _fingerprints(self, site: Site, changed: set[Path] | None, dirty: bool) -> dict:
         """Full builds compute them; a body edit only removes the runs that its page now shows."""
         if not dirty or self.prints is None:
-            self.prints = fingerprints(site)
+            self.prints, self.scan_memo = fingerprints(site), {}
             return self.prints
         by_rel = site.by_rel()
         for path in changed or ():
@@ -113,15 +119,17 @@ class DevBuilder:
                 for run in public_runs(page):
                     self.prints.pop(run, None)
             elif page is not None:
-                self.prints = fingerprints(site)  # new closed text: start again
+                self.prints, self.scan_memo = fingerprints(site), {}  # new closed text: start again
                 break
         return self.prints
+
+    def _rels(self, changed: set[Path] | None) -> set[str]:
+        return {p.relative_to(self.config.docs_dir).as_posix() for p in changed or ()}
 
     def _modes_for(self, site: Site, changed: set[Path]) -> tuple[str, ...]:
         """A body edit of a public page only changes the public build (members' search takes public
         entries from it); a gated page's closed part only changes the private one."""
-        docs = self.config.docs_dir
-        rels = {p.relative_to(docs).as_posix() for p in changed}
+        rels = self._rels(changed)
         gated = {p.rel for p in site.gated}
         if rels <= gated:
             return ("private",)

@@ -128,14 +128,14 @@ _LONG_SEGMENT = re.compile(rf"[^{BOUNDARY}]{{{2 * WINDOW - 1},}}")
 def first_run(text: str, prints: dict[Shingle, str], memo: dict[str, Shingle | None]) -> Shingle | None:
     """The first fingerprint in `text` (cut into segments by BOUNDARY), or None.
 
-    Runs never cross a segment, so each distinct segment is checked once per scan and its answer
-    kept in `memo`: most of a site's text (navigation, headers, excerpts in listings, the search
-    index) repeats the same segments on thousands of pages."""
+    Runs never cross a segment, so each distinct segment is checked once and its answer kept in
+    `memo`: most of a site's text (navigation, headers, excerpts in listings, the search index)
+    repeats the same segments on thousands of pages. A memo stays valid while fingerprints are
+    only taken away (`club serve` after a public edit): a remembered hit is checked again."""
     keys = prints.keys()
     for segment in _LONG_SEGMENT.findall(text.lower()):
-        if segment in memo:
-            hit = memo[segment]
-        else:
+        hit = memo.get(segment, False)
+        if hit is False or (hit is not None and hit not in prints):  # new, or its run is public now
             tokens = _TOKEN.findall(segment)
             hit = None
             if len(tokens) >= WINDOW and not keys.isdisjoint(shingles(tokens)):  # walks every window in C
@@ -213,25 +213,29 @@ class IncrementalScan:
                 found.append(self.leaks[key])
         return sorted(found, key=lambda leak: leak.file)
 
-    def _versions(self, folder: str | None = None, prefix: str = "") -> Iterator[tuple[tuple[str, int, int], Path]]:
-        """Every file as (relative path, size, mtime), walked with os.scandir (pathlib's rglob
-        took most of a step's time)."""
-        try:
-            entries = list(os.scandir(folder or self.folder))
-        except OSError:
-            return
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    yield from self._versions(entry.path, prefix + entry.name + "/")
-                elif entry.is_file():
-                    stat = entry.stat()
-                    yield (prefix + entry.name, stat.st_size, stat.st_mtime_ns), Path(entry.path)
-            except OSError:
-                continue
+    def _versions(self) -> Iterator[tuple[tuple[str, int, int], Path]]:
+        return versions(self.folder)
 
     def _scan(self, key: tuple[str, int, int], path: Path) -> None:
         self.seen.add(key)
         found = scan(self.folder, self.prints, [path], self.memo)
         if found:
             self.leaks[key] = found[0]
+
+
+def versions(folder: Path | str, prefix: str = "") -> Iterator[tuple[tuple[str, int, int], Path]]:
+    """Every file under `folder` as ((relative path, size, mtime_ns), path), walked with os.scandir
+    (pathlib's rglob and a stat per file took several times longer)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from versions(entry.path, prefix + entry.name + "/")
+            elif entry.is_file():
+                stat = entry.stat()
+                yield (prefix + entry.name, stat.st_size, stat.st_mtime_ns), Path(entry.path)
+        except OSError:
+            continue

@@ -55,6 +55,8 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
 # `club build` loads the content once, then forks one process per mode; the children find it here.
 PRELOADED: dict[str, Site] = {}
+# `club serve`'s dirty rebuilds: the pages whose body alone changed (nothing else may have).
+BODY_EDITS: dict[str, set[str]] = {}
 
 
 class ClubPluginConfig(Config):
@@ -67,6 +69,7 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         self.site: Site | None = None
         self.dirty = False
         self.rendered: set[str] = set()
+        self.nav: Any = None
         self.previous_index: list[dict[str, Any]] | None = None
         self.previews: dict[str, str] = {}
         self.mail_html: dict[str, str] = {}  # newsletter URL -> rendered article, for its e-mail
@@ -85,8 +88,9 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
                 raise PluginError("the content has errors:\n" + str(exc)) from None
         self.site = site
         folder = club.stage_root / f"stage-{self.config.mode}"
-        staged = write_stage(staged_files(site, "private" if self.config.mode == "preview" else self.config.mode),
-                             folder)
+        edits = BODY_EDITS.get(str(club.config_file)) if self.dirty else None
+        mode = "private" if self.config.mode == "preview" else self.config.mode
+        staged = write_stage(staged_files(site, mode, only=edits), folder, complete=edits is None)
         log.debug("club: staged %d changed files for %s", len(staged.changed), self.config.mode)
         if self.config.mode == "public":
             stream_capture(club, "", "", start=True)
@@ -116,9 +120,16 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
     def on_nav(self, nav, *, config, files):
         if self.config.mode == "private" and self.site is not None:
             skip_public_pages(nav, files, {p.url for p in self.site.gated})
+        self.nav = nav
         return nav
 
     def on_env(self, env, *, config, files):
+        if self.dirty and self.nav is not None:
+            # A dirty build reads only changed pages, so a navigation tab whose title comes from
+            # its page (the blog sections) would say "None" on the page rebuilt: read those pages.
+            for page in self.nav.pages:
+                if page.markdown is None:
+                    page.read_source(config)
         env.globals["club_t"] = translator(config.theme["language"])
         if self.site is not None:
             folder = self.site.config.stage_root / "jinja"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -13,6 +14,7 @@ _RUSSIAN = {"я": "ya", "ю": "yu", "й": "y", "ё": "e", "ъ": "", "ь": ""}
 _REPLACEMENTS = [[k, v] for k, v in _RUSSIAN.items()] + [[k.upper(), v.capitalize()] for k, v in _RUSSIAN.items()]
 
 
+@lru_cache(maxsize=4096)  # the blog plugin slugifies every post's categories in every build
 def slugify(text: str, separator: str = "-") -> str:
     """Transliterate and slugify; deterministic, so URLs stay stable across rebuilds."""
     slug = _slugify(str(text), max_length=MAX_SLUG, word_boundary=True, separator=separator,

@@ -4,7 +4,8 @@ The public build is the long pole of `club build`: it renders every page in one 
 the private build (gated pages only) finishes early and leaves a core idle. MkDocs reads and
 converts every page first, then renders them one by one through the theme; at the first page
 rendered this module forks, and the child renders every other page (listings with excerpts cost
-several times more than articles and come last, so alternating pages splits the work evenly).
+several times more than articles and come last, so alternating pages splits the work evenly;
+blog listings showing an excerpt that Material renders differently each time stay here, in order).
 
 What rendering leaves behind in plugins comes back from the child: the search entries (put back
 in page order, so the index is byte-identical), the club plugin's set of rendered pages, and the
@@ -83,7 +84,8 @@ class PageSplit:
 
     def _fork(self, pages: list, args: tuple, kwargs: dict) -> None:
         self.pages = pages
-        self.theirs = {id(page) for page in pages[1::2]}
+        pinned = stateful_listings(self.config, pages)
+        self.theirs = {id(page) for page in pages[1::2] if id(page) not in pinned}
         sys.stdout.flush()
         sys.stderr.flush()
         read, write = os.pipe()
@@ -107,13 +109,14 @@ class PageSplit:
         logger = logging.getLogger("mkdocs")
         logger.handlers, logger.propagate = [capture], False  # the parent prints them, or redoes the pages
         before = _plugin_state(self.config)
-        for i, page in enumerate(self.pages):
-            if i % 2:
+        for page in self.pages:
+            if id(page) in self.theirs:
                 self._render(page, args, kwargs)
         after = _plugin_state(self.config)
         if after["assets"] != before["assets"]:
             return {"ok": False}
-        return {"ok": True, "entries": {i: self.entries[id(p)] for i, p in enumerate(self.pages) if i % 2},
+        entries = {i: self.entries[id(p)] for i, p in enumerate(self.pages) if id(p) in self.theirs}
+        return {"ok": True, "entries": entries,
                 "rendered": after["rendered"] - before["rendered"], "log": capture.records}
 
     def _collect(self) -> dict[str, Any]:
@@ -145,6 +148,39 @@ class PageSplit:
             ours = {id(e) for entries in self.entries.values() for e in entries}
             index.entries = ([e for e in index.entries if id(e) not in ours]
                              + [e for page in self.pages for e in self.entries.get(id(page), [])])
+
+
+def stateful_listings(config, pages: list) -> set[int]:
+    """Ids of the blog listings that show an excerpt with footnotes, abbreviations or tabs.
+
+    Material renders each post's excerpt with one Markdown parser that it never resets, so such an
+    excerpt comes out differently in its second listing (the ids count on). Those listings are all
+    rendered here, in page order, so every one sees the excerpt exactly as one process would."""
+    from material.plugins.blog.structure import View
+
+    from .speedups import STATEFUL
+
+    found: set[int] = set()
+    for plugin in config.plugins.values():
+        if not hasattr(plugin, "blog") or not hasattr(plugin, "_config_pagination"):
+            continue
+        for page in pages:
+            if isinstance(page, View) and any(
+                    post.excerpt and any(mark in post.markdown for mark in STATEFUL) for post in _shown(plugin, page)):
+                found.add(id(page))
+    return found
+
+
+def _shown(plugin, view) -> list:
+    """The posts a listing shows (Material's BlogPlugin._render); all of its posts if unsure."""
+    posts = list(getattr(view, "posts", []))
+    try:
+        if plugin._config_pagination(view):
+            at, step = view.pages.index(view), plugin._config_pagination_per_page(view)
+            return posts[at * step: at * step + step]
+    except (AttributeError, ValueError, TypeError):
+        pass
+    return posts
 
 
 def _search_index(config) -> Any:

@@ -35,19 +35,35 @@ class Staged:
     removed: list[str] = field(default_factory=list)
 
 
+_MEDIA: list = [None, set()]  # the last site asked about, and its answer
+
+
 def private_media(site: Site) -> set[str]:
-    """Media linked only from closed text: kept out of the public build (fail closed)."""
+    """Media linked only from closed text: kept out of the public build (fail closed).
+
+    Staging, publishing and the manifest all ask, for the same site: the answer is kept for the
+    last site (its pages are not changed after loading)."""
+    if _MEDIA[0] is not site:
+        _MEDIA[:] = [site, _private_media(site)]
+    return set(_MEDIA[1])
+
+
+def _private_media(site: Site) -> set[str]:
     closed = {resolve(p.rel, link.target) for p in site.gated for link in find_links(p.gated_body)}
     open_ = {resolve(p.rel, link.target) for p in site.pages for link in find_links(p.preview)}
     return closed - open_
 
 
-def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dict[str, bytes]:
-    """Every file of the staged docs folder for `mode`, by path."""
+def staged_files(site: Site, mode: str, listings: Listings | None = None,
+                 only: set[str] | None = None) -> dict[str, bytes]:
+    """Every file of the staged docs folder for `mode`, by path; with `only`, just those pages (a
+    dirty rebuild, after which only their bodies changed: nothing they list or feed changed)."""
     listings = listings or Listings(site, site.pages)
     stage_of = stage_map(site)
     files: dict[str, bytes] = {}
     for page in site.pages:
+        if only is not None and page.rel not in only:
+            continue
         stub = mode == "public" and page.is_gated
         body = rewrite(page.preview if stub else page.body, page.rel, page.stage_path, stage_of.get)
         if page.is_post and not stub and not page.has_more:
@@ -56,6 +72,8 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None) -> dic
         if page.kind == "section" and page.section in BLOG_SECTIONS:
             body = f"# {page.title}\n\n{body}"  # Material's blog index shows no title of its own
         files[page.stage_path] = render_page(site, page, body, stub, listings.for_page(page)).encode()
+    if only is not None:
+        return files
     hidden = private_media(site) if mode == "public" else set()
     for rel in site.media:
         if rel not in hidden:
@@ -145,8 +163,8 @@ def feed_files(site: Site) -> dict[str, bytes]:
     return out
 
 
-def write_stage(files: dict[str, bytes], folder: Path) -> Staged:
-    """Make `folder` hold exactly `files`, touching only what changed."""
+def write_stage(files: dict[str, bytes], folder: Path, complete: bool = True) -> Staged:
+    """Make `folder` hold exactly `files` (or, not `complete`, at least them), touching only what changed."""
     result = Staged(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
@@ -158,6 +176,8 @@ def write_stage(files: dict[str, bytes], folder: Path) -> Staged:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         result.changed.append(rel)
+    if not complete:
+        return result
     for dirpath, _, names in os.walk(folder):
         for name in names:
             rel = Path(dirpath, name).relative_to(folder).as_posix()

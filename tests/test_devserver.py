@@ -56,3 +56,25 @@ def test_a_broken_edit_keeps_the_last_good_site_and_reports(project, builder):
     assert not builder.rebuild({path.resolve()})
     assert "unknown access level" in builder.error
     assert (project.site / "public/technical/t/index.html").is_file()
+
+
+def test_body_edit_restages_only_that_page_and_matches_a_full_build(project, builder, tmp_path):
+    stage = project.root / ".cache/club/stage-public"
+    other = stage / "analytics/r.md"
+    before = other.stat().st_mtime_ns
+    path = project.content / "technical/t.md"
+    path.write_text("---\ntitle: Гайд\n---\nВторой вариант текста.\n", encoding="utf-8")
+    assert builder.rebuild({path.resolve()})
+    assert other.stat().st_mtime_ns == before  # not restaged
+    dirty = (project.site / "public/technical/t/index.html").read_text()
+    assert builder.rebuild()  # the full path, for comparison
+    assert (project.site / "public/technical/t/index.html").read_text() == dirty
+
+
+def test_new_closed_text_starts_the_leak_scan_afresh(project, builder):
+    # The scan's remembered answers hold only while fingerprints are taken away (public edits).
+    builder.scan_memo["a remembered segment"] = None
+    path = project.content / "analytics/r.md"
+    path.write_text(REPORT.replace("номер один", "номер два"), encoding="utf-8")
+    assert builder.rebuild({path.resolve()})
+    assert "a remembered segment" not in builder.scan_memo

@@ -158,3 +158,14 @@ def test_short_segments_are_never_runs_but_long_ones_are_checked(canary, tmp_pat
     (tmp_path / "cut.html").write_text(f"<p>{cut}</p>", encoding="utf-8")
     (tmp_path / "whole.html").write_text(f"<div><em>{' '.join(words[3:11])}</em></div>", encoding="utf-8")
     assert [leak.file for leak in scan(tmp_path, prints)] == ["whole.html"]
+
+
+def test_a_remembered_hit_is_checked_again_when_its_run_became_public(canary, tmp_path):
+    prints = fingerprints(load_site(canary.config()))
+    (tmp_path / "a.html").write_text(f"<p>{SECRET.format(token='X')}</p>", encoding="utf-8")
+    memo: dict = {}
+    assert [leak.file for leak in scan(tmp_path, prints, memo=memo)] == ["a.html"]
+    words = SECRET.format(token="X").lower().split()
+    public = {run for run in prints if " ".join(run) in " ".join(words)}
+    fewer = {run: page for run, page in prints.items() if run not in public}
+    assert scan(tmp_path, fewer, memo=memo) == []
