@@ -168,8 +168,8 @@ def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Pro
 def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress, dirty: bool = False,
                 keep_plugins: bool = False, modes: tuple[str, ...] = ("public", "private"),
                 meanwhile: Callable[[dict[str, Future]], None] | None = None) -> dict:
-    # The public build is the longest: it renders its pages in two processes once the private one,
-    # much shorter, has left a core free (not with the stock code, which CLUB_NO_SPEEDUPS asks for).
+    # The public build is the longest: it converts and renders its pages in two processes (not
+    # with the stock code, which CLUB_NO_SPEEDUPS asks for).
     split = jobs > 1 and not os.environ.get("CLUB_NO_SPEEDUPS")
     args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins,
              split and mode == "public") for mode in modes]

@@ -144,6 +144,9 @@ class Prefetch:
                 os._exit(code)
         gc.unfreeze()
         self.helper = pid
+        writer = getattr(self.results, "_writer", None)
+        if writer is not None:  # only the helper writes: if it dies mid-record, reading ends, not hangs
+            writer.close()
 
     def _stop_helper(self) -> None:
         if self.helper is None:
