@@ -258,11 +258,13 @@ def _read_json(path: Path) -> dict:
 
 
 def _same(src: Path, dst: Path) -> bool:
+    """dst is the copy of this version of src (copy2 keeps the nanoseconds). Whole seconds were
+    not enough: `club serve` rebuilds within a second, and an edit may keep the size."""
     try:
         a, b = src.stat(), dst.stat()
     except OSError:
         return False
-    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
 def sync_files(src_root: Path, dst_root: Path, rels: list[str], keep: set[str] | None = None,

@@ -1,6 +1,7 @@
 """club serve's rebuild loop in-process: which edits take the fast path, and that it stays correct."""
 
 import json
+import os
 
 import pytest
 
@@ -78,3 +79,17 @@ def test_new_closed_text_starts_the_leak_scan_afresh(project, builder):
     path.write_text(REPORT.replace("номер один", "номер два"), encoding="utf-8")
     assert builder.rebuild({path.resolve()})
     assert "a remembered segment" not in builder.scan_memo
+
+
+def test_publishing_copies_a_same_size_edit_made_within_the_same_second(tmp_path):
+    from site_builder.build import sync_files
+
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    for root, text in ((dst, "Первый"), (src, "Второй")):  # same size in bytes
+        (root / "p").mkdir(parents=True)
+        (root / "p/index.html").write_text(text, encoding="utf-8")
+    second = 1_700_000_000 * 10**9
+    os.utime(dst / "p/index.html", ns=(second + 1, second + 1))
+    os.utime(src / "p/index.html", ns=(second + 2, second + 2))
+    sync_files(src, dst, ["p/index.html"], remove_extra=False)
+    assert (dst / "p/index.html").read_text(encoding="utf-8") == "Второй"
