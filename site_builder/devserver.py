@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import socket
 import threading
@@ -52,6 +53,17 @@ def signature(page) -> tuple:
     listed = (page.title, page.date, page.summary, tuple(page.tags), page.access, tuple(page.segments),
               tuple(page.regions), page.slug, page.url, repr(sorted(page.extra.items())), repr(page.theme))
     return listed + ((page.preview,) if page.is_post or page.is_gated else ())
+
+
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be inaccurate; ours only takes that
+    path when nothing the navigation or listings show has changed, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
 
 class DevBuilder:

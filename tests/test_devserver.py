@@ -1,6 +1,7 @@
 """club serve's rebuild loop in-process: which edits take the fast path, and that it stays correct."""
 
 import json
+import logging
 import os
 
 import pytest
@@ -93,3 +94,15 @@ def test_publishing_copies_a_same_size_edit_made_within_the_same_second(tmp_path
     os.utime(src / "p/index.html", ns=(second + 2, second + 2))
     sync_files(src, dst, ["p/index.html"], remove_extra=False)
     assert (dst / "p/index.html").read_text(encoding="utf-8") == "Второй"
+
+
+def test_a_dirty_rebuild_does_not_warn_about_navigation(project, builder, caplog):
+    path = project.content / "technical/t.md"
+    path.write_text("---\ntitle: Гайд\n---\nТретий вариант текста.\n", encoding="utf-8")
+    mkdocs_log = logging.getLogger("mkdocs")  # club keeps MkDocs' records from the root logger
+    mkdocs_log.addHandler(caplog.handler)
+    try:
+        assert builder.rebuild({path.resolve()})
+    finally:
+        mkdocs_log.removeHandler(caplog.handler)
+    assert not [r for r in caplog.records if "dirty" in r.getMessage()]
