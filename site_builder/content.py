@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from .config import ClubConfig
 from .errors import ContentError, ContentErrors, relpath
@@ -14,6 +18,7 @@ from .model import DATED_KINDS, Page, Validator, kind_for
 from .slugs import is_valid_slug, slugify
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,6 +40,20 @@ class Site:
     @property
     def gated(self) -> list[Page]:
         return [page for page in self.pages if page.is_gated]
+
+
+def per_site(compute: Callable[[Site], T]) -> Callable[[Site], T]:
+    """Keep what `compute` says about the last site it was asked about: staging, publishing, the
+    manifest and the e-mails ask the same questions of one loaded site (which nobody changes)."""
+    last: list = [None, None]
+
+    @functools.wraps(compute)
+    def cached(site: Site) -> T:
+        if last[0] is not site:
+            last[:] = [site, compute(site)]
+        return copy.copy(last[1])  # callers may change their answer
+
+    return cached
 
 
 def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:

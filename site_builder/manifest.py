@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import ACCESS_LEVELS
-from .content import Site
+from .content import Site, per_site
 from .jsonfile import write_json_atomic
 
 MANIFEST_VERSION = 1
@@ -34,6 +34,7 @@ def gated_entries(site: Site, previews: dict[str, str]) -> list[GatedEntry]:
     ]
 
 
+@per_site
 def gated_media(site: Site) -> dict[str, str]:
     """URL -> access level of media linked only from closed text (they live in site/private/).
 

@@ -235,7 +235,9 @@ def closed_images(site: Site, artefacts: list[MailArtefact]) -> list[str]:
     """Images only the closed part shows live in site/private, served to signed-in readers; a mail
     client is never signed in, so the letter shows their alt text instead. Say so, once per image."""
     private = {urljoin(site.config.site_url, url.lstrip("/")) for url in gated_media(site)}
-    found = []
+    found: list[str] = []
+    if not private:
+        return found
     for mail in artefacts:
         for src in sorted(set(re.findall(r'<img\b[^>]*\ssrc="([^"]+)"', mail.full.html)) & private):
             found.append(f"{mail.source}: the image {src} is linked only below <!-- more -->, so mail clients "

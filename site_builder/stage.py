@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import Site
+from .content import Site, per_site
 from .feeds import icalendar, json_feed, rss
 from .generate import Listings
 from .i18n import translator
@@ -37,20 +37,9 @@ class Staged:
     removed: list[str] = field(default_factory=list)
 
 
-_MEDIA: list = [None, set()]  # the last site asked about, and its answer
-
-
+@per_site
 def private_media(site: Site) -> set[str]:
-    """Media linked only from closed text: kept out of the public build (fail closed).
-
-    Staging, publishing and the manifest all ask, for the same site: the answer is kept for the
-    last site (its pages are not changed after loading)."""
-    if _MEDIA[0] is not site:
-        _MEDIA[:] = [site, _private_media(site)]
-    return set(_MEDIA[1])
-
-
-def _private_media(site: Site) -> set[str]:
+    """Media linked only from closed text: kept out of the public build (fail closed)."""
     closed = {resolve(p.rel, link.target) for p in site.gated for link in find_links(p.gated_body)}
     open_ = {resolve(p.rel, link.target) for p in site.pages for link in find_links(p.preview)}
     return closed - open_
