@@ -94,6 +94,10 @@ def render_page(self, config, files) -> None:
 # tabs (their ids count up). Material never resets a post's excerpt parser, so an excerpt with any
 # of these renders differently in its second listing; such excerpts keep a parser of their own.
 STATEFUL = ("[^", "*[", "===")
+# The extensions whose state that list was checked against (mkdocs.yml's, and MkDocs' own): with any
+# other extension configured, every excerpt keeps its own parser, as Material does.
+CHECKED_EXTENSIONS = {"toc", "tables", "fenced_code", "abbr", "admonition", "attr_list", "def_list", "footnotes",
+                      "md_in_html", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.emoji"}
 
 
 class _Registrations:
@@ -127,7 +131,7 @@ class ExcerptMarkdown:
         self.toc_tokens: list = []
 
     def convert(self, text: str) -> str:
-        if self.own is None and any(mark in text for mark in STATEFUL):
+        if self.own is None and (any(mark in text for mark in STATEFUL) or not self._checked()):
             self.own = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
             for name, (item, priority) in self.treeprocessors.items.items():
                 self.own.treeprocessors.register(item, name, priority)
@@ -135,6 +139,10 @@ class ExcerptMarkdown:
         html = md.convert(text)
         self.toc_tokens = getattr(md, "toc_tokens", [])
         return html
+
+    def _checked(self) -> bool:
+        names = {name.removeprefix("markdown.extensions.") for name in self.extensions if isinstance(name, str)}
+        return len(names) == len(self.extensions) and names <= CHECKED_EXTENSIONS
 
     def _parser(self) -> markdown.Markdown:
         key = repr((self.extensions, sorted(self.extension_configs.items())))

@@ -85,3 +85,15 @@ def test_split_rendering_falls_back_to_one_process_when_the_child_fails(tmp_path
     two = new_project(tmp_path / "two", with_demo_content=True)
     two.build()
     assert differences(one.site, two.site) == []
+
+
+def test_excerpts_share_a_parser_only_with_the_extensions_checked():
+    from site_builder.speedups import ExcerptMarkdown
+
+    checked = ExcerptMarkdown(["toc", "tables", "footnotes"], {})
+    checked.convert("Просто абзац.")
+    footnote = ExcerptMarkdown(["toc", "tables", "footnotes"], {})
+    footnote.convert("Абзац[^1].\n\n[^1]: Сноска.")
+    other = ExcerptMarkdown(["toc", "tables", "smarty"], {})
+    other.convert("Просто абзац.")
+    assert checked.own is None and footnote.own is not None and other.own is not None
