@@ -100,6 +100,11 @@ CHECKED_EXTENSIONS = {"toc", "tables", "fenced_code", "abbr", "admonition", "att
                       "md_in_html", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.emoji"}
 
 
+def checked_extensions(extensions: list) -> bool:
+    names = {name.removeprefix("markdown.extensions.") for name in extensions if isinstance(name, str)}
+    return len(names) == len(extensions) and names <= CHECKED_EXTENSIONS
+
+
 class _Registrations:
     """The two tree processors Material registers on an excerpt's parser, kept for later."""
 
@@ -131,7 +136,7 @@ class ExcerptMarkdown:
         self.toc_tokens: list = []
 
     def convert(self, text: str) -> str:
-        if self.own is None and (any(mark in text for mark in STATEFUL) or not self._checked()):
+        if self.own is None and (any(mark in text for mark in STATEFUL) or not checked_extensions(self.extensions)):
             self.own = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
             for name, (item, priority) in self.treeprocessors.items.items():
                 self.own.treeprocessors.register(item, name, priority)
@@ -139,10 +144,6 @@ class ExcerptMarkdown:
         html = md.convert(text)
         self.toc_tokens = getattr(md, "toc_tokens", [])
         return html
-
-    def _checked(self) -> bool:
-        names = {name.removeprefix("markdown.extensions.") for name in self.extensions if isinstance(name, str)}
-        return len(names) == len(self.extensions) and names <= CHECKED_EXTENSIONS
 
     def _parser(self) -> markdown.Markdown:
         key = repr((self.extensions, sorted(self.extension_configs.items())))

@@ -55,11 +55,16 @@ segments: [installers]
 """
 
 
-def test_patched_build_is_identical_to_stock(tmp_path):
+@pytest.mark.parametrize("extra_extension", [None, "smarty"])  # smarty: not one whose state was checked
+def test_patched_build_is_identical_to_stock(tmp_path, extra_extension):
     fast = new_project(tmp_path / "fast", with_demo_content=True)
     stock = new_project(tmp_path / "stock", with_demo_content=True)
     for project in (fast, stock):
         project.write("newsletters/2026/pamyatka-s-primechaniyami.md", STATEFUL_POST)
+        if extra_extension:
+            yml = project.root / "mkdocs.yml"
+            yml.write_text(yml.read_text(encoding="utf-8").replace(
+                "markdown_extensions:\n", f"markdown_extensions:\n  - {extra_extension}\n"), encoding="utf-8")
     build(fast.root, {"CLUB_SPLIT_MIN_PAGES": "1"})
     build(stock.root, {"CLUB_NO_SPEEDUPS": "1"})
     assert differences(fast.site, stock.site) == []
