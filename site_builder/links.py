@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from .errors import ContentError, did_you_mean
@@ -31,7 +32,8 @@ class Link:
     offset: int  # into the body
 
 
-def find_links(body: str) -> list[Link]:
+@lru_cache(maxsize=16384)  # `club serve` asks again on every save, mostly of unchanged pages
+def find_links(body: str) -> tuple[Link, ...]:
     """Relative links in a Markdown body, skipping fenced code."""
     fences = [(m.start(), m.end()) for m in _FENCE.finditer(body)]
     links = []
@@ -45,7 +47,7 @@ def find_links(body: str) -> list[Link]:
         target, _, fragment = raw.partition("#")
         if target:
             links.append(Link(target, fragment, start))
-    return sorted(links, key=lambda link: link.offset)
+    return tuple(sorted(links, key=lambda link: link.offset))
 
 
 def resolve(source_rel: str, target: str) -> str:
