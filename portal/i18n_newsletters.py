@@ -39,6 +39,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nl.send.sent": ("отправлено", "sent"),
     "nl.send.failed": ("ошибка", "failed"),
     "nl.send.bounced": ("адрес не существует", "bounced"),
+    "nl.send.skipped": ("отписались до отправки", "unsubscribed before sending"),
     "nl.progress": ("{finished} из {total} ({percent}%)", "{finished} of {total} ({percent}%)"),
     "nl.audience_now": ("получателей сейчас: {count}", "recipients now: {count}"),
     "nl.stats": ("Статистика", "Statistics"),

@@ -21,7 +21,7 @@ MAIL_VERSION = 1
 PLACEHOLDER = re.compile(r"\{\{club:(name|recipient|unsubscribe|pixel|link:(\d+))\}\}")
 AUDIENCE_KEYS = ("segments", "regions", "roles", "topics")
 STATUSES = ("scheduled", "sending", "done", "cancelled")
-SEND_STATUSES = ("queued", "sending", "sent", "failed", "bounced")
+SEND_STATUSES = ("queued", "sending", "sent", "failed", "bounced", "skipped")
 
 
 class MailArtefactError(ValueError):

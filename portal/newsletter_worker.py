@@ -167,7 +167,8 @@ class Worker:
     async def _round(self, summary: Summary) -> None:
         for newsletter in due_newsletters(self.db, self.clock()):
             frozen = freeze_recipients(self.db, newsletter, self.club_topics, self.settings, self.clock())
-            log.info("newsletter %s (%s): sending to %s recipients", newsletter.id, newsletter.page, frozen)
+            log.info("newsletter %s (%s): sending to %s recipient%s", newsletter.id, newsletter.page, frozen,
+                     "" if frozen == 1 else "s")
             summary.frozen += frozen
         if has_due_sends(self.db, self.clock()):
             await self._drain(summary)
@@ -195,14 +196,24 @@ class Worker:
             if not batch:
                 return
             for send in batch:
-                if self.stop.is_set() or self._halted or self._cancelled(send.newsletter_id):
+                sending, subscribed = self._still_wanted(send)
+                if self.stop.is_set() or self._halted or not sending:
                     release(self.db, [s.id for s in batch if s.id >= send.id])
                     break
+                if not subscribed:
+                    skip(self.db, send.id)
+                    continue
                 await queue.put(send)
 
-    def _cancelled(self, newsletter_id: int) -> bool:
-        row = self.db.execute("SELECT status FROM newsletters WHERE id = ?", [newsletter_id]).fetchone()
-        return row is None or row[0] != "sending"
+    def _still_wanted(self, send: Send) -> tuple[bool, bool]:
+        """(the newsletter is still being sent, the recipient still consents), asked just before the
+        letter goes to a sender: a cancel, or consent withdrawn mid-send (38-FZ art. 18: at once),
+        stops every letter not yet handed to the mail server."""
+        row = self.db.execute(
+            "SELECT n.status = 'sending', EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = ? "
+            "AND s.list = 'newsletters') FROM newsletters n WHERE n.id = ?", [send.user_id, send.newsletter_id]
+        ).fetchone()
+        return (bool(row[0]), bool(row[1])) if row else (False, False)
 
     async def _sender(self, queue: asyncio.Queue[Send | None], summary: Summary) -> None:
         try:
@@ -295,6 +306,11 @@ def claim_batch(db: Database, now: float, size: int, skip: set[int] = frozenset(
         "WHERE newsletter_id = ? AND status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "
         f"LIMIT ?) RETURNING {SEND_COLUMNS}", [newsletter[0], now, size]).fetchall()
     return sorted((send_from_row(row) for row in rows), key=lambda s: s.id)
+
+
+def skip(db: Database, send_id: int) -> None:
+    db.execute("UPDATE newsletter_sends SET status = 'skipped', error = 'consent withdrawn while sending' "
+               "WHERE id = ? AND status = 'sending'", [send_id])
 
 
 def release(db: Database, send_ids: list[int]) -> None:

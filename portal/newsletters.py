@@ -231,8 +231,8 @@ class Progress:
 
     @property
     def finished(self) -> int:
-        """Recipients the worker is done with: sent, or given up on."""
-        return self.counts["sent"] + self.counts["failed"] + self.counts["bounced"]
+        """Recipients the worker is done with: sent, given up on, or unsubscribed before their turn."""
+        return self.counts["sent"] + self.counts["failed"] + self.counts["bounced"] + self.counts["skipped"]
 
     @property
     def percent(self) -> int:

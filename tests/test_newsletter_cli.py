@@ -216,7 +216,7 @@ def test_status_shows_every_newsletter_or_one(audience, capsys):
     assert code == 0 and "Times in Europe/Moscow." in out
     assert out.index("#2") < out.index("#1")  # newest first
     assert "#1  sending    2099-12-01 12:30" in out and "Новые трековые светильники" in out
-    assert "queued 1 · sending 0 · sent 3 · failed 0 · bounced 1 — 80% (4 of 5)" in out
+    assert "queued 1 · sending 0 · sent 3 · failed 0 · bounced 1 · skipped 0 — 80% (4 of 5)" in out
     assert "/staff/newsletters/1/stats" in out
     assert "#2  scheduled  2099-12-03 16:30" in out and "2 recipients as of now" in out
     for page in (f"/{PAGE}/", "#1", f"content/newsletters/2026/{PAGE.rsplit('/', 1)[1]}.md"):

@@ -15,12 +15,12 @@ from email.policy import default as default_policy
 
 import pytest
 
-from portal import newsletter_smtp
+from portal import accounts, newsletter_smtp
 from portal.mail import parse_smtp_url
 from portal.newsletter_model import get_newsletter, get_send
 from portal.newsletter_smtp import SMTPConnection, TokenBucket
 from portal.newsletter_worker import BACKOFF, MAX_ATTEMPTS, Worker, WorkerBusy, WorkerLock, freeze_recipients
-from portal.newsletters import cancel_newsletter, queue_newsletter
+from portal.newsletters import cancel_newsletter, progress_of, queue_newsletter
 from portal.settings import SettingsError, load_settings
 from portal.worker_cli import BackgroundWorker, worker_wanted
 from tests.newsletter_fixtures import SECRET, NewsletterSink, artefact, subscribe, subscribers
@@ -265,6 +265,29 @@ def test_cancel_stops_the_sending(settings, db, smtp):
     assert get_newsletter(db, newsletter.id).status == "cancelled"
     send_all(settings, db)  # a later run does not pick it up again
     assert len(smtp.arrived) == got
+
+
+def test_a_member_who_withdraws_consent_mid_send_gets_nothing_more(settings, db, smtp):
+    readers = subscribers(db, 30)
+    leaver = readers[-1]  # last in line: still queued when consent is withdrawn
+    newsletter = queue(db)
+
+    class WithdrawAfterFive(SMTPConnection):
+        async def send(self, sender, recipient, message):
+            delivery = await super().send(sender, recipient, message)
+            if self.messages == 5:
+                accounts.set_newsletter_choice(db, leaver.id, accounts.NewsletterChoice(
+                    subscribed=False, topics=[], tracking=True))
+            return delivery
+
+    one = with_settings(settings, newsletter_concurrency=1)
+    send_all(one, db, transports=lambda: WithdrawAfterFive(parse_smtp_url(one.smtp_url), None, "x"))
+    assert leaver.email not in {to for arrived in smtp.arrived for to in arrived.recipients}
+    found = statuses(db, newsletter.id)
+    assert found[leaver.email] == "skipped" and list(found.values()).count("sent") == 29
+    assert get_newsletter(db, newsletter.id).status == "done"
+    progress = progress_of(db, [newsletter.id])[newsletter.id]
+    assert progress.finished == progress.total == 30
 
 
 def test_graceful_stop_records_everything_in_flight(settings, db, smtp):

@@ -272,7 +272,7 @@ def test_cancelling_a_sending_newsletter_stops_it_and_keeps_what_went_out(db):
     set_status(db, letter.id, "sending")
     assert nl.cancel_newsletter(db, letter.id).status == "cancelled"
     progress = nl.progress_of(db, [letter.id])[letter.id]
-    assert progress.counts == {"queued": 1, "sending": 0, "sent": 2, "failed": 1, "bounced": 0}
+    assert progress.counts == {"queued": 1, "sending": 0, "sent": 2, "failed": 1, "bounced": 0, "skipped": 0}
 
 
 def test_statuses_count_sends_by_status(db):
@@ -283,7 +283,7 @@ def test_statuses_count_sends_by_status(db):
     assert [s.newsletter.id for s in found] == [second.id, first.id]  # newest first
     assert all(s.newsletter.mail_json == "" for s in found)  # lists do not load the snapshots
     progress = found[1].progress
-    assert progress.counts == {"queued": 2, "sending": 1, "sent": 3, "failed": 1, "bounced": 1}
+    assert progress.counts == {"queued": 2, "sending": 1, "sent": 3, "failed": 1, "bounced": 1, "skipped": 0}
     assert (progress.total, progress.finished, progress.percent) == (8, 5, 62)
     assert found[0].progress.total == 0 and found[0].progress.percent == 0
     assert [s.newsletter.id for s in nl.statuses(db, PAGE)] == [first.id]
