@@ -22,7 +22,7 @@ from .outgoing import already_registered_mail, confirm_mail, send_later
 from .security import safe_next
 from .sessions import end_session, start_session
 from .templating import render
-from .tokens import TokenError, read_token, use_token
+from .tokens import TokenError, password_stamp, read_token, use_token
 
 
 def client_address(request: Request) -> str:
@@ -71,8 +71,9 @@ async def register(request: Request) -> Response:
         if values["newsletters"]:  # opt-in only (38-FZ art. 18: advertising mail needs prior consent)
             accounts.set_subscriptions(portal.db, user.id, set(accounts.NEWSLETTER_LISTS))
         mail = confirm_mail(portal, user, next_path)
-    elif not existing.confirmed:
-        mail = confirm_mail(portal, existing, next_path)
+    elif not existing.confirmed:  # someone else may have registered it first: this password waits for the link
+        accounts.set_pending_password(portal.db, existing.id, password_hash)
+        mail = confirm_mail(portal, existing, next_path, password_hash)
     else:
         mail = already_registered_mail(portal, existing)
     response = render(request, "message.html", {"title": who.t("register.check_mail_title"),
@@ -106,7 +107,8 @@ async def confirm(request: Request) -> Response:
     user = accounts.get_user(portal.db, claims.user_id)
     if user is None:
         return token_problem(request, "token.invalid")
-    accounts.confirm_email(portal.db, user.id)
+    if not accounts.confirm_registration(portal.db, user.id, claims.stamp, password_stamp):
+        return token_problem(request, "token.replaced")
     query = urlencode({"confirmed": 1, "next": safe_next(form.text("next")), "email": user.email})
     return redirect(f"/account/login?{query}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -133,6 +134,34 @@ def create_user(db: Database, *, name: str, email: str, password_hash: str | Non
 def confirm_email(db: Database, user_id: int) -> None:
     db.execute("UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, ?), updated_at = ? "
                "WHERE id = ?", [now_iso(), now_iso(), user_id])
+
+
+def set_pending_password(db: Database, user_id: int, password_hash: str) -> None:
+    """An unconfirmed address registered again: the new password waits for that registration's link."""
+    db.execute("UPDATE users SET pending_password_hash = ?, updated_at = ? WHERE id = ? AND email_confirmed_at IS NULL",
+               [password_hash, now_iso(), user_id])
+
+
+def confirm_registration(db: Database, user_id: int, stamp: str, stamp_of: Callable[[str | None], str]) -> bool:
+    """Confirm the address from a registration's link (`stamp`: the fingerprint of the password that
+    registration chose, "" for the first one). While a later registration's password waits, only its
+    own link confirms, and it makes that password the account's: someone who registered the address
+    first, without owning the mailbox, never keeps a password on it (pre-account hijacking)."""
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        row = db.conn.execute("SELECT pending_password_hash, email_confirmed_at FROM users WHERE id = ?",
+                              [user_id]).fetchone()
+        if row is None:
+            return False
+        pending, confirmed_at = row
+        if pending is not None and confirmed_at is None:
+            if not stamp or stamp != stamp_of(pending):
+                return False
+            db.conn.execute("UPDATE users SET password_hash = ?, pending_password_hash = NULL WHERE id = ?",
+                            [pending, user_id])
+        db.conn.execute("UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, ?), updated_at = ? "
+                        "WHERE id = ?", [now_iso(), now_iso(), user_id])
+    return True
 
 
 def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:

@@ -96,6 +96,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "confirm.lead": ("Нажмите кнопку, чтобы подтвердить адрес {email}.", "Press the button to confirm {email}."),
     "confirm.submit": ("Подтвердить адрес", "Confirm my address"),
     "confirm.done": ("Адрес подтверждён. Теперь войдите.", "Address confirmed. Now sign in."),
+    "token.replaced": ("Этот адрес зарегистрировали ещё раз, и ссылка заменена новой: откройте последнее письмо "
+                       "или зарегистрируйтесь снова.",
+                       "This address was registered again and this link was replaced: open the latest e-mail "
+                       "or register again."),
     "token.invalid": ("Ссылка неверна или устарела. Запросите новую.",
                       "The link is wrong or has expired. Ask for a new one."),
     "token.used": ("Эта ссылка уже использована.", "This link has been used already."),

@@ -228,4 +228,9 @@ CREATE TABLE newsletter_events (
 );
 CREATE INDEX newsletter_events_send ON newsletter_events(send_id, kind);
 """),
+    (4, "pending password", """
+-- Registering again with an address that is not confirmed yet keeps the new password here until
+-- the link sent by that registration is used (an earlier registrant's password never survives it).
+ALTER TABLE users ADD COLUMN pending_password_hash TEXT;
+"""),
 ]

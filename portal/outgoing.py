@@ -34,8 +34,10 @@ def personal_mail(portal: Portal, name: str, user: User, **values: object) -> Ma
     return render_mail(name, user.language, context, portal.settings)
 
 
-def confirm_mail(portal: Portal, user: User, next_path: str) -> Mail:
-    token = issue_token(portal.settings.secret_key, "confirm", user.id)
+def confirm_mail(portal: Portal, user: User, next_path: str, password_hash: str | None = None) -> Mail:
+    """`password_hash`: a registration's password that waits for this link (accounts.confirm_registration)."""
+    stamp = password_stamp(password_hash) if password_hash else ""
+    token = issue_token(portal.settings.secret_key, "confirm", user.id, stamp)
     return personal_mail(portal, "confirm", user, expires_hours=LIFETIMES["confirm"] // 3600,
                          link=account_link(portal, "/account/confirm", token=token, next=next_path))
 

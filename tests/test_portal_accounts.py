@@ -94,6 +94,32 @@ def test_unconfirmed_sign_in_is_refused_and_resends_the_link(client, smtp, db):
     assert last_link(smtp, 1, "/account/confirm")
 
 
+def test_whoever_registered_an_address_first_never_keeps_a_password_on_it(client, smtp, db):
+    # Pre-account hijacking: someone registers the address without owning the mailbox; the owner
+    # registers later and confirms. The account must end up with the owner's password only.
+    register(client, password="chuzhoy-parol-2026")  # the squatter; their link goes to the owner's mailbox
+    squatters_link = last_link(smtp, 1, "/account/confirm")
+    register(client, password="moy-parol-2026")  # the owner
+    owners_link = last_link(smtp, 2, "/account/confirm")
+    stale = confirm(client, squatters_link)
+    assert stale.status_code == 400 and "зарегистрировали ещё раз" in stale.text
+    assert not accounts.find_user_by_email(db, "ivan@example.ru").confirmed
+    assert confirm(client, owners_link).status_code == 303
+    assert sign_in(client, "ivan@example.ru", "moy-parol-2026", "/").headers["location"] == "/"
+    client.cookies.clear()
+    refused = submit(client, "/account/login", "/account/login",
+                     {"email": "ivan@example.ru", "password": "chuzhoy-parol-2026"})
+    assert refused.status_code == 400 and "Неверный e-mail или пароль" in refused.text
+
+
+def test_an_imported_reader_who_registers_gets_the_password_they_chose(client, smtp, db):
+    user = make_user(db, "ivan@example.ru", confirmed=False)
+    db.execute("UPDATE users SET password_hash = NULL WHERE id = ?", [user.id])  # as `club members import` leaves it
+    register(client, password="moy-parol-2026")
+    assert confirm(client, last_link(smtp, 1, "/account/confirm")).status_code == 303
+    assert sign_in(client, "ivan@example.ru", "moy-parol-2026", "/").headers["location"] == "/"
+
+
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, db):
     make_user(db, "anna@example.ru")
     wrong = submit(client, "/account/login", "/account/login", {"email": "anna@example.ru", "password": "nope-nope"})
