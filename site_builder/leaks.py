@@ -153,7 +153,7 @@ def scan(folder: Path, prints: dict[Shingle, str], only: Iterable[Path] | None =
         return []
     memo = {} if memo is None else memo
     leaks = []
-    paths = only if only is not None else (p for p in folder.rglob("*") if p.is_file())
+    paths = only if only is not None else (path for _, path in versions(folder))
     for path in paths:
         if path.suffix.lower() in BINARY:
             continue

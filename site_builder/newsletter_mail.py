@@ -32,7 +32,7 @@ from .config import ClubConfig
 from .content import Site
 from .i18n import translator
 from .jsonfile import write_json_atomic
-from .leaks import BOUNDARY, Leak, html_text, shingles, words
+from .leaks import BOUNDARY, Leak, first_run, html_text
 from .mail_inputs import MailCache, StreamReader, mail_theme, read_capture
 from .mailtext import Links, clean_content, html_to_text, number_links
 from .manifest import gated_media
@@ -253,14 +253,14 @@ def mail_leaks(mails: Mails, prints: dict) -> list[Leak]:
     page, HTML and text. The full letter of a public page is the public page, scanned already."""
     if not prints:
         return []
-    found = []
+    found, memo = [], {}
     for mail in mails.artefacts:
         parts = {"subject": mail.subject, "preheader": mail.preheader}
         if mail.preview is not None:
             parts["preview HTML"] = html_text(mail.preview.html)
             parts["preview text"] = _TEXT_SEGMENT.sub(BOUNDARY_SEP, mail.preview.text)
         for part, text in parts.items():
-            hit = next((run for run in shingles(words(text)) if run in prints), None)
+            hit = first_run(text, prints, memo)
             if hit is not None:
                 found.append(Leak(f"mail/{mail.page}.json ({part})", prints[hit], " ".join(hit)))
     return found
