@@ -22,7 +22,7 @@ from .outgoing import already_registered_mail, confirm_mail, send_later
 from .security import safe_next
 from .sessions import end_session, start_session
 from .templating import render
-from .tokens import TokenError, password_stamp, read_token, use_token
+from .tokens import TokenError, read_token, use_token
 
 
 def client_address(request: Request) -> str:
@@ -107,7 +107,7 @@ async def confirm(request: Request) -> Response:
     user = accounts.get_user(portal.db, claims.user_id)
     if user is None:
         return token_problem(request, "token.invalid")
-    if not accounts.confirm_registration(portal.db, user.id, claims.stamp, password_stamp):
+    if not accounts.confirm_registration(portal.db, user.id, claims.stamp):
         return token_problem(request, "token.replaced")
     query = urlencode({"confirmed": 1, "next": safe_next(form.text("next")), "email": user.email})
     return redirect(f"/account/login?{query}")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from .db import now_iso
+from .tokens import password_stamp
 
 ROLES = ("staff", "moderator", "editor", "admin")
 NEWSLETTER_LISTS = ("newsletters",)  # one consent row; users.topics chooses what a subscriber gets
@@ -142,7 +142,7 @@ def set_pending_password(db: Database, user_id: int, password_hash: str) -> None
                [password_hash, now_iso(), user_id])
 
 
-def confirm_registration(db: Database, user_id: int, stamp: str, stamp_of: Callable[[str | None], str]) -> bool:
+def confirm_registration(db: Database, user_id: int, stamp: str) -> bool:
     """Confirm the address from a registration's link (`stamp`: the fingerprint of the password that
     registration chose, "" for the first one). While a later registration's password waits, only its
     own link confirms, and it makes that password the account's: someone who registered the address
@@ -155,12 +155,11 @@ def confirm_registration(db: Database, user_id: int, stamp: str, stamp_of: Calla
             return False
         pending, confirmed_at = row
         if pending is not None and confirmed_at is None:
-            if not stamp or stamp != stamp_of(pending):
+            if not stamp or stamp != password_stamp(pending):
                 return False
             db.conn.execute("UPDATE users SET password_hash = ?, pending_password_hash = NULL WHERE id = ?",
                             [pending, user_id])
-        db.conn.execute("UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, ?), updated_at = ? "
-                        "WHERE id = ?", [now_iso(), now_iso(), user_id])
+        confirm_email(db, user_id)
     return True
 
 

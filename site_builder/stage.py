@@ -108,23 +108,21 @@ def render_page(site: Site, page: Page, body: str, stub: bool, listing: str) -> 
 
 def front_matter(meta: dict) -> str:
     """YAML for the staged page's metadata. JSON is YAML, and writing it is several times cheaper
-    than PyYAML's representer over thousands of pages; dates stay YAML dates."""
-    lines = []
-    for key, value in meta.items():
-        if isinstance(value, date) and not isinstance(value, datetime) and isinstance(key, str):
-            lines.append(f"{json.dumps(key)}: {value.isoformat()}")
-            continue
-        try:
-            line = f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False, allow_nan=False)}"
-        except (TypeError, ValueError):
-            line = _LINE_BREAKS[0]  # anything JSON cannot say (dates inside lists, …): PyYAML below
-        if any(mark in line for mark in _LINE_BREAKS):  # YAML would break lines where JSON does not
-            return yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None)
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    than PyYAML's representer over thousands of pages; dates stay YAML dates. PyYAML still writes
+    what JSON cannot say (dates inside lists, …) or YAML would read differently (line breaks)."""
+    try:
+        text = "".join(f"{json.dumps(key, ensure_ascii=False)}: {_yaml_value(value)}\n" for key, value in meta.items())
+    except (TypeError, ValueError):
+        text = None
+    if text is None or any(mark in text for mark in ("\u2028", "\u2029", "\x85")):
+        return yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return text
 
 
-_LINE_BREAKS = ("\u2028", "\u2029", "\x85")
+def _yaml_value(value: object) -> str:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def staged_meta(site: Site, page: Page, stub: bool) -> dict:
