@@ -137,17 +137,16 @@ async def login(request: Request) -> Response:
     email = accounts.normalise_email(form.text("email", 1000)) or form.text("email", 1000).lower()
     context = {"next": next_path, "values": {"email": form.text("email", 1000)}}
     keys = throttle.throttle_keys(email, client_address(request))
-    wait = throttle.seconds_to_wait(portal.db, keys)
+    wait = throttle.take_attempt(portal.db, keys)  # counted before verifying: parallel guesses queue up
     if wait:  # ASVS 5.0 6.3.1: slow down guessing, never lock out for good
         return render(request, "login.html", {**context, "errors": {"_form": who.t("error.throttled", seconds=wait)}},
                       status_code=429, headers={"Retry-After": str(wait)})
     user = accounts.find_user_by_email(portal.db, email)
     ok = await run_in_threadpool(passwords.verify_password, user.password_hash if user else None, form.password())
     if not ok or user is None:
-        throttle.record_failure(portal.db, keys)
         return render(request, "login.html", {**context, "errors": {"_form": who.t("error.login_failed")}},
                       status_code=400)
-    throttle.clear_failures(portal.db, keys[0])
+    throttle.attempt_succeeded(portal.db, keys)
     if not user.confirmed:
         response = render(request, "login.html", {**context, "errors": {"_form": who.t("error.not_confirmed")}},
                           status_code=400)

@@ -10,6 +10,8 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -53,6 +55,15 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
 def database_file(db: sqlite_utils.Database) -> str:
     """The main database's file name; "" for an in-memory or temporary database."""
     return next((file for _, name, file in db.execute("PRAGMA database_list").fetchall() if name == "main"), "")
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE .. COMMIT: the write lock first, so a read-then-write inside is one step for
+    every connection, in this process or another worker's (rolled back on an exception)."""
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        yield
 
 
 def change_stamp(db: sqlite_utils.Database) -> tuple[int, int]:

@@ -38,8 +38,7 @@ async def reset_request(request: Request) -> Response:
     user = accounts.find_user_by_email(portal.db, email)
     response = render(request, "message.html", {"title": who.t("reset.title"),
                                                 "message": who.t("reset.sent", email=email)})
-    if user is not None and throttle.seconds_to_wait(portal.db, keys[:1]) == 0:
-        throttle.record_failure(portal.db, keys[:1])
+    if user is not None and throttle.take_attempt(portal.db, keys[:1]) == 0:
         response.background = send_later(portal, reset_mail(portal, user))
     return response
 

@@ -4,6 +4,11 @@ ASVS 5.0 6.3.1 asks for protection against credential stuffing and brute force w
 an attacker lock a real member out for good: after a few failures each further attempt must wait
 longer (doubling, capped), and the count fades after an hour without failures. Unknown e-mails
 are counted exactly like known ones, so the delay reveals nothing about who has an account.
+
+An attempt is counted *before* the password is checked, in the same write transaction as the
+wait check (`take_attempt`): checking first and recording after the (slow, awaited) argon2
+verification let parallel requests all pass the check. A success then takes its count back
+(`attempt_succeeded`). The transaction makes it hold across worker processes too.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import time
 
 from sqlite_utils import Database
 
-FREE_FAILURES = {"account": 5, "address": 20, "reset": 3}  # reset: mails per address per hour before delays
+from .db import write_transaction
+
+# reset/register_mail: letters per address per hour; register: registrations per client address per hour.
+FREE_FAILURES = {"account": 5, "address": 20, "reset": 3, "register_mail": 3, "register": 10}
 MAX_DELAY = 15 * 60.0
 FORGET_AFTER = 3600.0
 
@@ -51,3 +59,21 @@ def record_failure(db: Database, keys: list[str], now: float | None = None) -> N
 
 def clear_failures(db: Database, key: str) -> None:
     db.execute("DELETE FROM login_failures WHERE key = ?", [key])
+
+
+def take_attempt(db: Database, keys: list[str], now: float | None = None) -> int:
+    """Seconds to wait, or 0 after counting this attempt against every key (one write transaction)."""
+    now = time.time() if now is None else now
+    with write_transaction(db):
+        wait = seconds_to_wait(db, keys, now)
+        if not wait:
+            record_failure(db, keys, now)
+    return wait
+
+
+def attempt_succeeded(db: Database, keys: list[str]) -> None:
+    """A right password: the account's count is cleared; the address's gets this attempt back."""
+    with write_transaction(db):
+        clear_failures(db, keys[0])
+        for key in keys[1:]:
+            db.execute("UPDATE login_failures SET failures = failures - 1 WHERE key = ? AND failures > 0", [key])

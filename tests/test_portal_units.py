@@ -147,6 +147,23 @@ def test_failures_are_forgotten_after_an_hour_without_any(database):
     assert database.execute("SELECT failures FROM login_failures WHERE key = ?", KEYS).fetchone()[0] == 1
 
 
+def test_an_attempt_is_counted_before_the_password_is_checked(database):
+    keys = [*KEYS, "address:10.0.0.1"]
+    free = throttle.FREE_FAILURES["account"]
+    assert [throttle.take_attempt(database, keys, now=T0) for _ in range(free + 1)] == [0] * free + [1]
+    counts = dict(database.execute("SELECT key, failures FROM login_failures").fetchall())
+    assert counts == {KEYS[0]: free, "address:10.0.0.1": free}  # the refused attempt was not counted
+
+
+def test_a_success_clears_the_account_and_gives_the_address_its_attempt_back(database):
+    keys = [*KEYS, "address:10.0.0.1"]
+    for _ in range(3):
+        throttle.take_attempt(database, keys, now=T0)
+    throttle.attempt_succeeded(database, keys)
+    counts = dict(database.execute("SELECT key, failures FROM login_failures").fetchall())
+    assert counts == {"address:10.0.0.1": 2}
+
+
 def test_keys_are_counted_separately(database):
     fail(database, 10)
     assert throttle.seconds_to_wait(database, ["account:boris@example.ru"], now=T0) == 0
