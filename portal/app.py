@@ -34,7 +34,7 @@ from . import (
 from .context import Portal
 from .db import connect
 from .errors import error_page, http_exception, server_error
-from .gated import GatedSite, serve_site
+from .gated import PORTAL_PREFIXES, GatedSite, serve_site
 from .mail import Mailer
 from .security import SecurityMiddleware
 from .settings import Settings, load_settings
@@ -55,7 +55,7 @@ class ClubRouter(Router):
     Middleware (security headers, error pages) still wraps both ways.
     """
 
-    PORTAL_PREFIXES = ("/account/", "/staff/", "/forum", "/_portal/", "/_club/")
+    PORTAL_PREFIXES = PORTAL_PREFIXES
 
     def __init__(self, routes: list, site_endpoint) -> None:
         super().__init__(routes=routes)

@@ -14,6 +14,18 @@ from .context import portal_of, visitor
 from .security import verify_csrf
 
 MAX_FIELD = 4000  # characters in one field; longer means a broken or hostile client
+MAX_ID = 2 ** 63 - 1  # SQLite's largest integer: a bigger id would overflow in the query (a 500)
+
+
+def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
+    """A non-negative whole number written in ASCII digits, at most `maximum`; None for anything else.
+
+    str.isdigit() is not enough: "²".isdigit() is true and int("²") raises; "٣" is a digit to int().
+    """
+    if not text or len(text) > 19 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
 
 
 @dataclass(frozen=True)

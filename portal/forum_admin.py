@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import forum_store as store
-from .forms import read_form
+from .forms import read_form, whole_number
 from .navigation import redirect
 from .staff import staff_only
 from .templating import render
@@ -47,7 +47,7 @@ def category_problems(values: dict, t) -> dict[str, str]:
         errors["title"] = t("forum.category_title_invalid")
     if values["read_level"] not in LEVELS or values["post_level"] not in LEVELS:
         errors["_form"] = t("error.choice_invalid")
-    if not values["position"].lstrip("-").isdigit():
+    if whole_number(values["position"].removeprefix("-"), 1_000_000) is None:
         errors["position"] = t("error.choice_invalid")
     return errors
 

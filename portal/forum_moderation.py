@@ -19,7 +19,7 @@ from . import forum_search
 from . import forum_store as store
 from .accounts import User, get_user
 from .context import Visitor, portal_of, visitor
-from .forms import Form, read_form
+from .forms import Form, read_form, whole_number
 from .forum import can_read_category, can_read_forum, is_moderator
 from .navigation import login_redirect, redirect
 from .templating import render
@@ -251,8 +251,9 @@ def active_bans(db: Database) -> list[dict]:
 def ban_page(request: Request, values: dict, errors: dict | None = None, status_code: int = 200) -> Response:
     db = portal_of(request).db
     person = None
-    if str(values.get("user", "")).isdigit():
-        person = get_user(db, int(values["user"]))
+    user_id = whole_number(str(values.get("user", "")))
+    if user_id is not None:
+        person = get_user(db, user_id)
     return render(request, "forum/mod_ban.html", {"values": values, "errors": errors or {}, "person": person,
                                                    "bans": active_bans(db), "days_range": BAN_DAYS},
                   status_code=status_code)
@@ -263,7 +264,7 @@ async def ban_form(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     user = request.query_params.get("user", "")[:20]
-    return ban_page(request, {"user": user if user.isdigit() else "", "days": "7", "reason": ""})
+    return ban_page(request, {"user": user if whole_number(user) is not None else "", "days": "7", "reason": ""})
 
 
 async def ban(request: Request) -> Response:
@@ -289,12 +290,13 @@ async def ban(request: Request) -> Response:
 
 def _check_ban(db: Database, who: Visitor, values: dict) -> tuple[dict, User | None, int]:
     errors: dict[str, str] = {}
-    target = get_user(db, int(values["user"])) if values["user"].isdigit() else None
+    user_id = whole_number(values["user"])
+    target = get_user(db, user_id) if user_id is not None else None
     if target is None:
         errors["user"] = who.t("forum.ban_no_member")
     elif target.id == who.user.id:
         errors["user"] = who.t("forum.ban_self")
-    days = int(values["days"]) if values["days"].isdigit() else 0
+    days = whole_number(values["days"], BAN_DAYS[1] + 1) or 0
     if not BAN_DAYS[0] <= days <= BAN_DAYS[1]:
         errors["days"] = who.t("forum.ban_days_range", min=BAN_DAYS[0], max=BAN_DAYS[1])
     if not values["reason"]:
@@ -311,14 +313,14 @@ async def unban(request: Request) -> Response:
 
 async def _unban(request: Request, who: Visitor, form: Form) -> Response:
     db = portal_of(request).db
-    user_id = form.text("user", 20)
-    if not user_id.isdigit():
+    user_id = whole_number(form.text("user", 20))
+    if user_id is None:
         raise HTTPException(400, "bad_form")
     with store.transaction(db):
-        cursor = db.conn.execute("DELETE FROM forum_bans WHERE user_id = ?", [int(user_id)])
+        cursor = db.conn.execute("DELETE FROM forum_bans WHERE user_id = ?", [user_id])
         if cursor.rowcount:
-            log_action(db, who.user, "unban", f"user:{int(user_id)}", form.text("reason", REASON_LIMIT))
-    return redirect(f"/forum/mod/ban?user={int(user_id)}")
+            log_action(db, who.user, "unban", f"user:{user_id}", form.text("reason", REASON_LIMIT))
+    return redirect(f"/forum/mod/ban?user={user_id}")
 
 
 # --- the log and the edit history ---------------------------------------------------------------
@@ -331,7 +333,7 @@ def log_entries(db: Database, limit: int = LOG_SIZE) -> list[dict]:
     ids: dict[str, set[int]] = {"topic": set(), "post": set(), "user": set()}
     for entry in entries:
         kind, _, number = entry["target"].partition(":")
-        entry["kind"], entry["id"] = kind, int(number) if number.isdigit() else None
+        entry["kind"], entry["id"] = kind, whole_number(number)
         if kind in ids and entry["id"] is not None:
             ids[kind].add(entry["id"])
     targets = _targets(db, ids)
@@ -378,14 +380,14 @@ async def history(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/forum/t/{topic_id:int}/moderate", moderate_topic, methods=["POST"]),
-    Route("/forum/p/{post_id:int}/hide", hide_form, methods=["GET"]),
-    Route("/forum/p/{post_id:int}/hide", hide_post, methods=["POST"]),
-    Route("/forum/p/{post_id:int}/restore", restore_post, methods=["POST"]),
-    Route("/forum/p/{post_id:int}/flag", flag_post, methods=["POST"]),
-    Route("/forum/p/{post_id:int}/history", history, methods=["GET"]),
+    Route("/forum/t/{topic_id:id}/moderate", moderate_topic, methods=["POST"]),
+    Route("/forum/p/{post_id:id}/hide", hide_form, methods=["GET"]),
+    Route("/forum/p/{post_id:id}/hide", hide_post, methods=["POST"]),
+    Route("/forum/p/{post_id:id}/restore", restore_post, methods=["POST"]),
+    Route("/forum/p/{post_id:id}/flag", flag_post, methods=["POST"]),
+    Route("/forum/p/{post_id:id}/history", history, methods=["GET"]),
     Route("/forum/mod/flags", flag_queue, methods=["GET"]),
-    Route("/forum/mod/flags/{post_id:int}/resolve", resolve_flags, methods=["POST"]),
+    Route("/forum/mod/flags/{post_id:id}/resolve", resolve_flags, methods=["POST"]),
     Route("/forum/mod/ban", ban_form, methods=["GET"]),
     Route("/forum/mod/ban", ban, methods=["POST"]),
     Route("/forum/mod/unban", unban, methods=["POST"]),

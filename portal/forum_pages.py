@@ -14,7 +14,7 @@ from starlette.routing import Route
 from . import forum_moderation, forum_render, forum_search, forum_watch
 from . import forum_store as store
 from .context import Visitor, portal_of, visitor
-from .forms import read_form
+from .forms import read_form, whole_number
 from .forum import (
     PAGE_SIZE,
     Category,
@@ -37,10 +37,10 @@ from .usertext import quote_markdown
 
 
 def page_number(request: Request) -> int:
-    try:
-        return max(1, min(int(request.query_params.get("page", "1")), 100_000))
-    except ValueError as exc:
-        raise HTTPException(400, "bad_form") from exc
+    number = whole_number(request.query_params.get("page", "1"))
+    if number is None:
+        raise HTTPException(400, "bad_form")
+    return max(1, min(number, 100_000))
 
 
 def reader(request: Request) -> Visitor:
@@ -189,9 +189,8 @@ async def reply(request: Request) -> Response:
 
 def quoted(request: Request, topic: Topic) -> str:
     """`?quote=N`: the reply starts with post N quoted (the member trims it to the part they answer)."""
-    try:
-        number = int(request.query_params.get("quote", "0"))
-    except ValueError:
+    number = whole_number(request.query_params.get("quote", "0"))
+    if number is None:
         return ""
     db = portal_of(request).db
     row = db.execute("SELECT id FROM forum_posts WHERE topic_id = ? AND number = ? AND deleted_at IS NULL "
@@ -297,10 +296,10 @@ ROUTES = [
     Route("/forum/search", search, methods=["GET"]),
     Route("/forum/c/{slug:str}/", category_page, methods=["GET"]),
     Route("/forum/c/{slug:str}/new", new_topic, methods=["GET", "POST"]),
-    Route("/forum/t/{topic_id:int}/", topic_page, methods=["GET"]),
-    Route("/forum/t/{topic_id:int}/reply", reply, methods=["GET", "POST"]),
-    Route("/forum/p/{post_id:int}/edit", edit, methods=["GET", "POST"]),
-    Route("/forum/p/{post_id:int}/delete", delete, methods=["POST"]),
+    Route("/forum/t/{topic_id:id}/", topic_page, methods=["GET"]),
+    Route("/forum/t/{topic_id:id}/reply", reply, methods=["GET", "POST"]),
+    Route("/forum/p/{post_id:id}/edit", edit, methods=["GET", "POST"]),
+    Route("/forum/p/{post_id:id}/delete", delete, methods=["POST"]),
     Route("/forum/u/{handle:str}", member_page, methods=["GET"]),
-    Route("/forum/p/{post_id:int}/flag", flag_page, methods=["GET"]),
+    Route("/forum/p/{post_id:id}/flag", flag_page, methods=["GET"]),
 ]

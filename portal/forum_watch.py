@@ -209,7 +209,7 @@ async def send_digests(portal: Portal, now: float | None = None) -> int:
 
 
 ROUTES = [
-    Route("/forum/t/{topic_id:int}/watch", toggle_topic, methods=["POST"]),
+    Route("/forum/t/{topic_id:id}/watch", toggle_topic, methods=["POST"]),
     Route("/forum/c/{slug:str}/watch", toggle_category, methods=["POST"]),
     Route("/forum/digest", toggle_digest, methods=["POST"]),
     Route("/forum/unwatch", stop_page, methods=["GET"]),

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from .accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
 from .accounts import User
@@ -145,8 +146,14 @@ class GatedSite:
         self.readers.clear()
 
 
+# Paths the portal's own routes live under; everything else is the built site (app.ClubRouter).
+PORTAL_PREFIXES = ("/account/", "/staff/", "/forum", "/_portal/", "/_club/")
+
+
 async def serve_site(request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
+        if request.scope["path"].startswith(PORTAL_PREFIXES) and not portal_path_exists(request):
+            return not_found(request)  # e.g. POST /staff/newsletters/<id too big for any route>/cancel
         return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
     site, path = portal_of(request).site, url_path(request)
     entry = site.gated.lookup(path)
@@ -165,6 +172,12 @@ async def serve_site(request: Request) -> Response:
             return RedirectResponse(path + "/", status_code=301)
         return not_found(request)
     return file_response(request, item, private=False)
+
+
+def portal_path_exists(request: Request) -> bool:
+    """Some portal route has this path (for another method): then 405 is the honest answer."""
+    return any(getattr(route, "endpoint", None) is not serve_site and route.matches(request.scope)[0] != Match.NONE
+               for route in request.scope["router"].routes)
 
 
 def url_path(request: Request) -> str:

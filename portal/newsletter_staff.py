@@ -20,7 +20,7 @@ from starlette.routing import Route
 from . import newsletters as nl
 from .accounts import normalise_email
 from .context import Visitor, portal_of
-from .forms import read_form
+from .forms import read_form, whole_number
 from .navigation import redirect
 from .newsletter_message import personalise
 from .newsletter_model import (
@@ -97,8 +97,8 @@ async def by_id(request: Request) -> Response:
 
 def lookup(request: Request, number: int | str) -> Newsletter | None:
     """The newsletter with this number; None also for numbers SQLite cannot hold (never a 500)."""
-    value = int(number) if str(number).isdigit() else -1
-    return get_newsletter(portal_of(request).db, value) if 0 < value < 2**63 else None
+    value = whole_number(str(number))
+    return get_newsletter(portal_of(request).db, value) if value else None
 
 
 def page_url(key: str) -> str:
@@ -249,6 +249,6 @@ ROUTES = [
     Route("/staff/newsletters/", index, methods=["GET"]),
     Route("/staff/newsletters/page/{key:path}", letter_page, methods=["GET"]),
     Route("/staff/newsletters/page/{key:path}", queue, methods=["POST"]),
-    Route("/staff/newsletters/{newsletter_id:int}", by_id, methods=["GET"]),
-    Route("/staff/newsletters/{newsletter_id:int}/cancel", cancel, methods=["POST"]),
+    Route("/staff/newsletters/{newsletter_id:id}", by_id, methods=["GET"]),
+    Route("/staff/newsletters/{newsletter_id:id}/cancel", cancel, methods=["POST"]),
 ]

@@ -314,6 +314,6 @@ async def topics_page(request: Request) -> Response:
 
 ROUTES = [
     Route("/staff/newsletters/stats/topics", topics_page, methods=["GET"]),
-    Route("/staff/newsletters/{newsletter_id:int}/stats", stats_page, methods=["GET"]),
-    Route("/staff/newsletters/{newsletter_id:int}/stats.csv", stats_csv, methods=["GET"]),
+    Route("/staff/newsletters/{newsletter_id:id}/stats", stats_page, methods=["GET"]),
+    Route("/staff/newsletters/{newsletter_id:id}/stats.csv", stats_csv, methods=["GET"]),
 ]

@@ -162,14 +162,15 @@ def csrf_token(request: Request, settings: Settings, session_hash: str | None) -
 
 def verify_csrf(request: Request, settings: Settings, form: FormData, session_hash: str | None) -> None:
     """403 unless the form's token matches this session or this browser's CSRF cookie."""
-    sent = str(form.get("csrf", ""))
+    # Bytes: hmac.compare_digest raises TypeError on a str with non-ASCII characters (csrf=%C3%A9).
+    sent = str(form.get("csrf", "")).encode("utf-8", "surrogateescape")
     candidates = []
     if session_hash:
         candidates.append(_token_for(settings, "s:" + session_hash))
     cookie = request.cookies.get(csrf_cookie_name(settings))
     if cookie:
         candidates.append(_token_for(settings, "a:" + cookie))
-    if not sent or not any(hmac.compare_digest(sent, c) for c in candidates):
+    if not sent or not any(hmac.compare_digest(sent, c.encode()) for c in candidates):
         raise HTTPException(403, "csrf")
 
 

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from . import accounts
 from .context import Visitor, portal_of, visitor
-from .forms import read_form
+from .forms import read_form, whole_number
 from .navigation import login_redirect, redirect
 from .templating import render
 
@@ -58,10 +58,9 @@ async def suspend(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     portal, form = portal_of(request), await read_form(request)
-    try:
-        user_id = int(form.text("user"))
-    except ValueError as exc:
-        raise HTTPException(400, "bad_form") from exc
+    user_id = whole_number(form.text("user", 20))
+    if user_id is None:
+        raise HTTPException(400, "bad_form")
     if form.text("action") == "suspend":
         accounts.suspend_user(portal.db, user_id, form.text("reason", 500) or "—")
     else:

@@ -194,3 +194,18 @@ def test_error_pages_never_show_a_stack_trace(app, client, monkeypatch):
     quiet = TestClient(app, base_url=str(client.base_url), raise_server_exceptions=False)
     response = quiet.get("/account/status")
     assert response.status_code == 500 and "secret internals" not in response.text
+
+
+def test_a_non_ascii_csrf_value_is_refused_not_a_crash(client):
+    client.get("/account/login")  # the browser's CSRF cookie
+    response = client.post("/account/login", data={"csrf": "é", "email": "a@b.ru", "password": "x" * 10})
+    assert response.status_code == 403 and "Traceback" not in response.text
+
+
+def test_whole_numbers_are_ascii_digits_within_sqlite_range():
+    from portal.forms import whole_number
+
+    assert [whole_number(t) for t in ("0", "42", "9223372036854775807")] == [0, 42, 2**63 - 1]
+    for text in ("", None, "²", "٣", "-1", "1e3", " 1", "9223372036854775808", "9" * 30):
+        assert whole_number(text) is None
+    assert whole_number("31", maximum=30) is None
