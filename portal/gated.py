@@ -169,9 +169,15 @@ async def serve_site(request: Request) -> Response:
     item = site.public.find(path)
     if item is None:
         if not path.endswith("/") and site.public.is_directory(path):
-            return RedirectResponse(path + "/", status_code=301)
+            return RedirectResponse(directory_url(path), status_code=301)
         return not_found(request)
     return file_response(request, item, private=False)
+
+
+def directory_url(path: str) -> str:
+    """The folder's canonical URL: `//events` must not become `//events/`, which a browser reads as
+    the host "events" (ASVS 5.0 3.7.2: no open redirects). Empty and "." segments are dropped."""
+    return "/" + "".join(part + "/" for part in path.split("/") if part not in ("", "."))
 
 
 def portal_path_exists(request: Request) -> bool:

@@ -96,6 +96,8 @@ class SecurityMiddleware:
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                if "location" in headers:  # ASVS 5.0 3.7.2: the last line against a redirect to another host
+                    headers["location"] = safe_location(headers["location"])
                 if settings.https:  # ASVS 5.0 3.4.1
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
                 cookie = scope.get("state", {}).get("new_csrf_cookie")
@@ -175,11 +177,24 @@ def verify_csrf(request: Request, settings: Settings, form: FormData, session_ha
 
 
 def safe_next(value: str | None, default: str = "/account/") -> str:
-    """Only same-site paths (ASVS 5.0 3.7.2: no open redirects)."""
+    """Only same-site paths (ASVS 5.0 3.7.2: no open redirects).
+
+    Browsers remove dot segments before they request a path, so `/.//club` is fetched as `//club`:
+    a path with an empty, "." or ".." segment is refused, not only one that starts with `//`.
+    """
     if not value or len(value) > 500:
         return default
-    if not value.startswith("/") or value.startswith("//") or value.startswith("/\\"):
+    # Browsers drop tabs and newlines and read a backslash as "/": "/<tab>/evil" would leave the site.
+    if not value.startswith("/") or any(ord(c) < 32 or ord(c) == 0x7F or c == "\\" for c in value):
         return default
-    if any(ord(c) < 32 for c in value) or "\\" in value:
+    path = value.split("?", 1)[0].split("#", 1)[0]
+    if any(part in ("", ".", "..") for part in path.split("/")[1:-1]) or path.endswith(("/.", "/..")):
         return default
+    return value
+
+
+def safe_location(value: str) -> str:
+    """A Location header that cannot name another host by accident: `//x` and `/\\x` are collapsed."""
+    if value.startswith(("//", "/\\", "\\")):
+        return "/" + value.lstrip("/\\")
     return value

@@ -1,6 +1,6 @@
 """Gated pages: teaser or full page by level, the next step, headers, the members' search index."""
 
-from .portal_fixtures import SECRET_TEXT, submit
+from .portal_fixtures import BASE_URL, SECRET_TEXT, submit
 
 
 def test_anonymous_reader_gets_the_teaser_marked_private(client):
@@ -86,3 +86,20 @@ def test_closed_media_open_only_to_readers_who_may_open_them(member, client, min
     member.client.cookies.clear()
     anonymous = member.client.get("/analytics/chart.svg")
     assert anonymous.status_code == 404 and "members chart" not in anonymous.text
+
+
+def test_folder_redirects_never_name_another_host(client):
+    # `//analytics` answered `Location: //analytics/`, which a browser reads as the host "analytics".
+    for path, expected in (("//analytics", "/analytics/"), ("/.//analytics", "/analytics/"),
+                           ("///analytics//report", "/analytics/report/")):
+        response = client.get(BASE_URL + path, follow_redirects=False)
+        assert response.status_code == 301 and response.headers["location"] == expected, path
+
+
+def test_no_response_carries_a_location_to_another_host():
+    from portal.security import safe_location
+
+    assert safe_location("//evil.example/x") == "/evil.example/x"
+    assert safe_location("/\\evil.example") == "/evil.example"
+    assert safe_location("/account/?next=//x") == "/account/?next=//x"
+    assert safe_location("https://club.example.ru/a") == "https://club.example.ru/a"
