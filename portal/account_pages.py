@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -62,8 +61,13 @@ async def register(request: Request) -> Response:
     if errors:
         return render(request, "register.html", {"values": values, "errors": errors, "next": next_path},
                       status_code=400)
+    wait = throttle.take_attempt(portal.db, [f"register:{client_address(request)}"])
+    if wait:  # ASVS 5.0 2.4.1: each registration costs an argon2 hash and may send a letter
+        errors = {"_form": who.t("error.throttled", seconds=wait)}
+        return render(request, "register.html", {"values": values, "errors": errors, "next": next_path},
+                      status_code=429, headers={"Retry-After": str(wait)})
     email = accounts.normalise_email(values["email"])
-    password_hash = await run_in_threadpool(passwords.hash_password, form.password())  # same work either way
+    password_hash = await passwords.hash_password_async(form.password())  # same work either way
     existing = accounts.find_user_by_email(portal.db, email)
     if existing is None:
         user = accounts.create_user(portal.db, name=values["name"], email=email, password_hash=password_hash,
@@ -78,7 +82,10 @@ async def register(request: Request) -> Response:
         mail = already_registered_mail(portal, existing)
     response = render(request, "message.html", {"title": who.t("register.check_mail_title"),
                                                 "message": who.t("register.check_mail", email=email)})
-    response.background = send_later(portal, mail)
+    # The same page either way (ASVS 5.0 6.3.8); an address gets a few letters an hour, however
+    # often someone registers it (no mail bombing through the form).
+    if throttle.take_attempt(portal.db, [f"register_mail:{email}"]) == 0:
+        response.background = send_later(portal, mail)
     return response
 
 
@@ -142,7 +149,7 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", {**context, "errors": {"_form": who.t("error.throttled", seconds=wait)}},
                       status_code=429, headers={"Retry-After": str(wait)})
     user = accounts.find_user_by_email(portal.db, email)
-    ok = await run_in_threadpool(passwords.verify_password, user.password_hash if user else None, form.password())
+    ok = await passwords.verify_password_async(user.password_hash if user else None, form.password())
     if not ok or user is None:
         return render(request, "login.html", {**context, "errors": {"_form": who.t("error.login_failed")}},
                       status_code=400)
@@ -153,7 +160,7 @@ async def login(request: Request) -> Response:
         response.background = send_later(portal, confirm_mail(portal, user, next_path))
         return response
     if passwords.needs_rehash(user.password_hash or ""):
-        new_hash = await run_in_threadpool(passwords.hash_password, form.password())
+        new_hash = await passwords.hash_password_async(form.password())
         accounts.set_password_hash(portal.db, user.id, new_hash)
     return sign_in(request, user, next_path)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parseaddr
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -131,7 +130,7 @@ async def delete(request: Request) -> Response:
         return who
     portal, form = portal_of(request), await read_form(request)
     if who.user.password_hash is not None:
-        ok = await run_in_threadpool(passwords.verify_password, who.user.password_hash, form.password())
+        ok = await passwords.verify_password_async(who.user.password_hash, form.password())
         if not ok:
             return render(request, "delete.html", {"needs_password": True,
                                                    "errors": {"password": who.t("error.password_wrong")}},

@@ -7,7 +7,6 @@ session (ASVS 5.0 7.4.3).
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -84,7 +83,7 @@ async def reset_confirm(request: Request) -> Response:
         use_token(portal.db, portal.settings.secret_key, token, "reset")
     except TokenError:
         return token_problem(request, "token.used")
-    new_hash = await run_in_threadpool(passwords.hash_password, form.password())
+    new_hash = await passwords.hash_password_async(form.password())
     accounts.set_password_hash(portal.db, user.id, new_hash)
     accounts.confirm_email(portal.db, user.id)  # the link proved the mailbox is theirs
     revoke_sessions(portal.db, user.id)

@@ -20,7 +20,9 @@ from sqlite_utils import Database
 from .db import write_transaction
 
 # reset/register_mail: letters per address per hour; register: registrations per client address per hour.
-FREE_FAILURES = {"account": 5, "address": 20, "reset": 3, "register_mail": 3, "register": 10}
+# A venue's Wi-Fi may register a room of people: 20 an hour from one address before delays start.
+FREE_FAILURES = {"account": 5, "address": 20, "reset": 3, "register_mail": 3, "register": 20}
+LETTER_BUDGETS = {"reset", "register_mail"}  # a hard hourly cap, not growing delays
 MAX_DELAY = 15 * 60.0
 FORGET_AFTER = 3600.0
 
@@ -34,6 +36,8 @@ def delay_after(kind: str, failures: int) -> float:
     over = failures - FREE_FAILURES[kind]
     if over < 0:
         return 0.0
+    if kind in LETTER_BUDGETS:  # letters: the budget, then silence until an hour after the last one
+        return FORGET_AFTER
     return min(2.0 ** over, MAX_DELAY)
 
 

@@ -1,8 +1,9 @@
 """Joining, confirming, signing in and out, resetting a password — over HTTP with a real SMTP server."""
 
 import re
+import time
 
-from portal import accounts
+from portal import accounts, passwords, throttle
 
 from .portal_fixtures import PASSWORD, csrf_of, last_link, make_user, sign_in, submit
 
@@ -85,6 +86,29 @@ def test_registering_a_known_address_looks_the_same_and_tells_the_owner(client, 
     first, second = smtp.wait_for(2)
     assert "/account/password/reset" in first.message.get_body(("plain",)).get_content()
     assert "/account/confirm" in second.message.get_body(("plain",)).get_content()
+
+
+def test_registering_one_address_again_and_again_sends_only_a_few_letters(client, smtp, db):
+    make_user(db, "ivan@example.ru", name="Иван Петров")
+    pages = [register(client) for _ in range(8)]
+    assert {page.status_code for page in pages} == {200}  # the same answer every time
+    letters = throttle.FREE_FAILURES["register_mail"]
+    smtp.wait_for(letters)
+    time.sleep(0.5)  # a ninth letter would have arrived by now
+    assert len(smtp.received) == letters
+
+
+def test_registrations_from_one_address_are_limited_before_any_hashing(client, smtp, db, monkeypatch):
+    free = throttle.FREE_FAILURES["register"]
+    for i in range(free):
+        assert register(client, email=f"person{i}@example.ru").status_code == 200
+    hashed = []
+    monkeypatch.setattr(passwords, "hash_password", lambda password: hashed.append(password) or "x")
+    for email in ("ivan@example.ru", "new-person@example.ru"):  # known or not: the same refusal
+        refused = register(client, email=email, name="Ирина Новикова")
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        assert "Попробуйте через" in refused.text and 'value="Ирина Новикова"' in refused.text
+    assert hashed == [] and accounts.find_user_by_email(db, "new-person@example.ru") is None
 
 
 def test_unconfirmed_sign_in_is_refused_and_resends_the_link(client, smtp, db):

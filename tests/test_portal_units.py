@@ -295,3 +295,11 @@ def test_a_failing_migration_rolls_back_entirely(tmp_path, database, monkeypatch
     assert versions(database) == latest
     monkeypatch.undo()
     assert upgrade(database) == []  # still usable afterwards
+
+
+def test_letters_to_one_address_stop_for_an_hour_after_the_budget(database):
+    keys = ["register_mail:anna@example.ru"]
+    budget = throttle.FREE_FAILURES["register_mail"]
+    assert [throttle.take_attempt(database, keys, now=T0) for _ in range(budget + 1)][-1] == 3600
+    assert throttle.take_attempt(database, keys, now=T0 + 3599) == 1
+    assert throttle.take_attempt(database, keys, now=T0 + 3601) == 0
