@@ -17,10 +17,13 @@ from .db import now_iso
 from .tokens import password_stamp
 
 ROLES = ("staff", "moderator", "editor", "admin")
+# Who may act on whom (ban, suspend): a member has rank 0; only a strictly higher rank acts on staff.
+ROLE_RANK = {None: 0, "editor": 1, "moderator": 1, "staff": 2, "admin": 3}
 NEWSLETTER_LISTS = ("newsletters",)  # one consent row; users.topics chooses what a subscriber gets
 ACCESS_RANK = {"public": 0, "registered": 1, "members": 2}
 LEVEL_RANK = {"anonymous": 0, "unconfirmed": 0, "registered": 1, "member": 2, "staff": 2}
-_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+# No whitespace and no control characters (NUL, BEL, DEL): they end up in mail headers and logs.
+_EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]{2,}$")
 
 USER_COLUMNS = ("id, email, name, password_hash, email_confirmed_at, consent_at, company_id, phone, position, "
                 "segment, region, topics, language, role, suspended_at, suspended_reason, created_at, job_role, "
@@ -180,6 +183,12 @@ def set_role(db: Database, user_id: int, role: str | None) -> None:
     if role is not None and role not in ROLES:
         raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     db.execute("UPDATE users SET role = ?, updated_at = ? WHERE id = ?", [role, now_iso(), user_id])
+
+
+def outranks(actor: User, target: User) -> bool:
+    """May `actor` act on `target` (ban, suspend)? Members: any staff; staff: only a higher role
+    (ASVS 5.0 8.2.2: a moderator cannot ban an admin)."""
+    return actor.id != target.id and ROLE_RANK.get(actor.role, 0) > ROLE_RANK.get(target.role, 0)
 
 
 def suspend_user(db: Database, user_id: int, reason: str) -> None:

@@ -16,6 +16,8 @@ from .staff import staff_only
 from .templating import render
 
 LEVELS = ("members", "staff")
+# A category's read level decides who sees what is written in it: admins only (least privilege).
+CATEGORY_ROLES = ("admin",)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 STARTER = [  # slug, title, description, position, read, post
@@ -53,7 +55,7 @@ def category_problems(values: dict, t) -> dict[str, str]:
 
 
 async def categories_page(request: Request) -> Response:
-    who = staff_only(request)
+    who = staff_only(request, CATEGORY_ROLES)
     if isinstance(who, Response):
         return who
     db = request.app.state.portal.db
@@ -61,7 +63,7 @@ async def categories_page(request: Request) -> Response:
 
 
 async def save_category(request: Request) -> Response:
-    who = staff_only(request)
+    who = staff_only(request, CATEGORY_ROLES)
     if isinstance(who, Response):
         return who
     db, form = request.app.state.portal.db, await read_form(request)

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from . import forum_search
 from . import forum_store as store
-from .accounts import User, get_user
+from .accounts import User, get_user, outranks
 from .context import Visitor, portal_of, visitor
 from .forms import Form, read_form, whole_number
 from .forum import can_read_category, can_read_forum, is_moderator
@@ -296,6 +296,8 @@ def _check_ban(db: Database, who: Visitor, values: dict) -> tuple[dict, User | N
         errors["user"] = who.t("forum.ban_no_member")
     elif target.id == who.user.id:
         errors["user"] = who.t("forum.ban_self")
+    elif not outranks(who.user, target):
+        errors["user"] = who.t("forum.ban_rank")
     days = whole_number(values["days"], BAN_DAYS[1] + 1) or 0
     if not BAN_DAYS[0] <= days <= BAN_DAYS[1]:
         errors["days"] = who.t("forum.ban_days_range", min=BAN_DAYS[0], max=BAN_DAYS[1])

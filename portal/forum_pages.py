@@ -28,6 +28,7 @@ from .forum import (
     ensure_handle,
     is_moderator,
     may_change,
+    posting_ban,
     render_post,
 )
 from .navigation import redirect
@@ -212,6 +213,8 @@ async def edit(request: Request) -> Response:
     topic, _category = topic_or_404(request, who)
     if not may_change(who.user, post):
         raise HTTPException(403, "forum_not_yours")
+    if not is_moderator(who.user) and posting_ban(db, who.user) is not None:
+        raise HTTPException(403, "forum_banned")  # a ban stops edits too: an edit is a new text
     if request.method == "GET":
         return composer(request, "forum/edit.html", {"body": post.body}, post=post, topic=topic)
     form = await read_form(request)
@@ -232,6 +235,8 @@ async def delete(request: Request) -> Response:
     await read_form(request)
     if post is None or not post.visible:
         raise HTTPException(404)
+    request.path_params["topic_id"] = post.topic_id
+    topic_or_404(request, who)  # a post the reader cannot see answers 404, like reading it
     if not may_change(who.user, post) or (post.number == 1 and not is_moderator(who.user)
                                           and _has_replies(db, post)):
         raise HTTPException(403, "forum_not_yours")

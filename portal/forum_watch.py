@@ -54,8 +54,10 @@ async def toggle_topic(request: Request) -> Response:
         raise HTTPException(403, "forum_members_only")
     form = await read_form(request)
     topic_id = request.path_params["topic_id"]
-    if store.get_topic(db, topic_id) is None:
-        raise HTTPException(404)
+    topic = store.get_topic(db, topic_id)
+    category = store.get_category(db, category_id=topic.category_id) if topic else None
+    if category is None or not can_read_category(who.user, category):
+        raise HTTPException(404)  # like reading it: a staff-only topic does not exist for members
     (watch if form.text("action") == "watch" else unwatch)(db, who.user.id, "topic", topic_id)
     return redirect(f"/forum/t/{topic_id}/")
 

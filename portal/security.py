@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from collections.abc import Callable
@@ -54,6 +55,8 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.settings.trusted_proxies:
+            forwarded_client(scope, self.settings.trusted_proxies)
         request = Request(scope)
         problem = self.reject(request)
         if problem is not None:
@@ -106,6 +109,34 @@ class SecurityMiddleware:
             await send(message)
 
         return sending
+
+
+def forwarded_client(scope: Scope, proxies: tuple) -> None:
+    """Behind a trusted proxy, the client is the right-most X-Forwarded-For address that is not one of
+    ours; anyone else's header is ignored, since a client can send any X-Forwarded-For it likes (it
+    would pick its own throttling key). The peer's address stays in scope["client"] otherwise."""
+    peer = scope.get("client")
+    if not peer or not _is_trusted(peer[0], proxies):
+        return
+    header = b",".join(value for name, value in scope["headers"] if name == b"x-forwarded-for")
+    for item in reversed(header.decode("latin-1").split(",")):
+        address = item.strip()
+        if not _is_trusted(address, proxies):
+            if _parse_ip(address) is not None:
+                scope["client"] = (address, 0)
+            return
+
+
+def _parse_ip(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _is_trusted(address: str, proxies: tuple) -> bool:
+    ip = _parse_ip(address)
+    return ip is not None and any(ip in network for network in proxies)
 
 
 def csrf_cookie_header(settings: Settings, value: str) -> str:

@@ -6,6 +6,7 @@ machine: a SQLite file and a mail outbox under `var/`, a secret key generated th
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.config import Config, Environ, environ
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(Exception):
@@ -50,6 +53,8 @@ class Settings:
     newsletter_tracking: bool = True  # CLUB_NEWSLETTER_TRACKING: open pixel and click redirects club-wide
     newsletter_concurrency: int = 4  # CLUB_NEWSLETTER_CONCURRENCY: SMTP connections the worker keeps open
     newsletter_rate: float = 0.0  # CLUB_NEWSLETTER_RATE: messages per second over all connections; 0 = no limit
+    # CLUB_TRUSTED_PROXIES: the reverse proxies whose X-Forwarded-For names the client; none by default.
+    trusted_proxies: tuple[IPNetwork, ...] = ()
 
     @property
     def https(self) -> bool:
@@ -97,6 +102,7 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         oidc=load_oidc(config),
         max_body_bytes=config("CLUB_MAX_BODY_BYTES", cast=int, default=512 * 1024),
         accel_redirect=config("CLUB_ACCEL_REDIRECT", default="").strip(),
+        trusted_proxies=load_trusted_proxies(config("CLUB_TRUSTED_PROXIES", default="")),
         **load_newsletter_settings(config),
     )
 
@@ -125,6 +131,18 @@ def load_newsletter_settings(config: Config) -> dict:
                             "0 means no limit")
     return {"newsletter_tracking": _BOOLEANS[tracking], "newsletter_concurrency": int(raw),
             "newsletter_rate": rate}
+
+
+def load_trusted_proxies(text: str) -> tuple[IPNetwork, ...]:
+    """CLUB_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8": addresses or networks, comma-separated."""
+    networks = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise SettingsError(f"CLUB_TRUSTED_PROXIES: {item!r} is not an IP address or network; "
+                                "list your reverse proxies, e.g. 127.0.0.1 or 10.0.0.0/8") from exc
+    return tuple(networks)
 
 
 def load_oidc(config: Config) -> OIDCSettings | None:

@@ -1,4 +1,8 @@
-"""Staff tools: find members, suspend and restore membership. Any staff role may use them."""
+"""Staff tools: find members, suspend and restore membership.
+
+Least privilege (docs/operators.md, «Роли сотрудников»): members' e-mails and phones are for the
+roles that work with partners — staff (managers) and admins; moderators and editors do not see them.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from .navigation import login_redirect, redirect
 from .templating import render
 
 PAGE_SIZE = 50
+MEMBER_DATA_ROLES = ("staff", "admin")  # who sees members' e-mails and phones and may suspend
 
 
 def staff_only(request: Request, roles: tuple[str, ...] | None = None) -> Visitor | Response:
@@ -45,7 +50,7 @@ def find_people(db, query: str) -> list[dict]:
 
 
 async def members(request: Request) -> Response:
-    who = staff_only(request)
+    who = staff_only(request, MEMBER_DATA_ROLES)
     if isinstance(who, Response):
         return who
     query = request.query_params.get("q", "")[:100]
@@ -54,13 +59,18 @@ async def members(request: Request) -> Response:
 
 
 async def suspend(request: Request) -> Response:
-    who = staff_only(request)
+    who = staff_only(request, MEMBER_DATA_ROLES)
     if isinstance(who, Response):
         return who
     portal, form = portal_of(request), await read_form(request)
     user_id = whole_number(form.text("user", 20))
     if user_id is None:
         raise HTTPException(400, "bad_form")
+    target = accounts.get_user(portal.db, user_id)
+    if target is None:
+        raise HTTPException(404)
+    if not accounts.outranks(who.user, target):
+        raise HTTPException(403, "rank")
     if form.text("action") == "suspend":
         accounts.suspend_user(portal.db, user_id, form.text("reason", 500) or "—")
     else:

@@ -253,7 +253,8 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
 
     try:
         with background_worker(settings, progress, enabled=worker):  # sends newsletters when they are due
-            uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+            uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1,
+                        proxy_headers=False)  # X-Forwarded-For only via CLUB_TRUSTED_PROXIES (SecurityMiddleware)
     finally:
         stop.set()
     return 0

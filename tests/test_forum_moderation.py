@@ -396,3 +396,41 @@ def test_flag_page_shows_the_post_and_the_reasons(member, board):
     page = member.client.get(f"/forum/p/{reply.id}/flag")
     assert page.status_code == 200 and "Ответ со спамом" in page.text and 'value="off_topic"' in page.text
     assert member.client.get("/forum/p/999999/flag").status_code == 404
+
+
+def test_only_a_higher_role_may_ban_staff(moderator, mod_user, board, app):
+    db = app.state.portal.db
+    admin = make_user(db, "admin@lior.example", member=True, role="admin", name="Анна Администратор")
+    colleague = make_user(db, "mod2@lior.example", member=True, role="moderator", name="Второй Модератор")
+    for target in (admin, colleague):
+        refused = submit(moderator, "/forum/mod/ban", "/forum/mod/ban",
+                         {"user": str(target.id), "days": "3", "reason": "проверка"})
+        assert refused.status_code == 400 and "более высокой ролью" in refused.text
+    assert db.execute("SELECT count(*) FROM forum_bans").fetchone()[0] == 0
+    boss = TestClient(app, base_url=BASE_URL)
+    sign_in(boss, admin.email)
+    allowed = submit(boss, "/forum/mod/ban", "/forum/mod/ban", {"user": str(mod_user.id), "days": "3", "reason": "x"})
+    assert allowed.status_code == 303
+
+
+def test_a_banned_member_cannot_edit_recent_posts_either(moderator, other, board, app):
+    submit(moderator, "/forum/mod/ban", "/forum/mod/ban", {"user": str(board.oleg.id), "days": "3", "reason": "флуд"})
+    edit_page = f"/forum/p/{board.reply.id}/edit"
+    assert other.get(edit_page).status_code == 403
+    token = re.search(r'name="csrf" value="([^"]+)"', other.get(board.page).text).group(1)
+    refused = other.post(edit_page, data={"csrf": token, "body": "Переписал в обход запрета"})
+    assert refused.status_code == 403 and "изменять сообщения" in refused.text
+    assert post_of(app, board.reply).body == "Ответ со спамом про светильники"
+
+
+def test_staff_only_topics_answer_404_to_members_for_every_action(member, board, app, forum):
+    db = app.state.portal.db
+    staff_room = store.get_category(db, slug="shtab")
+    chief = make_user(db, "chief@lior.example", member=True, role="staff", name="Глеб Штабной")
+    topic, first = store.create_topic(db, staff_room, chief, "Внутреннее совещание", "Только для сотрудников")
+    token = re.search(r'name="csrf" value="([^"]+)"', member.client.get(board.page).text).group(1)
+    for action in (f"/forum/t/{topic.id}/watch", f"/forum/p/{first.id}/delete"):
+        response = member.client.post(action, data={"csrf": token, "action": "watch"}, follow_redirects=False)
+        assert response.status_code == 404, action
+    assert member.client.get(f"/forum/t/{topic.id}/").status_code == 404
+    assert store.get_post(db, first.id).visible

@@ -112,3 +112,26 @@ def test_an_empty_search_lists_everyone(app, staff, member):
     make_user(app.state.portal.db, "boris@example.ru", name="Борис Лампов")
     html = staff.get("/staff/members", params={"q": ""}).text
     assert member.email in html and "boris@example.ru" in html
+
+
+@pytest.mark.parametrize("role", ["moderator", "editor"])
+def test_moderators_and_editors_see_no_phones_and_no_category_settings(app, role):
+    make_user(app.state.portal.db, f"{role}@club.example", role=role, name="Сотрудник Клуба")
+    with TestClient(app, base_url=BASE_URL) as client:
+        sign_in(client, f"{role}@club.example")
+        assert client.get("/staff/members").status_code == 403
+        assert client.get("/staff/forum").status_code == 403
+
+
+def test_only_admins_change_forum_categories(staff):
+    assert staff.get("/staff/forum").status_code == 403
+
+
+def test_staff_cannot_suspend_someone_of_equal_or_higher_role(app, staff):
+    db = app.state.portal.db
+    admin = make_user(db, "boss@club.example", role="admin", name="Борис Главный")
+    colleague = make_user(db, "petr@club.example", role="staff", name="Пётр Коллегин")
+    for target in (admin, colleague):
+        assert set_membership(staff, target.id, "suspend", "проверка").status_code == 403
+        assert accounts.get_user(db, target.id).suspended_at is None
+    assert set_membership(staff, 999_999, "suspend", "никого").status_code == 404

@@ -9,11 +9,12 @@ import pytest
 from argon2 import PasswordHasher
 
 import portal.db
-from portal import passwords, throttle, tokens
+from portal import accounts, passwords, throttle, tokens
 from portal.companies import company_key, find_or_create_company, inn_is_valid
 from portal.db import connect, upgrade
 from portal.migrations import MIGRATIONS
 from portal.phones import display_phone, normalise_phone
+from portal.settings import SettingsError, load_settings
 from portal.tokens import TokenError, issue_token, read_token, use_token
 
 SECRET = "s" * 48
@@ -303,3 +304,34 @@ def test_letters_to_one_address_stop_for_an_hour_after_the_budget(database):
     assert [throttle.take_attempt(database, keys, now=T0) for _ in range(budget + 1)][-1] == 3600
     assert throttle.take_attempt(database, keys, now=T0 + 3599) == 1
     assert throttle.take_attempt(database, keys, now=T0 + 3601) == 0
+
+
+@pytest.mark.parametrize("address", ["a\x00b@example.ru", "a\x07@example.ru", "ab@exa\x7fmple.ru", "a@b.r\x00u"])
+def test_email_addresses_with_control_characters_are_refused(address):
+    assert accounts.normalise_email(address) is None
+
+
+def scope_from(peer: str, forwarded: str | None) -> dict:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded is not None else []
+    return {"type": "http", "client": (peer, 5000), "headers": headers}
+
+
+def test_x_forwarded_for_is_believed_only_from_configured_proxies():
+    from portal.security import forwarded_client
+    from portal.settings import load_trusted_proxies
+
+    proxies = load_trusted_proxies("127.0.0.1, 10.0.0.0/8")
+    cases = [("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not a proxy: its header is ignored
+             ("127.0.0.1", "198.51.100.1", "198.51.100.1"),
+             ("127.0.0.1", "6.6.6.6, 198.51.100.1, 10.1.2.3", "198.51.100.1"),  # right-most not ours
+             ("127.0.0.1", "garbage", "127.0.0.1"), ("127.0.0.1", None, "127.0.0.1")]
+    for peer, header, expected in cases:
+        scope = scope_from(peer, header)
+        forwarded_client(scope, proxies)
+        assert scope["client"][0] == expected, (peer, header)
+    assert load_settings(env_file=None, environ_={"CLUB_SECRET_KEY": "k" * 40}).trusted_proxies == ()
+
+
+def test_a_wrong_trusted_proxy_setting_names_the_variable():
+    with pytest.raises(SettingsError, match="CLUB_TRUSTED_PROXIES"):
+        load_settings(env_file=None, environ_={"CLUB_SECRET_KEY": "k" * 40, "CLUB_TRUSTED_PROXIES": "nginx"})
