@@ -8,10 +8,12 @@ this test cannot run two different configs. Skipped without nginx, except in CI
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -178,6 +180,14 @@ def stack(nginx: str, tmp_path: Path, mini_site: Path) -> Iterator[Stack]:
             print(f"---- {log.name} ----\n{log.read_text() if log.exists() else ''}")
 
 
+def test_the_example_limits_bodies_exactly_as_the_portal_does():
+    """client_max_body_size and CLUB_MAX_BODY_BYTES must agree (docs/nginx.md explains why)."""
+    example = (REPO / "docs" / "nginx.conf.example").read_text(encoding="utf-8")
+    found = re.findall(r"^\s*client_max_body_size (\d+)k;", example, re.M)
+    default = next(field.default for field in dataclasses.fields(Settings) if field.name == "max_body_bytes")
+    assert [int(size) * 1024 for size in found] == [default]
+
+
 def test_anonymous_readers_get_teasers_and_public_files_from_disk(stack: Stack):
     reader = Browser(stack.port)
     teaser = reader.get(REPORT)
@@ -209,3 +219,39 @@ def test_the_internal_location_is_not_reachable_directly(stack: Stack):
         answer = member.get(path)
         assert answer.status == 404, path
         assert CHART not in answer.body and SECRET_TEXT not in answer.text, path
+
+
+def test_a_20000_character_cyrillic_reply_is_saved(stack: Stack):
+    member = Browser(stack.port)
+    member.sign_in(EMAIL)
+    text = ("Схема подключения драйвера к светильнику в офисе. " * 400)[:19_999] + "."
+    form_page = f"/forum/t/{stack.topic_id}/reply"
+    assert len(urlencode({"body": text})) > 100_000  # 6 bytes a letter once form-encoded: over the old 64k
+    answer = member.submit(form_page, {"body": text})
+    assert answer.status == 303, (answer.status, answer.text[:500])
+    db = connect(stack.database)
+    try:
+        saved = db.execute("SELECT body FROM forum_posts WHERE topic_id = ? ORDER BY number DESC LIMIT 1",
+                           [stack.topic_id]).fetchone()[0]
+    finally:
+        db.conn.close()
+    assert saved == text
+
+
+def test_a_body_over_the_limit_gets_the_portals_readable_page(stack: Stack):
+    member = Browser(stack.port)
+    member.sign_in(EMAIL)
+    form_page = f"/forum/t/{stack.topic_id}/reply"
+    token = csrf_of(member.get(form_page).text)
+    body = urlencode({"csrf": token, "body": "Ж" * 100_000}).encode()  # 600,000 bytes > 512 KiB
+    # Sent chunked there is no Content-Length: nginx finds out while reading, the portal is told alike.
+    chunked = {"Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded",
+               "Origin": member.origin}
+    in_chunks = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    for answer in (member.post(form_page, body), member.request("POST", form_page, in_chunks, chunked)):
+        assert answer.status == 413
+        assert "Слишком большой запрос" in answer.text and "Отправлено слишком много данных" in answer.text
+        assert "<center>nginx" not in answer.text
+    # The portal was told of a body it never got: the requests after must not be confused by it.
+    for _ in range(3):
+        assert member.get(REPORT).status == 200
