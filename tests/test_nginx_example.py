@@ -9,6 +9,7 @@ this test cannot run two different configs. Skipped without nginx, except in CI
 from __future__ import annotations
 
 import dataclasses
+import functools
 import http.client
 import importlib.util
 import json
@@ -41,8 +42,9 @@ CHART = b"\x89PNG\r\n\x1a\n members-only chart of the office segment"
 EMAIL = "anna@svet-montazh.ru"
 
 
+@functools.cache
 def load_bench() -> ModuleType:
-    """bench/serve.py as a module (bench/ is not a package; it is run as a script)."""
+    """bench/serve.py as a module (bench/ is not a package; it is run as a script), loaded once."""
     spec = importlib.util.spec_from_file_location("bench_serve", REPO / "bench" / "serve.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
