@@ -158,32 +158,41 @@ http {{
     fastcgi_temp_path {tmp}/nginx/fastcgi;
     uwsgi_temp_path {tmp}/nginx/uwsgi;
     scgi_temp_path {tmp}/nginx/scgi;
-    server {{
-        listen 127.0.0.1:{static_port};
+{static}    include {tmp}/club.conf;
+}}
+"""
+STATIC_SERVER = """    server {{
+        listen 127.0.0.1:{port};
         root {site}/private;
         index index.html;
     }}
-    include {tmp}/club.conf;
-}}
 """
 
 
-def nginx_conf(tmp: Path, site: Path, workers: str, static_port: int, accel_port: int, portal_port: int) -> Path:
-    """The main config: non-root paths in tmp, a plain static server, and the docs' example server."""
+def example_config(site: Path, port: int, portal_port: int) -> str:
+    """docs/nginx.conf.example on 127.0.0.1:`port` for `site` and a portal on `portal_port`.
+
+    tests/test_nginx_example.py runs it too, so the placeholders are replaced in this one place."""
     example = EXAMPLE.read_text(encoding="utf-8")
     for placeholder in PLACEHOLDERS:
         if placeholder not in example:
             raise SystemExit(f"{EXAMPLE} no longer contains {placeholder!r}: update bench/serve.py")
-    club = (example.replace("/srv/club/site", str(site)).replace("127.0.0.1:8000", f"127.0.0.1:{portal_port}")
-            .replace("listen 80;", f"listen 127.0.0.1:{accel_port};").replace("club.example.ru", "127.0.0.1"))
-    (tmp / "club.conf").write_text(club, encoding="utf-8")
+    return (example.replace("/srv/club/site", str(site)).replace("127.0.0.1:8000", f"127.0.0.1:{portal_port}")
+            .replace("listen 80;", f"listen 127.0.0.1:{port};").replace("club.example.ru", "127.0.0.1"))
+
+
+def nginx_conf(tmp: Path, site: Path, workers: str, accel_port: int, portal_port: int,
+               static_port: int | None = None) -> Path:
+    """The main config: non-root paths in tmp, the docs' example server, and (static_port) a plain
+    static server of site/private."""
+    (tmp / "club.conf").write_text(example_config(site, accel_port, portal_port), encoding="utf-8")
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp / "nginx" / name).mkdir(parents=True, exist_ok=True)
     # Started by root, nginx would run its workers as `nobody`, who cannot read a 0700 temp folder.
     user = "user root;" if os.geteuid() == 0 else ""
+    static = "" if static_port is None else STATIC_SERVER.format(port=static_port, site=site)
     path = tmp / "nginx.conf"
-    path.write_text(MAIN_CONF.format(user=user, workers=workers, tmp=tmp, static_port=static_port, site=site),
-                    encoding="utf-8")
+    path.write_text(MAIN_CONF.format(user=user, workers=workers, tmp=tmp, static=static), encoding="utf-8")
     return path
 
 
@@ -355,7 +364,7 @@ def start_servers(tmp: Path, site: Path, args: argparse.Namespace,
         log = tmp / f"{name}.log"
         processes.append(start_portal(portal_env(tmp, site, ports[name], accel), ports[name], tmp, log))
         wait_up(f"http://127.0.0.1:{ports[name]}/", processes[-1], log)
-    conf = nginx_conf(tmp, site, args.nginx_workers, ports["nginx"], ports["accel"], ports["accel_portal"])
+    conf = nginx_conf(tmp, site, args.nginx_workers, ports["accel"], ports["accel_portal"], ports["nginx"])
     processes.append(start_nginx(conf, tmp / "nginx-error.log"))
     for name in ("nginx", "accel"):
         wait_up(f"http://127.0.0.1:{ports[name]}/", processes[-1], tmp / "nginx-error.log")
