@@ -4,7 +4,15 @@ import re
 
 from portal import accounts
 
-from .portal_fixtures import PASSWORD, csrf_of, last_link, make_user, sign_in, submit
+from .portal_fixtures import (
+    PASSWORD,
+    addressed_to,
+    csrf_of,
+    last_link,
+    make_user,
+    sign_in,
+    submit,
+)
 
 JOIN = {"name": "Иван Петров", "email": "Ivan@Example.ru", "password": "svetlyi-put-2026", "consent": "yes",
         "next": "/analytics/report/"}
@@ -217,3 +225,12 @@ def test_sign_in_upgrades_an_old_password_hash(client, db):
     sign_in(client, "old@example.ru")
     upgraded = accounts.get_user(db, user.id).password_hash
     assert upgraded != weak and upgraded.startswith("$argon2id$") and "m=65536" in upgraded
+
+
+def test_a_name_typed_with_control_characters_is_stored_on_one_line(client, smtp, db):
+    response = register(client, name="Иван\r\nПетров\x00 \u202eмладший\u2028")
+    assert response.status_code == 200 and "Проверьте почту" in response.text
+    assert accounts.find_user_by_email(db, "ivan@example.ru").name == "Иван Петров младший"
+    [received] = smtp.wait_for(1)
+    assert addressed_to(received) == ("Иван Петров младший", "ivan@example.ru")
+
