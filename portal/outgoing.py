@@ -7,21 +7,17 @@ Sending after the response keeps the answer's timing the same whether or not a m
 from __future__ import annotations
 
 import logging
-from email.utils import formataddr
 from urllib.parse import urlencode
 
 from starlette.background import BackgroundTask
 
 from .accounts import User
 from .context import Portal
-from .mail import Mail, MailError, render_mail
+from .mail import Mail, MailError, recipient, render_mail
+from .oneline import one_line
 from .tokens import LIFETIMES, issue_token, password_stamp
 
 log = logging.getLogger("portal.mail")
-
-
-def recipient(user: User) -> str:
-    return formataddr((user.name, user.email))
 
 
 def account_link(portal: Portal, path: str, **query: str) -> str:
@@ -30,7 +26,9 @@ def account_link(portal: Portal, path: str, **query: str) -> str:
 
 def personal_mail(portal: Portal, name: str, user: User, **values: object) -> Mail:
     """Render mail `name` to `user` in their language; every message knows the club and the person."""
-    context = {"to": recipient(user), "site_name": portal.site_name, "name": user.name, **values}
+    # one_line: a name stored before names were cleaned on input must not break the greeting line either.
+    context = {"to": recipient(user.name, user.email), "site_name": portal.site_name, "name": one_line(user.name),
+               **values}
     return render_mail(name, user.language, context, portal.settings)
 
 

@@ -5,6 +5,8 @@ import re
 from portal import accounts
 
 from .portal_fixtures import (
+    OLD_NAME,
+    OLD_NAME_CLEANED,
     PASSWORD,
     addressed_to,
     csrf_of,
@@ -234,3 +236,19 @@ def test_a_name_typed_with_control_characters_is_stored_on_one_line(client, smtp
     [received] = smtp.wait_for(1)
     assert addressed_to(received) == ("Иван Петров младший", "ivan@example.ru")
 
+
+def test_confirmation_and_reset_mail_reach_a_stored_name_with_control_characters(client, smtp, db):
+    late, known = make_user(db, "late@example.ru", confirmed=False), make_user(db, "known@example.ru")
+    db.execute("UPDATE users SET name = ? WHERE id IN (?, ?)", [OLD_NAME, late.id, known.id])  # from before the fix
+    refused = submit(client, "/account/login", "/account/login", {"email": "late@example.ru", "password": PASSWORD})
+    assert refused.status_code == 400 and "не подтверждён" in refused.text  # and the link goes out again
+    assert submit(client, "/account/password/reset", "/account/password/reset",
+                  {"email": "known@example.ru"}).status_code == 200
+    assert register(client, email="late@example.ru").status_code == 200  # registering again: a new link
+    confirm_mail, reset_mail, again = smtp.wait_for(3)
+    for received, address in ((confirm_mail, "late@example.ru"), (reset_mail, "known@example.ru"),
+                              (again, "late@example.ru")):
+        assert addressed_to(received) == (OLD_NAME_CLEANED, address)
+        assert f"Здравствуйте, {OLD_NAME_CLEANED}" in received.message.get_body(("plain",)).get_content()
+    assert last_link(smtp, 1, "/account/confirm") and last_link(smtp, 2, "/account/password/reset/confirm")
+    assert confirm(client, last_link(smtp, 3, "/account/confirm")).status_code == 303
