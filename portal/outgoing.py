@@ -7,6 +7,7 @@ Sending after the response keeps the answer's timing the same whether or not a m
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from starlette.background import BackgroundTask
@@ -61,8 +62,23 @@ def send_later(portal: Portal, mail: Mail) -> BackgroundTask:
     return BackgroundTask(deliver, portal, mail)
 
 
-async def deliver(portal: Portal, mail: Mail) -> None:
+async def deliver(portal: Portal, mail: Mail) -> bool:
+    return await build_and_send(portal, mail.to.addr_spec, lambda: mail)
+
+
+async def build_and_send(portal: Portal, to: str, build: Callable[[], Mail]) -> bool:
+    """Build one message and send it; False, logged with the recipient `to`, when either step fails.
+
+    Never raises: the callers are loops over recipients, where one failed message must not stop the
+    others, and tasks that run after the response, where an exception helps nobody (the page has gone
+    out; the person can ask again and the operator finds the reason in the log).
+    """
     try:
-        await portal.mailer.send(mail)
-    except MailError as exc:  # the person can ask again; the operator sees why in the log
-        log.error("could not send %r to %s: %s", mail.subject, mail.to, exc)
+        await portal.mailer.send(build())
+    except MailError as exc:  # the relay refused or could not be reached: no traceback needed
+        log.error("could not send mail to %s: %s", to, exc)
+        return False
+    except Exception:  # a message that cannot be built (a header, a template): this recipient's only
+        log.exception("could not build mail to %s", to)
+        return False
+    return True
