@@ -36,7 +36,7 @@ async def register_page(request: Request) -> Response:
 
 
 def registration_errors(form: Form, t) -> tuple[dict, dict]:
-    values = {"name": form.text("name", 1000), "email": form.text("email", 1000), "consent": form.checked("consent"),
+    values = {"name": form.line("name", 1000), "email": form.text("email", 1000), "consent": form.checked("consent"),
               "newsletters": form.checked("newsletters")}
     errors = {}
     if not values["name"]:

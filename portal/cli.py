@@ -9,6 +9,7 @@ import sys
 
 from . import accounts, members_cli, newsletter_cli, passwords, worker_cli
 from .db import connect
+from .oneline import one_line
 from .settings import SettingsError, load_settings
 
 
@@ -76,6 +77,10 @@ def add_user(db, args: argparse.Namespace) -> int:
     if email is None:
         print(f"club: {args.email!r} is not an e-mail address", file=sys.stderr)
         return 2
+    name = one_line(args.name)  # the same one-line rule as the portal's forms: it ends up in mail headers
+    if not name:
+        print("club: --name is empty; give the person's full name", file=sys.stderr)
+        return 2
     existing = accounts.find_user_by_email(db, email)
     if existing is not None:
         accounts.set_role(db, existing.id, args.role)
@@ -89,7 +94,7 @@ def add_user(db, args: argparse.Namespace) -> int:
         return 2
     generated = not password
     password = password or secrets.token_urlsafe(12)
-    accounts.create_user(db, name=args.name, email=email, password_hash=passwords.hash_password(password),
+    accounts.create_user(db, name=name, email=email, password_hash=passwords.hash_password(password),
                          language="ru", consent=True, confirmed=True, role=args.role)
     print(f"club: created {args.role} {email}" + (f" with password {password}" if generated else ""))
     return 0

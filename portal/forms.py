@@ -11,6 +11,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from .context import portal_of, visitor
+from .oneline import one_line
 from .security import verify_csrf
 
 MAX_FIELD = 4000  # characters in one field; longer means a broken or hostile client
@@ -39,6 +40,14 @@ class Form:
         if len(value) > limit:
             raise HTTPException(400, "bad_form")
         return value.strip()
+
+    def line(self, name: str, limit: int = MAX_FIELD) -> str:
+        """A one-line field a person typed (a name, a title): no line breaks or control characters.
+
+        ASVS 5.0 1.2.x: such values reach mail headers and page titles; cleaning them once, on the way
+        in, keeps every later use safe (portal/oneline.py says which characters go and why).
+        """
+        return one_line(self.text(name, limit))
 
     def password(self, name: str = "password") -> str:
         value = self.data.get(name, "")

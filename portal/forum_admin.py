@@ -67,8 +67,8 @@ async def save_category(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     db, form = request.app.state.portal.db, await read_form(request)
-    values = {name: form.text(name, 500) for name in ("slug", "title", "description", "position", "read_level",
-                                                      "post_level")}
+    values = {name: form.text(name, 500) for name in ("slug", "position", "read_level", "post_level")}
+    values.update({name: form.line(name, 500) for name in ("title", "description")})
     errors = category_problems(values, who.t)
     existing = store.get_category(db, slug=values["slug"]) if not errors else None
     if errors:

@@ -143,7 +143,7 @@ async def new_topic(request: Request) -> Response:
     if request.method == "GET":
         return composer(request, "forum/new_topic.html", {}, category=category)
     form = await read_form(request)
-    values = {"title": form.text("title", 1000), "body": form.text("body", 100_000)}
+    values = {"title": form.line("title", 1000), "body": form.text("body", 100_000)}  # the body keeps its lines
     problems = check_text(values["title"], values["body"])
     if problems or form.text("preview"):
         preview = render_post(db, values["body"]) if not problems.get("body") else None

@@ -6,6 +6,7 @@ watch); its GET only shows a button, so mail scanners that open links do not act
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import replace
@@ -22,9 +23,10 @@ from .accounts import User, get_user
 from .context import Portal, portal_of, visitor
 from .forms import read_form
 from .forum import Post, Topic, can_read_category, can_read_forum
-from .mail import Mail, MailError
+from .mail import Mail
 from .navigation import redirect
-from .outgoing import personal_mail
+from .oneline import one_line
+from .outgoing import build_and_send, personal_mail
 from .templating import render
 from .tokens import TokenError, issue_token, read_token
 from .usertext import plain_text
@@ -137,18 +139,30 @@ def watchers(db: Database, topic: Topic, author_id: int | None) -> list[tuple[Us
     return list(found.values())
 
 
-def notify_reply(portal: Portal, topic: Topic, post: Post) -> BackgroundTask | None:
-    recipients = watchers(portal.db, topic, post.author_id)
-    if not recipients:
-        return None
-    mails = [reply_mail(portal, topic, post, user, kind, target) for user, kind, target in recipients]
-    return BackgroundTask(deliver_all, portal, mails)
+def notify_reply(portal: Portal, topic: Topic, post: Post) -> BackgroundTask:
+    """Mail to the watchers, all of it after the response: the reply is saved by then, so nothing here
+    (finding watchers, building or sending a message) may turn its page into an error and a retry
+    into a duplicate post."""
+    return BackgroundTask(deliver_all, portal, topic, post)
+
+
+async def deliver_all(portal: Portal, topic: Topic, post: Post) -> None:
+    try:
+        recipients = watchers(portal.db, topic, post.author_id)
+    except Exception:  # e.g. a locked database: no mail this time, but no traceback on the visitor's side
+        log.exception("could not find the watchers of topic %s", topic.id)
+        return
+    for user, kind, target in recipients:  # one message that cannot be built or sent does not stop the others
+        await build_and_send(portal, user.email, functools.partial(reply_mail, portal, topic, post, user, kind, target))
 
 
 def reply_mail(portal: Portal, topic: Topic, post: Post, user: User, kind: str, target: int) -> Mail:
     base, page = portal.settings.base_url, store.page_of(post.number)
     stop_link = f"{base}/forum/unwatch?token=" + stop_token(portal.settings.secret_key, user.id, kind, target)
-    mail = personal_mail(portal, "forum_reply", user, topic_title=topic.title, author=post.author_name or "—",
+    # Title and author are one-line values (the title goes into the subject); rows from before titles
+    # were cleaned on input may still hold line breaks.
+    mail = personal_mail(portal, "forum_reply", user, topic_title=one_line(topic.title),
+                         author=one_line(post.author_name or "") or "—",
                          excerpt=plain_text(post.body, 500), stop_link=stop_link,
                          link=f"{base}/forum/t/{topic.id}/?page={page}#p{post.number}")
     # RFC 8058: mail programs offer "unsubscribe" and POST to the link themselves.
@@ -156,33 +170,26 @@ def reply_mail(portal: Portal, topic: Topic, post: Post, user: User, kind: str, 
                                   ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")))
 
 
-async def deliver_all(portal: Portal, mails: list[Mail]) -> None:
-    for mail in mails:
-        try:
-            await portal.mailer.send(mail)
-        except MailError as exc:  # one bad address must not stop the others
-            log.error("could not send %r to %s: %s", mail.subject, mail.to, exc)
-
-
-def digest_mails(portal: Portal, now: float | None = None) -> list[tuple[int, Mail]]:
-    """Weekly digests due now: opted in, absent from the forum this week, none sent this week."""
-    now = time.time() if now is None else now
-    db, base = portal.db, portal.settings.base_url
+def digest_readers(db: Database, now: float) -> list[tuple[User, list[tuple[int, str, int]]]]:
+    """Weekly digests due now: opted in, absent from the forum this week, none sent this week; with their topics."""
     people = db.execute("SELECT u.id FROM users u LEFT JOIN forum_visits v ON v.user_id = u.id "
                         "WHERE u.forum_digest = 1 AND coalesce(v.last_seen, 0) < ? "
                         "AND coalesce(u.forum_digest_sent, 0) < ?", [now - WEEK, now - WEEK + 3600]).fetchall()
-    mails = []
+    due = []
     for (user_id,) in people:
         user = get_user(db, user_id)
-        if user is None or not can_read_forum(user):
-            continue
-        topics = active_topics(db, user, now - WEEK)
-        if topics:
-            items = [{"title": title, "posts": posts, "link": f"{base}/forum/t/{topic_id}/"}
-                     for topic_id, title, posts in topics]
-            mails.append((user.id, personal_mail(portal, "forum_digest", user, topics=items,
-                                                 settings_link=f"{base}/account/")))
-    return mails
+        if user is not None and can_read_forum(user):
+            topics = active_topics(db, user, now - WEEK)
+            if topics:
+                due.append((user, topics))
+    return due
+
+
+def digest_mail(portal: Portal, user: User, topics: list[tuple[int, str, int]]) -> Mail:
+    base = portal.settings.base_url
+    items = [{"title": one_line(title), "posts": posts, "link": f"{base}/forum/t/{topic_id}/"}
+             for topic_id, title, posts in topics]
+    return personal_mail(portal, "forum_digest", user, topics=items, settings_link=f"{base}/account/")
 
 
 def active_topics(db: Database, user: User, since: float) -> list[tuple[int, str, int]]:
@@ -197,16 +204,13 @@ def active_topics(db: Database, user: User, since: float) -> list[tuple[int, str
 
 
 async def send_digests(portal: Portal, now: float | None = None) -> int:
+    """Send the digests due; one that cannot be built or sent is logged and tried again on the next run."""
+    now = time.time() if now is None else now
     sent = 0
-    for user_id, mail in digest_mails(portal, now):
-        try:
-            await portal.mailer.send(mail)
-        except MailError as exc:
-            log.error("digest to %s failed: %s", mail.to, exc)
-            continue
-        portal.db.execute("UPDATE users SET forum_digest_sent = ? WHERE id = ?", [time.time() if now is None
-                                                                                   else now, user_id])
-        sent += 1
+    for user, topics in digest_readers(portal.db, now):
+        if await build_and_send(portal, user.email, functools.partial(digest_mail, portal, user, topics)):
+            portal.db.execute("UPDATE users SET forum_digest_sent = ? WHERE id = ?", [now, user.id])
+            sent += 1
     return sent
 
 

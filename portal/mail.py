@@ -17,6 +17,7 @@ import secrets
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -27,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from portal.oneline import one_line
 from portal.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class MailError(Exception):
 
 @dataclass(frozen=True)
 class Mail:
-    to: str  # "Name <addr>" or a bare address
+    to: Address  # from recipient(): the name is data, never header syntax
     subject: str
     text: str
     html: str
@@ -69,9 +71,23 @@ class SMTPTarget:
     timeout: float = DEFAULT_TIMEOUT
 
 
-def recipient(name: str, address: str) -> str:
-    """A To value that survives commas and quotes in a person's name ("Ann, Co" <a@x>)."""
-    return str(Address(display_name=name, addr_spec=address)) if name else address
+def recipient(name: str, address: str) -> Address:
+    """The one way to address club mail (To, and From from CLUB_MAIL_FROM): a name and an address as an
+    `email` Address object, so commas and quotes in a name stay inside it ("Ann, Co" <a@x>).
+
+    ASVS 5.0 1.2.x (header injection): the name is made one line here as well, because rows written
+    before one-line fields were cleaned on input may still hold line breaks or NUL. An address that
+    passed the sign-up check but is not one RFC 5322 addr-spec (a comma or '<' in the local part)
+    gets its local part quoted: still one mailbox, never a second recipient.
+    """
+    display_name = one_line(name)
+    local, at, domain = address.rpartition("@")
+    if not at:  # a bare local name (CLUB_MAIL_FROM=club for a local relay): nothing to parse
+        return Address(display_name=display_name, username=address)
+    try:
+        return Address(display_name=display_name, addr_spec=address)
+    except (ValueError, HeaderParseError):  # the email package's parse defects are ValueErrors
+        return Address(display_name=display_name, username=local, domain=domain)
 
 
 def ru_plural(number: int, one: str, few: str, many: str) -> str:
@@ -105,17 +121,29 @@ def render_mail(name: str, language: str, context: dict, settings: Settings) -> 
     lang = language if language in LANGUAGES else "ru"
     env = _environment()
     values = {**context, "lang": lang, "base_url": settings.base_url}
-    subject, text = _split_subject(env.get_template(f"{name}.{lang}.txt").render(values), f"{name}.{lang}.txt")
+    text_name = f"{name}.{lang}.txt"
+    _check_layout(text_name)
+    subject, text = _split_subject(env.get_template(text_name).render(values), text_name)
     html = env.get_template(f"{name}.{lang}.html").render({**values, "subject": subject})
     return Mail(to=context["to"], subject=subject, text=text, html=html)
 
 
-def _split_subject(rendered: str, template: str) -> tuple[str, str]:
-    # The subject sits in the text template so translators see it next to the body it summarises.
-    head, sep, body = rendered.partition("\n\n")
-    if not sep or not head.startswith("Subject:") or "\n" in head:
+@functools.cache
+def _check_layout(template: str) -> None:
+    """A translator's slip, caught on the template's source once per file: line 1 'Subject: ...', line 2 blank."""
+    lines = (TEMPLATES / template).read_text(encoding="utf-8").split("\n", 2)
+    if len(lines) < 3 or not lines[0].startswith("Subject:") or lines[1].strip():
         raise ValueError(f"{template}: must start with 'Subject: ...' and a blank line")
-    subject = head.removeprefix("Subject:").strip()
+
+
+def _split_subject(rendered: str, template: str) -> tuple[str, str]:
+    # The subject sits in the text template so translators see it next to the body it summarises. The
+    # layout is checked on the source, so everything before the first blank line is the subject line;
+    # a value in it (a topic title stored before titles were cleaned) may have added line breaks, which
+    # one_line folds instead of refusing the whole message. Callers pass titles and names through
+    # one_line too, so no value can hold the blank line that would end the subject early.
+    head, _, body = rendered.partition("\n\n")
+    subject = one_line(head.removeprefix("Subject:"))
     if not subject:
         raise ValueError(f"{template}: the subject is empty")
     return subject, body.lstrip("\n")
@@ -124,15 +152,18 @@ def _split_subject(rendered: str, template: str) -> tuple[str, str]:
 def build_message(mail: Mail, settings: Settings) -> EmailMessage:
     """multipart/alternative (text, then HTML, UTF-8) with the headers a well-behaved robot sends."""
     message = EmailMessage()
-    message["From"] = settings.mail_from
+    message["From"] = recipient(*parseaddr(settings.mail_from))
     message["To"] = mail.to
-    message["Subject"] = mail.subject  # the email package encodes Cyrillic (RFC 2047) and rejects newlines
+    # ASVS 5.0 1.2.x (header injection): the one place header text meets the message, so every value is
+    # made one line here. The email package would refuse CR/LF (and so the whole message) but let NUL
+    # and other controls through; RFC 2047 encoding of Cyrillic is its job.
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=_sender_domain(settings.mail_from))
     # RFC 3834: tells vacation responders and ticket systems not to answer automatically.
     message["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers:
-        message[name] = value
+        message[name] = one_line(value)
     # The email package picks the transfer encoding (base64 or quoted-printable for long Cyrillic
     # lines), so the message is valid even through a relay without 8BITMIME.
     message.set_content(mail.text, charset="utf-8")

@@ -31,6 +31,7 @@ from sqlite_utils import Database
 from .accounts import find_user_by_email, normalise_email
 from .companies import company_key, find_or_create_company
 from .db import now_iso
+from .oneline import one_line
 from .phones import DEFAULT_REGION, normalise_phone
 
 COLUMNS = ("name", "email", "company", "phone", "segment", "region", "role", "topics", "consent_at")
@@ -235,7 +236,7 @@ def check_row(line: int, values: dict[str, str], vocab: Vocabularies, zone: Zone
     if email is None:
         raise ValueError(f"e-mail {raw_email!r} is not an address; correct it or delete the row" if raw_email
                          else "no e-mail; every person needs one (or delete the row)")
-    name, company, phone = (" ".join(values.get(key, "").split()) for key in ("name", "company", "phone"))
+    name, company, phone = (one_line(values.get(key, "")) for key in ("name", "company", "phone"))
     if len(name) > 200 or len(company) > 200:
         raise ValueError(f"the {'name' if len(name) > 200 else 'company'} is longer than 200 characters; shorten it")
     if company and not company_key(company):

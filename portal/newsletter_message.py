@@ -26,6 +26,7 @@ from email.utils import formatdate, parseaddr
 
 from . import newsletter_links as links
 from .newsletter_model import PLACEHOLDER, MailArtefact, MailArtefactError, MailVariant, Send
+from .oneline import one_line
 from .settings import Settings
 
 NAME, RECIPIENT, UNSUBSCRIBE, PIXEL = -1, -2, -3, -4  # placeholder codes; 0.. are link indexes
@@ -33,7 +34,6 @@ _CODES = {"name": NAME, "recipient": RECIPIENT, "unsubscribe": UNSUBSCRIBE, "pix
 _PIXEL = ('<img src="{}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;'
           'max-width:1px;max-height:1px;overflow:hidden">')
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+")  # RFC 5322 atext and spaces: needs no quoting
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _CACHE_SIZE = 16
 Parts = tuple  # literal str and int placeholder codes, alternating as they appear
 
@@ -168,7 +168,7 @@ def _join(parts: Parts, values: dict[int, str]) -> str:
 
 def clean(text: str | None) -> str:
     """A name or company as one line: no control characters (they could break headers or layout)."""
-    return " ".join(_CONTROL.sub(" ", text or "").split())
+    return one_line(text or "")  # the portal's one rule; names stored before it existed may still hold them
 
 
 def message_bytes(artefact: MailArtefact, send: Send, settings: Settings, now: float | None = None) -> bytes:

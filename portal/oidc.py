@@ -32,6 +32,7 @@ from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .oneline import one_line
 from .security import safe_next
 from .settings import OIDCSettings
 
@@ -257,5 +258,5 @@ class OIDCClient:
             email=email if isinstance(email, str) and email else None,
             # Only a JSON true counts: an unverified address must never be trusted for matching.
             email_verified=claims.get("email_verified") is True and isinstance(email, str),
-            name=name if isinstance(name, str) and name else None,
+            name=(one_line(name) or None) if isinstance(name, str) else None,  # a provider's name is typed text too
         )

@@ -7,21 +7,18 @@ Sending after the response keeps the answer's timing the same whether or not a m
 from __future__ import annotations
 
 import logging
-from email.utils import formataddr
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from starlette.background import BackgroundTask
 
 from .accounts import User
 from .context import Portal
-from .mail import Mail, MailError, render_mail
+from .mail import Mail, MailError, recipient, render_mail
+from .oneline import one_line
 from .tokens import LIFETIMES, issue_token, password_stamp
 
 log = logging.getLogger("portal.mail")
-
-
-def recipient(user: User) -> str:
-    return formataddr((user.name, user.email))
 
 
 def account_link(portal: Portal, path: str, **query: str) -> str:
@@ -30,7 +27,9 @@ def account_link(portal: Portal, path: str, **query: str) -> str:
 
 def personal_mail(portal: Portal, name: str, user: User, **values: object) -> Mail:
     """Render mail `name` to `user` in their language; every message knows the club and the person."""
-    context = {"to": recipient(user), "site_name": portal.site_name, "name": user.name, **values}
+    # one_line: a name stored before names were cleaned on input must not break the greeting line either.
+    context = {"to": recipient(user.name, user.email), "site_name": portal.site_name, "name": one_line(user.name),
+               **values}
     return render_mail(name, user.language, context, portal.settings)
 
 
@@ -63,8 +62,23 @@ def send_later(portal: Portal, mail: Mail) -> BackgroundTask:
     return BackgroundTask(deliver, portal, mail)
 
 
-async def deliver(portal: Portal, mail: Mail) -> None:
+async def deliver(portal: Portal, mail: Mail) -> bool:
+    return await build_and_send(portal, mail.to.addr_spec, lambda: mail)
+
+
+async def build_and_send(portal: Portal, to: str, build: Callable[[], Mail]) -> bool:
+    """Build one message and send it; False, logged with the recipient `to`, when either step fails.
+
+    Never raises: the callers are loops over recipients, where one failed message must not stop the
+    others, and tasks that run after the response, where an exception helps nobody (the page has gone
+    out; the person can ask again and the operator finds the reason in the log).
+    """
     try:
-        await portal.mailer.send(mail)
-    except MailError as exc:  # the person can ask again; the operator sees why in the log
-        log.error("could not send %r to %s: %s", mail.subject, mail.to, exc)
+        await portal.mailer.send(build())
+    except MailError as exc:  # the relay refused or could not be reached: no traceback needed
+        log.error("could not send mail to %s: %s", to, exc)
+        return False
+    except Exception:  # a message that cannot be built (a header, a template): this recipient's only
+        log.exception("could not build mail to %s", to)
+        return False
+    return True

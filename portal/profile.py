@@ -45,8 +45,8 @@ async def profile_page(request: Request) -> Response:
 
 
 def read_profile(form: Form, vocab: dict, who: Visitor) -> tuple[dict, dict]:
-    values = {name: form.text(name, 1000) for name in
-              ("name", "company", "inn", "phone", "position", "segment", "region", "job_role", "language")}
+    values = {name: form.text(name, 1000) for name in ("inn", "phone", "segment", "region", "job_role", "language")}
+    values.update({name: form.line(name, 1000) for name in ("name", "company", "position")})  # shown and mailed
     errors = {}
     if not values["name"]:
         errors["name"] = who.t("error.name_required")

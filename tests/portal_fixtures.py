@@ -150,3 +150,26 @@ def last_link(smtp, count: int, path: str) -> str:
     found = re.search(re.escape(BASE_URL + path) + r"\S*", text)
     assert found, f"no {path} link in:\n{text}"
     return found.group(0).removeprefix(BASE_URL)
+
+
+# A stored name as rows written before one-line fields were cleaned can hold it (tests write it with SQL).
+OLD_NAME = "Вера\nСтарые\r\nДанные\x00Т"
+OLD_NAME_CLEANED = "Вера Старые Данные Т"
+
+
+def assert_one_line_headers(message) -> None:
+    """Every header of a received message (parsed by the `email` package) is one line without controls."""
+    from portal.oneline import one_line
+
+    assert not message.defects, message.defects
+    for name, value in message.items():
+        assert not value.defects, (name, value.defects)
+        assert str(value) == one_line(str(value)), (name, str(value))
+
+
+def addressed_to(received) -> tuple[str, str]:
+    """(display name, address) of the one `To` of a received message, checked against the envelope."""
+    assert_one_line_headers(received.message)
+    [address] = received.message["To"].addresses
+    assert received.recipients == [address.addr_spec]
+    return address.display_name, address.addr_spec

@@ -10,7 +10,7 @@ from portal.db import CHECKPOINTER, connect
 from portal.forum_render import CSRF_PLACEHOLDER
 
 from .forum_fixtures import reply_to, start_topic, topic_id_of
-from .portal_fixtures import make_user, submit
+from .portal_fixtures import make_user, sign_in, submit
 
 
 def test_everyone_sees_the_categories_and_the_way_in(client, forum):
@@ -285,3 +285,20 @@ def test_search_page_says_when_the_total_is_capped_or_time_ran_out(member, other
     monkeypatch.setattr(forum_ranking, "expired", lambda _at: False)
     english = member.client.get("/forum/search?q=подвесы&lang=en").text
     assert "Found: 3+" in english and "ran out of time" not in english
+
+
+def test_staff_category_title_and_description_are_stored_on_one_line(client, app, forum):
+    make_user(app.state.portal.db, "staff@example.ru", role="admin")
+    sign_in(client, "staff@example.ru")
+    response = submit(client, "/staff/forum", "/staff/forum", {
+        "slug": "svet", "title": "Свет\r\nи\x00 тень\u202e", "description": "Всё\nо свете\u2029",
+        "position": "5", "read_level": "members", "post_level": "members"})
+    assert response.status_code == 303
+    category = store.get_category(app.state.portal.db, slug="svet")
+    assert (category.title, category.description) == ("Свет и тень", "Всё о свете")
+
+
+def test_a_title_with_a_newline_typed_into_the_form_is_stored_on_one_line(member, forum, app):
+    topic_id = topic_id_of(start_topic(member.client, title="Драйвер\r\nDALI\x00 \u202eи схема\u2028подключения"))
+    assert store.get_topic(app.state.portal.db, topic_id).title == "Драйвер DALI и схема подключения"
+    assert "<title>Драйвер DALI и схема подключения" in member.client.get(f"/forum/t/{topic_id}/").text

@@ -9,6 +9,7 @@ import logging
 import socket
 import ssl
 import time
+from email.headerregistry import Address
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -84,6 +85,15 @@ def test_html_escapes_the_name_and_text_keeps_it() -> None:
     assert "<b>Ann & Co</b>" in rendered.text
 
 
+def test_a_template_without_its_subject_line_and_blank_line_is_refused(tmp_path: Path, monkeypatch) -> None:
+    import portal.mail
+
+    (tmp_path / "bad.ru.txt").write_text("Subject: Тема\nТекст сразу после темы\n", encoding="utf-8")
+    monkeypatch.setattr(portal.mail, "TEMPLATES", tmp_path)
+    with pytest.raises(ValueError, match="bad.ru.txt: must start with 'Subject: ...' and a blank line"):
+        portal.mail._check_layout("bad.ru.txt")
+
+
 def test_russian_plural_of_hours() -> None:
     forms = ("час", "часа", "часов")
     assert [ru_plural(n, *forms) for n in (1, 2, 5, 11, 12, 21, 24, 48, 111)] == [
@@ -92,8 +102,26 @@ def test_russian_plural_of_hours() -> None:
 
 
 def test_recipient_quotes_awkward_names() -> None:
-    assert recipient("Ann, Co", "a@example.ru") == '"Ann, Co" <a@example.ru>'
-    assert recipient("", "a@example.ru") == "a@example.ru"
+    assert str(recipient("Ann, Co", "a@example.ru")) == '"Ann, Co" <a@example.ru>'
+    assert str(recipient("", "a@example.ru")) == "a@example.ru"
+
+
+def test_recipient_is_one_address_whatever_the_stored_name_and_address_hold() -> None:
+    # ASVS 5.0 1.2.x: a name is data, never header syntax; an address the sign-up check let through
+    # (a comma or '<' in the local part) stays one mailbox instead of becoming two recipients.
+    assert recipient("Вера\nСтарые\r\nДанные\x00Т", "v@example.ru") == Address("Вера Старые Данные Т",
+                                                                              addr_spec="v@example.ru")
+    assert recipient("Ann", "a,b@example.ru") == Address("Ann", "a,b", "example.ru")
+    assert str(recipient("Ann", "a<b@example.ru")) == 'Ann <"a<b"@example.ru>'
+
+
+def test_a_title_with_line_breaks_in_a_subject_template_still_renders_on_one_line() -> None:
+    context = {"to": recipient("Анна", "anna@example.ru"), "site_name": "Клуб", "name": "Анна",
+               "topic_title": "Старая\nтема\r\nс\u2028переносами", "author": "Олег", "excerpt": "Текст",
+               "stop_link": LINK, "link": LINK}
+    rendered = render_mail("forum_reply", "ru", context, make_settings(Path("unused")))
+    assert rendered.subject == "Новый ответ: Старая тема с переносами"
+    assert rendered.text.startswith("Здравствуйте, Анна!")
 
 
 # --- MIME ----------------------------------------------------------------------------------------
@@ -113,6 +141,18 @@ def test_build_message_headers_and_parts(tmp_path: Path) -> None:
     assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
     assert text.get_content_charset() == html.get_content_charset() == "utf-8"
     assert LINK in text.get_content()
+
+
+def test_header_values_are_made_one_line_where_the_message_is_built(tmp_path: Path, smtp: SMTPServer) -> None:
+    broken = dataclasses.replace(mail(), subject="Re:\r\nBcc: victim@example.ru\x00", headers=(
+        ("List-Unsubscribe", "<https://club.example.ru/stop>\r\nX-Injected: 1"),))
+    asyncio.run(Mailer(make_settings(tmp_path, smtp.url)).send(broken))
+    [received] = smtp.wait_for(1)
+    assert received.recipients == ["anna@example.ru"]  # no Bcc smuggled in through the subject
+    assert received.message["Subject"] == "Re: Bcc: victim@example.ru"
+    assert received.message["List-Unsubscribe"] == "<https://club.example.ru/stop> X-Injected: 1"
+    assert received.message["X-Injected"] is None and received.message["Bcc"] is None
+    assert received.message["From"].addresses[0] == Address("Партнёрский клуб", addr_spec="club@example.ru")
 
 
 def test_message_id_falls_back_to_localhost(tmp_path: Path) -> None:

@@ -68,6 +68,15 @@ def test_a_utf8_file_with_commas_is_taken(tmp_path, store):
     assert store.execute("SELECT imported_at FROM users").fetchone()[0] is not None
 
 
+def test_names_and_companies_are_stored_on_one_line(tmp_path, store):
+    # A quoted cell may hold a line break; a name may hold a bidi override or a line separator.
+    path = write(tmp_path, f"{HEADER}\n"
+                           '"Ирина\r\nСветлова\u202e",irina@svet.example,"ООО\u2028«Свет\u200b-Монтаж»",,,,,,\n')
+    assert counts(run(store, path)) == (1, 0, 0, 0)
+    irina = person(store, "irina@svet.example")
+    assert (irina.name, get_company(store, irina.company_id).name) == ("Ирина Светлова", "ООО «Свет-Монтаж»")
+
+
 def test_excel_csv_utf8_with_bom_and_semicolons(tmp_path, store):
     path = write(tmp_path, "\ufeffname;email;consent_at;phone\r\nПётр Лучин;petr@luch.example;2024-05-20;"
                            "+7 495 123-45-67\r\n", encoding="utf-8")

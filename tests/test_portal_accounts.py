@@ -5,7 +5,17 @@ import time
 
 from portal import accounts, passwords, throttle
 
-from .portal_fixtures import PASSWORD, csrf_of, last_link, make_user, sign_in, submit
+from .portal_fixtures import (
+    OLD_NAME,
+    OLD_NAME_CLEANED,
+    PASSWORD,
+    addressed_to,
+    csrf_of,
+    last_link,
+    make_user,
+    sign_in,
+    submit,
+)
 
 JOIN = {"name": "Иван Петров", "email": "Ivan@Example.ru", "password": "svetlyi-put-2026", "consent": "yes",
         "next": "/analytics/report/"}
@@ -241,3 +251,28 @@ def test_sign_in_upgrades_an_old_password_hash(client, db):
     sign_in(client, "old@example.ru")
     upgraded = accounts.get_user(db, user.id).password_hash
     assert upgraded != weak and upgraded.startswith("$argon2id$") and "m=65536" in upgraded
+
+
+def test_a_name_typed_with_control_characters_is_stored_on_one_line(client, smtp, db):
+    response = register(client, name="Иван\r\nПетров\x00 \u202eмладший\u2028")
+    assert response.status_code == 200 and "Проверьте почту" in response.text
+    assert accounts.find_user_by_email(db, "ivan@example.ru").name == "Иван Петров младший"
+    [received] = smtp.wait_for(1)
+    assert addressed_to(received) == ("Иван Петров младший", "ivan@example.ru")
+
+
+def test_confirmation_and_reset_mail_reach_a_stored_name_with_control_characters(client, smtp, db):
+    late, known = make_user(db, "late@example.ru", confirmed=False), make_user(db, "known@example.ru")
+    db.execute("UPDATE users SET name = ? WHERE id IN (?, ?)", [OLD_NAME, late.id, known.id])  # from before the fix
+    refused = submit(client, "/account/login", "/account/login", {"email": "late@example.ru", "password": PASSWORD})
+    assert refused.status_code == 400 and "не подтверждён" in refused.text  # and the link goes out again
+    assert submit(client, "/account/password/reset", "/account/password/reset",
+                  {"email": "known@example.ru"}).status_code == 200
+    assert register(client, email="late@example.ru").status_code == 200  # registering again: a new link
+    confirm_mail, reset_mail, again = smtp.wait_for(3)
+    for received, address in ((confirm_mail, "late@example.ru"), (reset_mail, "known@example.ru"),
+                              (again, "late@example.ru")):
+        assert addressed_to(received) == (OLD_NAME_CLEANED, address)
+        assert f"Здравствуйте, {OLD_NAME_CLEANED}" in received.message.get_body(("plain",)).get_content()
+    assert last_link(smtp, 1, "/account/confirm") and last_link(smtp, 2, "/account/password/reset/confirm")
+    assert confirm(client, last_link(smtp, 3, "/account/confirm")).status_code == 303

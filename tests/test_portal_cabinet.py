@@ -76,6 +76,15 @@ def test_company_and_phone_make_a_member_and_the_phone_is_stored_as_e164(app, re
     assert "Сохранено." in registered.client.get(response.headers["location"]).text
 
 
+def test_name_company_and_position_are_stored_on_one_line(app, registered):
+    response = save_profile(registered.client, name="Борис\r\nЛампов\x00", company='ООО\n"Свет\u202e-Монтаж"',
+                            position="Главный\u2028инженер\t")
+    assert response.status_code == 303
+    user = user_of(app, registered.email)
+    company = get_company(app.state.portal.db, user.company_id)
+    assert (user.name, company.name, user.position) == ("Борис Лампов", 'ООО "Свет-Монтаж"', "Главный инженер")
+
+
 def test_profile_page_shows_the_current_values(member):
     html = member.client.get("/account/profile").text
     assert f'value="{escape("ООО «Свет-Монтаж»")}"' in html and 'value="+7 912 345-67-89"' in html

@@ -53,6 +53,16 @@ def test_user_add_creates_a_confirmed_admin(club_env, capsys):
     assert passwords.verify_password(user.password_hash, ADMIN_PASSWORD)
 
 
+def test_user_add_stores_the_name_on_one_line(club_env):
+    assert main(["user", "add", "ann@example.ru", "--name", "Анна\nАдминова\u202e\x1b[2J", "--role", "admin"]) == 0
+    assert user_in(club_env, "ann@example.ru").name == "Анна Админова [2J"
+
+
+def test_user_add_refuses_a_name_of_only_control_characters(club_env, capsys):
+    assert main(["user", "add", "ann@example.ru", "--name", "\n\u202e", "--role", "admin"]) == 2
+    assert "--name" in capsys.readouterr().err and user_in(club_env, "ann@example.ru") is None
+
+
 def test_the_new_admin_can_sign_in_through_the_app(settings, client, monkeypatch, club_env):
     monkeypatch.setenv("CLUB_DATABASE", str(settings.database))  # the database the app of `client` uses
     assert add("--role", "admin") == 0

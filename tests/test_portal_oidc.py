@@ -71,6 +71,13 @@ def test_new_person_gets_an_account_keyed_by_issuer_and_subject(browser, provide
     assert provider.last_code_challenge_method == "S256"
 
 
+def test_the_providers_name_is_stored_on_one_line(browser, provider, portal_app):
+    provider.user = TestUser(name="Иван\r\nПетров\u202e\x00")
+    assert external_sign_in(browser).status_code == 303
+    user = accounts.find_user_by_identity(portal_app.state.portal.db, provider.issuer, provider.user.sub)
+    assert user.name == "Иван Петров"
+
+
 def test_second_sign_in_finds_the_same_account(browser, provider, portal_app):
     external_sign_in(browser)
     browser.cookies.clear()
