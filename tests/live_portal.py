@@ -53,7 +53,8 @@ def live_portal(env: dict[str, str], workers: int = 1, cwd: Path | None = None) 
     log = Path(env["CLUB_DATABASE"]).parent / f"uvicorn-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "uvicorn", "--factory", "portal.app:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--log-level", "info", "--no-access-log"]
+               "--port", str(port), "--workers", str(workers), "--log-level", "info", "--no-access-log",
+               "--no-proxy-headers"]
     with open(log, "w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1", **env})
