@@ -143,7 +143,8 @@ def fingerprint(index: bool) -> str:
     Sets are sorted and functions read as source: a set's repr follows the per-process string hash and a
     wrapper's repr is an address, which made every run rebuild the index.
     """
-    from portal import forum_search, migrations
+    from portal.core import migrations
+    from portal.forum import search as forum_search
 
     parts = [repr([m for m in migrations.MIGRATIONS if m[0] <= FILL_SCHEMA]), str(FILL_VERSION)]
     names = ("reindex_all", "stem_text", "stem_word", "words", "_WORD", "_NOISE", "_MARKUP", "STOPWORDS")
@@ -179,7 +180,7 @@ def cached_db(args: argparse.Namespace) -> tuple[Path, dict[str, float]]:
 
 
 def fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
-    from portal.db import open_database, upgrade
+    from portal.core.db import open_database, upgrade
 
     timings, rng, clock = {}, random.Random(20261123), time.perf_counter()
     db = open_database(path)
@@ -197,8 +198,8 @@ def fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
 
 def build_index(path: Path) -> float:
     """portal.forum_search.reindex_all on a fresh connection (the portal's pragmas): a real rebuild's time."""
-    from portal import forum_search
-    from portal.db import open_database
+    from portal.core.db import open_database
+    from portal.forum import search as forum_search
 
     if not hasattr(forum_search, "reindex_all"):
         print("WARNING: portal.forum_search.reindex_all does not exist: the search index is EMPTY", flush=True)
@@ -217,8 +218,8 @@ def fill_members(conn: sqlite3.Connection, rng: random.Random, args: argparse.Na
     """Companies of about 10 members; members with company and phone; 1..BENCH_MEMBERS may sign in."""
     from slugify import slugify
 
-    from portal.companies import company_key
-    from portal.passwords import hash_password
+    from portal.accounts.companies import company_key
+    from portal.core.passwords import hash_password
 
     stems = ("Свет-Монтаж", "ЭлектроПроект", "Луч", "ПромСвет", "Энергосервис")
     companies = [f"{rng.choice(('ООО', 'АО', 'ИП'))} «{rng.choice(stems)}-{i}»" for i in range(args.members // 10)]

@@ -65,7 +65,7 @@ def parse_args() -> argparse.Namespace:
 
 # --- the fill ---------------------------------------------------------------------------------------------
 def fingerprint() -> str:
-    from portal import migrations
+    from portal.core import migrations
 
     return hashlib.sha256((repr(migrations.MIGRATIONS) + str(FILL_VERSION)).encode()).hexdigest()[:10]
 
@@ -86,8 +86,8 @@ def cached_db(size: int, rebuild: bool) -> tuple[Path, float]:
 
 
 def fill(path: Path, size: int) -> None:
-    from portal.companies import company_key
-    from portal.db import open_database, upgrade
+    from portal.accounts.companies import company_key
+    from portal.core.db import open_database, upgrade
 
     rng, stamp = random.Random(size), "2025-03-01T09:00:00+00:00"
     db = open_database(path)
@@ -120,7 +120,7 @@ def fill(path: Path, size: int) -> None:
 # --- the letter ---------------------------------------------------------------------------------------------
 def generated_artefact():
     """A members-only letter the size of the demo's (about 12 KB of table-layout HTML, 7 links)."""
-    from portal.newsletter_model import MailArtefact, MailVariant
+    from portal.newsletters.model import MailArtefact, MailVariant
 
     row = ('<tr><td style="padding:12px 24px;font:16px/1.5 Arial,sans-serif;color:#1f2328">{}</td></tr>')
     para = ("Новая линейка светильников для складов и цехов: IP65, 150 лм/Вт, драйверы с DALI-2 и "
@@ -151,7 +151,7 @@ def generated_artefact():
 
 
 def load_artefact(path: Path | None):
-    from portal.newsletter_model import artefact_from_json
+    from portal.newsletters.model import artefact_from_json
 
     return artefact_from_json(path.read_text(encoding="utf-8"), str(path)) if path else generated_artefact()
 
@@ -220,9 +220,9 @@ def stop_sink(sink: subprocess.Popen, report: Path) -> dict:
 
 # --- one run ------------------------------------------------------------------------------------------------
 def run_size(size: int, args: argparse.Namespace, tmp: Path, artefact) -> dict:
-    from portal.db import connect
-    from portal.newsletter_model import get_newsletter
-    from portal.newsletters import queue_newsletter
+    from portal.core.db import connect
+    from portal.newsletters.model import get_newsletter
+    from portal.newsletters.queue import queue_newsletter
 
     cached, fill_seconds = cached_db(size, args.rebuild)
     database = tmp / f"club-{size}.db"

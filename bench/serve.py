@@ -111,17 +111,18 @@ def member_cookie(env: dict[str, str]) -> str:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    from portal import accounts, sessions
-    from portal.companies import find_or_create_company
-    from portal.db import connect
-    from portal.settings import load_settings
+    from portal.accounts.companies import find_or_create_company
+    from portal.core import identity as identity
+    from portal.core import sessions
+    from portal.core.db import connect
+    from portal.core.settings import load_settings
 
     settings = load_settings(env_file=None, environ_=env)
     db = connect(settings.database)
-    user = accounts.create_user(db, name="Анна Светлова", email="anna@svet-montazh.ru", password_hash=None,
+    user = identity.create_user(db, name="Анна Светлова", email="anna@svet-montazh.ru", password_hash=None,
                                 language="ru", consent=True, confirmed=True)
     company = find_or_create_company(db, "ООО «Свет-Монтаж»")
-    accounts.update_profile(db, user.id, accounts.ProfileUpdate(name=user.name, company_id=company.id,
+    identity.update_profile(db, user.id, identity.ProfileUpdate(name=user.name, company_id=company.id,
                                                                 phone="+79123456789"))
     response = Response()
     request = Request({"type": "http", "method": "GET", "headers": [], "client": ("127.0.0.1", 1)})

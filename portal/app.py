@@ -17,28 +17,38 @@ from starlette.routing import Mount, Route, Router, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from . import (
-    account_pages,
-    cabinet,
-    forum_admin,
-    forum_moderation,
-    forum_pages,
-    forum_watch,
-    newsletter_staff,
-    newsletter_stats,
-    newsletter_tracking,
-    oidc_pages,
-    password_reset,
-    staff,
+from portal.accounts import cabinet, oidc_pages, password_reset
+from portal.accounts import pages as account_pages
+from portal.core.db import connect
+from portal.core.mail import Mailer
+from portal.core.security import SecurityMiddleware
+from portal.core.settings import Settings, load_settings
+from portal.forum import (
+    admin as forum_admin,
 )
-from .context import Portal
-from .db import connect
-from .errors import error_page, http_exception, server_error
-from .gated import PORTAL_PREFIXES, GatedSite, serve_site
-from .mail import Mailer
-from .security import SecurityMiddleware
-from .settings import Settings, load_settings
-from .templating import STATIC
+from portal.forum import (
+    moderation as forum_moderation,
+)
+from portal.forum import (
+    pages as forum_pages,
+)
+from portal.forum import (
+    watch as forum_watch,
+)
+from portal.newsletters import (
+    staff_pages as newsletter_staff,
+)
+from portal.newsletters import (
+    stats as newsletter_stats,
+)
+from portal.newsletters import (
+    tracking as newsletter_tracking,
+)
+from portal.site.gated import PORTAL_PREFIXES, GatedSite, serve_site
+from portal.staff import members as staff
+from portal.web.context import Portal
+from portal.web.errors import error_page, http_exception, server_error
+from portal.web.templating import STATIC
 
 log = logging.getLogger("portal")
 

@@ -7,10 +7,13 @@ import getpass
 import secrets
 import sys
 
-from . import accounts, members_cli, newsletter_cli, passwords, worker_cli
-from .db import connect
-from .oneline import one_line
-from .settings import SettingsError, load_settings
+from portal.accounts import import_cli as members_cli
+from portal.core import identity, passwords
+from portal.core.db import connect
+from portal.core.oneline import one_line
+from portal.core.settings import SettingsError, load_settings
+from portal.newsletters import cli as newsletter_cli
+from portal.newsletters import worker_cli
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -26,7 +29,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                                                "a random password and prints it.")
     add.add_argument("email")
     add.add_argument("--name", required=True, help="full name")
-    add.add_argument("--role", required=True, choices=accounts.ROLES)
+    add.add_argument("--role", required=True, choices=identity.ROLES)
     forum = commands.add_parser("forum", help="forum maintenance", description="Forum jobs for cron.")
     forum_commands = forum.add_subparsers(dest="forum_command", metavar="ACTION", required=True)
     forum_commands.add_parser("digest", help="send the weekly digests that are due (run daily or weekly)")
@@ -56,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
 def run_forum(settings, db, action: str) -> int:
     import asyncio
 
-    from . import forum_search, forum_watch
-    from .app import create_app
+    from portal.app import create_app
+    from portal.forum import search as forum_search
+    from portal.forum import watch as forum_watch
 
     if action == "reindex":
         print(f"club: indexed {forum_search.reindex_all(db)} forum posts")
@@ -73,7 +77,7 @@ def db_versions(db) -> list[int]:
 
 
 def add_user(db, args: argparse.Namespace) -> int:
-    email = accounts.normalise_email(args.email)
+    email = identity.normalise_email(args.email)
     if email is None:
         print(f"club: {args.email!r} is not an e-mail address", file=sys.stderr)
         return 2
@@ -81,10 +85,10 @@ def add_user(db, args: argparse.Namespace) -> int:
     if not name:
         print("club: --name is empty; give the person's full name", file=sys.stderr)
         return 2
-    existing = accounts.find_user_by_email(db, email)
+    existing = identity.find_user_by_email(db, email)
     if existing is not None:
-        accounts.set_role(db, existing.id, args.role)
-        accounts.confirm_email(db, existing.id)  # the operator vouches for the address
+        identity.set_role(db, existing.id, args.role)
+        identity.confirm_email(db, existing.id)  # the operator vouches for the address
         print(f"club: {email} already had an account; role set to {args.role}, address confirmed")
         return 0
     password = read_password()
@@ -94,7 +98,7 @@ def add_user(db, args: argparse.Namespace) -> int:
         return 2
     generated = not password
     password = password or secrets.token_urlsafe(12)
-    accounts.create_user(db, name=name, email=email, password_hash=passwords.hash_password(password),
+    identity.create_user(db, name=name, email=email, password_hash=passwords.hash_password(password),
                          language="ru", consent=True, confirmed=True, role=args.role)
     print(f"club: created {args.role} {email}" + (f" with password {password}" if generated else ""))
     return 0

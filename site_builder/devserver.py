@@ -216,7 +216,7 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
     import uvicorn
 
     from portal.app import create_app
-    from portal.settings import SettingsError, load_settings
+    from portal.core.settings import SettingsError, load_settings
 
     try:
         settings = dataclasses.replace(load_settings(), site_dir=config.site_dir, club_config=config.config_file)
@@ -241,7 +241,7 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
     watcher = threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True)
     watcher.start()
     app = create_app(settings, dev=builder)
-    from portal.forum_admin import seed_categories
+    from portal.forum.admin import seed_categories
 
     if seed_categories(app.state.portal.db):  # a new club gets a starter set of forum categories
         progress("forum: created the starter categories (change them at /staff/forum)")
@@ -249,7 +249,7 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
         f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
     progress(f"portal database {settings.database}; {mail}")
     progress(f"serving http://{host}:{port}/ — editing content/ rebuilds and reloads the browser; Ctrl+C stops")
-    from portal.worker_cli import background_worker
+    from portal.newsletters.worker_cli import background_worker
 
     try:
         with background_worker(settings, progress, enabled=worker):  # sends newsletters when they are due

@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from portal.newsletter_model import MAIL_VERSION, MailArtefact, MailArtefactError, load_artefact
+from portal.newsletters.model import MAIL_VERSION, MailArtefact, MailArtefactError, load_artefact
 
 from .config import ClubConfig
 from .content import Site

@@ -26,7 +26,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from portal.newsletter_model import AUDIENCE_KEYS, MailArtefact, MailVariant, mail_dir
+from portal.newsletters.model import AUDIENCE_KEYS, MailArtefact, MailVariant, mail_dir
 
 from .config import ClubConfig
 from .content import Site

@@ -5,7 +5,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from portal import forum_store as store
+from portal.forum import store
 
 from .portal_fixtures import BASE_URL, make_user, sign_in, submit
 

@@ -18,8 +18,8 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
-from portal import accounts
-from portal.newsletter_model import MailArtefact, MailVariant
+from portal.core import identity
+from portal.newsletters.model import MailArtefact, MailVariant
 from tests.smtp_server import HOST, SMTPServer, _Controller
 
 SECRET = "Закрытая часть: доля рынка драйверов DALI выросла до тридцати семи процентов"
@@ -58,11 +58,11 @@ def subscribe(db, user_id: int, **profile) -> None:
                    [json.dumps(value) if column == "topics" else value, user_id])
 
 
-def subscribers(db, count: int, prefix: str = "reader", **profile) -> list[accounts.User]:
+def subscribers(db, count: int, prefix: str = "reader", **profile) -> list[identity.User]:
     """`count` confirmed subscribers without passwords (fast: no argon2 per person)."""
     users = []
     for i in range(count):
-        user = accounts.create_user(db, name=f"Читатель {prefix} {i}", email=f"{prefix}{i}@example.ru",
+        user = identity.create_user(db, name=f"Читатель {prefix} {i}", email=f"{prefix}{i}@example.ru",
                                     password_hash=None, language="ru", consent=True, confirmed=True)
         subscribe(db, user.id, **profile)
         users.append(user)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from portal import accounts, passwords
+from portal.accounts.companies import find_or_create_company
 from portal.app import create_app
-from portal.companies import find_or_create_company
-from portal.db import connect
-from portal.settings import Settings, load_settings
+from portal.core import identity, passwords
+from portal.core.db import connect
+from portal.core.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_URL = "http://127.0.0.1:8000"
@@ -98,21 +98,21 @@ def submit(client: TestClient, form_page: str, action: str, data: dict, **kwargs
 
 @dataclass
 class Person:
-    user: accounts.User
+    user: identity.User
     email: str
     password: str
     client: TestClient
 
 
 def make_user(db, email: str, *, member: bool = False, confirmed: bool = True, role: str | None = None,
-              name: str = "Анна Светлова") -> accounts.User:
-    user = accounts.create_user(db, name=name, email=email, password_hash=passwords.hash_password(PASSWORD),
+              name: str = "Анна Светлова") -> identity.User:
+    user = identity.create_user(db, name=name, email=email, password_hash=passwords.hash_password(PASSWORD),
                                 language="ru", consent=True, confirmed=confirmed, role=role)
     if member:
         company = find_or_create_company(db, "ООО «Свет-Монтаж»")
-        accounts.update_profile(db, user.id, accounts.ProfileUpdate(name=user.name, company_id=company.id,
+        identity.update_profile(db, user.id, identity.ProfileUpdate(name=user.name, company_id=company.id,
                                                                     phone="+79123456789"))
-    return accounts.get_user(db, user.id)
+    return identity.get_user(db, user.id)
 
 
 def sign_in(client: TestClient, email: str, password: str = PASSWORD, next_path: str = "/account/"):
@@ -159,7 +159,7 @@ OLD_NAME_CLEANED = "Вера Старые Данные Т"
 
 def assert_one_line_headers(message) -> None:
     """Every header of a received message (parsed by the `email` package) is one line without controls."""
-    from portal.oneline import one_line
+    from portal.core.oneline import one_line
 
     assert not message.defects, message.defects
     for name, value in message.items():

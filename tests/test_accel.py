@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from portal import sessions
-from portal.accel import accel_target, usable_prefix
-from portal.accounts import suspend_user
 from portal.app import create_app
-from portal.gated import ReaderCache
+from portal.core import sessions
+from portal.core.identity import suspend_user
+from portal.site.accel import accel_target, usable_prefix
+from portal.site.gated import ReaderCache
 
 from .portal_fixtures import BASE_URL, SECRET_TEXT, make_user, sign_in, with_settings
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from portal import accounts, passwords
-from portal.companies import find_or_create_company
-from portal.db import connect
+from portal.accounts.companies import find_or_create_company
+from portal.core import identity, passwords
+from portal.core.db import connect
 
 from .conftest import club_serve, new_project
 
@@ -24,9 +24,9 @@ def club(tmp_path):
     db = connect(project.root / "var" / "club.db")
     company = find_or_create_company(db, "ООО «Свет»")
     for email, (name, role) in PEOPLE.items():
-        user = accounts.create_user(db, name=name, email=email, password_hash=passwords.hash_password(PASSWORD),
+        user = identity.create_user(db, name=name, email=email, password_hash=passwords.hash_password(PASSWORD),
                                     language="ru", consent=True, confirmed=True, role=role)
-        accounts.update_profile(db, user.id, accounts.ProfileUpdate(name=name, company_id=company.id,
+        identity.update_profile(db, user.id, identity.ProfileUpdate(name=name, company_id=company.id,
                                                                     phone="+79123456789"))
     db.conn.close()
     with club_serve(project) as base:

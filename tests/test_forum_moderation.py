@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pytest
 from starlette.testclient import TestClient
 
-from portal import accounts, forum_search
-from portal import forum_store as store
-from portal.forum import Post
-from portal.i18n import translate
+from portal.core import identity
+from portal.core.i18n import translate
+from portal.forum import search as forum_search
+from portal.forum import store
+from portal.forum.rules import Post
 
 from .forum_fixtures import reply_to, start_topic
 from .portal_fixtures import BASE_URL, make_user, sign_in, submit
@@ -25,8 +26,8 @@ class Board:
     topic_id: int
     first: Post
     reply: Post
-    anna: accounts.User
-    oleg: accounts.User
+    anna: identity.User
+    oleg: identity.User
 
     @property
     def page(self) -> str:
@@ -48,7 +49,7 @@ def moderator(app, mod_user):
 @pytest.fixture
 def board(app, forum, member, other):
     db = app.state.portal.db
-    oleg = accounts.find_user_by_email(db, "oleg@lumen.ru")
+    oleg = identity.find_user_by_email(db, "oleg@lumen.ru")
     topic, first = store.create_topic(db, forum, member.user, "Как подключить DALI-драйвер?", "Вопрос про драйверы")
     reply = store.add_reply(db, topic, oleg, "Ответ со спамом про светильники")
     return Board(topic.id, first, reply, member.user, oleg)

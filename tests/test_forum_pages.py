@@ -4,10 +4,11 @@ import re
 import sqlite3
 import time
 
-from portal import forum_ranking, forum_search
-from portal import forum_store as store
-from portal.db import CHECKPOINTER, connect
-from portal.forum_render import CSRF_PLACEHOLDER
+from portal.core.db import CHECKPOINTER, connect
+from portal.forum import ranking as forum_ranking
+from portal.forum import search as forum_search
+from portal.forum import store
+from portal.forum.render import CSRF_PLACEHOLDER
 
 from .forum_fixtures import reply_to, start_topic, topic_id_of
 from .portal_fixtures import make_user, sign_in, submit

@@ -14,9 +14,10 @@ import time
 import anyio
 import pytest
 
-from portal import forum_ranking, forum_search
-from portal.accounts import create_user
-from portal.db import connect
+from portal.core.db import connect
+from portal.core.identity import create_user
+from portal.forum import ranking as forum_ranking
+from portal.forum import search as forum_search
 
 
 class Board:

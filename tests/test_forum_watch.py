@@ -4,8 +4,8 @@ import asyncio
 import re
 import time
 
-from portal import forum_store as store
-from portal import forum_watch
+from portal.forum import store
+from portal.forum import watch as forum_watch
 
 from .forum_fixtures import reply_to, start_topic, topic_id_of
 from .portal_fixtures import BASE_URL, OLD_NAME, OLD_NAME_CLEANED, addressed_to, make_user, sign_in, submit

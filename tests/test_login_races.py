@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from portal import throttle
-from portal.db import connect
+from portal.core import throttle
+from portal.core.db import connect
 
 from .live_portal import form_token, live_portal
 from .portal_fixtures import PASSWORD, make_user

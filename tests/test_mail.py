@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.mail import (
+from portal.core.mail import (
     Mail,
     MailConfigError,
     Mailer,
@@ -27,7 +27,7 @@ from portal.mail import (
     render_mail,
     ru_plural,
 )
-from portal.settings import Settings
+from portal.core.settings import Settings
 from tests.smtp_server import SMTPServer, make_tls_contexts
 
 LINK = "https://club.example.ru/account/confirm?token=abc&x=1"
@@ -86,12 +86,12 @@ def test_html_escapes_the_name_and_text_keeps_it() -> None:
 
 
 def test_a_template_without_its_subject_line_and_blank_line_is_refused(tmp_path: Path, monkeypatch) -> None:
-    import portal.mail
+    import portal.core.mail
 
     (tmp_path / "bad.ru.txt").write_text("Subject: Тема\nТекст сразу после темы\n", encoding="utf-8")
-    monkeypatch.setattr(portal.mail, "TEMPLATES", tmp_path)
+    monkeypatch.setattr(portal.core.mail, "TEMPLATES", tmp_path)
     with pytest.raises(ValueError, match="bad.ru.txt: must start with 'Subject: ...' and a blank line"):
-        portal.mail._check_layout("bad.ru.txt")
+        portal.core.mail._check_layout("bad.ru.txt")
 
 
 def test_russian_plural_of_hours() -> None:
@@ -207,7 +207,7 @@ def test_mailer_checks_the_url_at_construction(tmp_path: Path) -> None:
 
 def test_outbox_mode_writes_a_parseable_eml(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     mailer = Mailer(make_settings(tmp_path))
-    with caplog.at_level(logging.INFO, logger="portal.mail"):
+    with caplog.at_level(logging.INFO, logger="portal.core.mail"):
         asyncio.run(mailer.send(mail()))
         asyncio.run(mailer.send(mail("reset")))
     files = sorted((tmp_path / "outbox").iterdir())

@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal import accounts, members_import, passwords
-from portal.companies import find_or_create_company, get_company
-from portal.db import connect
-from portal.members_import import ImportFileError, Vocabularies, import_members
-from portal.newsletter_audience import audience_size
+from portal.accounts import import_members as members_import
+from portal.accounts import store as account_store
+from portal.accounts.companies import find_or_create_company, get_company
+from portal.accounts.import_members import ImportFileError, Vocabularies, import_members
+from portal.core import identity, passwords
+from portal.core.db import connect
+from portal.newsletters.audience import audience_size
 from site_builder.cli import main
 from site_builder.config import load_config
 
@@ -38,7 +40,7 @@ def run(store, path, **kwargs):
 
 
 def person(store, email):
-    return accounts.find_user_by_email(store, email)
+    return identity.find_user_by_email(store, email)
 
 
 def counts(report):
@@ -206,8 +208,8 @@ def test_only_people_whose_consent_the_file_records_are_subscribed(tmp_path, sto
                            "Олег Светов,oleg@example.org,,,installers,,,,\n")
     run(store, path)
     vera, oleg = person(store, "vera@example.org"), person(store, "oleg@example.org")
-    assert accounts.is_subscribed(store, vera.id) and vera.confirmed
-    assert not accounts.is_subscribed(store, oleg.id) and not oleg.confirmed and oleg.consent_at is None
+    assert account_store.is_subscribed(store, vera.id) and vera.confirmed
+    assert not account_store.is_subscribed(store, oleg.id) and not oleg.confirmed and oleg.consent_at is None
     assert audience_size(store, {"segments": ["installers"]}) == 1  # the newsletters reach Vera only
 
 
@@ -232,14 +234,14 @@ def test_a_later_file_fills_blanks_and_adds_consent(tmp_path, store):
     assert (oleg.phone, oleg.segment, oleg.region, oleg.job_role, oleg.topics) == (
         "+74951234567", "designers", "central", "engineering", ["design"])
     assert get_company(store, oleg.company_id).name == "Луч"
-    assert accounts.is_subscribed(store, oleg.id) and oleg.email_confirmed_at == "2024-05-20T11:30:00+00:00"
+    assert account_store.is_subscribed(store, oleg.id) and oleg.email_confirmed_at == "2024-05-20T11:30:00+00:00"
 
 
 def test_a_members_own_values_are_kept_and_only_blanks_are_filled(tmp_path, store):
-    own = accounts.create_user(store, name="Анна Светлова", email="anna@example.org", language="ru", consent=True,
+    own = identity.create_user(store, name="Анна Светлова", email="anna@example.org", language="ru", consent=True,
                                password_hash=passwords.hash_password("lampochka-ilyicha-2026"), confirmed=True)
     company = find_or_create_company(store, "ООО Свет-Монтаж")
-    accounts.update_profile(store, own.id, accounts.ProfileUpdate(name=own.name, company_id=company.id,
+    identity.update_profile(store, own.id, identity.ProfileUpdate(name=own.name, company_id=company.id,
                                                                   phone="+79123456789", segment="installers"))
     path = write(tmp_path, f"{HEADER}\nАнна С.,ANNA@example.org,Другая фирма,+74951234567,distributors,volga,"
                            "sales,products,2024-03-15\n")
@@ -250,14 +252,14 @@ def test_a_members_own_values_are_kept_and_only_blanks_are_filled(tmp_path, stor
                                                                       "installers")
     assert (anna.region, anna.job_role) == ("volga", "sales")  # blanks filled
     assert anna.topics == []  # "every topic" is her choice in the portal
-    assert not accounts.is_subscribed(store, anna.id)  # she did not opt in at registration or in the cabinet
+    assert not account_store.is_subscribed(store, anna.id)  # she did not opt in at registration or in the cabinet
     assert report.notes == [f"{path}:2: anna@example.org manages newsletters in the portal and is not "
                             "subscribed there; the file's consent was not applied"]
     assert counts(run(store, path)) == (0, 0, 1, 0)
 
 
 def test_a_file_never_confirms_an_address_someone_registered_with(tmp_path, store):
-    stranger = accounts.create_user(store, name="Кто-то", email="ceo@example.org", language="ru", consent=True,
+    stranger = identity.create_user(store, name="Кто-то", email="ceo@example.org", language="ru", consent=True,
                                     password_hash=passwords.hash_password("chuzhoi-parol-2026"))
     run(store, write(tmp_path, f"{HEADER}\nГлавный,ceo@example.org,,,,,,,2024-03-15\n"))
     assert not person(store, "ceo@example.org").confirmed  # else whoever registered it could sign in
@@ -273,12 +275,12 @@ def test_someone_who_unsubscribed_after_the_consent_date_stays_unsubscribed(tmp_
     send = store.execute("INSERT INTO newsletter_sends (newsletter_id, user_id, email, name, variant, tracking) "
                          "VALUES (?, ?, ?, 'Вера', 'full', 1)", [newsletter, vera.id, vera.email]).lastrowid
     store.execute("INSERT INTO newsletter_events (send_id, kind, at) VALUES (?, 'unsubscribe', 1767225600)", [send])
-    accounts.set_newsletter_choice(store, vera.id, accounts.NewsletterChoice(subscribed=False))  # 2026-01-01
+    account_store.set_newsletter_choice(store, vera.id, account_store.NewsletterChoice(subscribed=False))  # 2026-01-01
     report = run(store, write(tmp_path, f"{HEADER}\nВера Лампова,vera@example.org,,,,,,,2024-03-15\n"))
     assert counts(report) == (0, 0, 1, 0) and "unsubscribed after the consent date" in report.notes[0]
-    assert not accounts.is_subscribed(store, vera.id)
+    assert not account_store.is_subscribed(store, vera.id)
     renewed = run(store, write(tmp_path, f"{HEADER}\nВера Лампова,vera@example.org,,,,,,,2026-02-01\n"))
-    assert counts(renewed) == (0, 1, 0, 0) and accounts.is_subscribed(store, vera.id)  # a newer consent counts
+    assert counts(renewed) == (0, 1, 0, 0) and account_store.is_subscribed(store, vera.id)  # a newer consent counts
 
 
 # --- transaction and dry run -----------------------------------------------------------------

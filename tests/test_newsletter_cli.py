@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from argon2 import PasswordHasher
 
-from portal import passwords
-from portal.db import connect
-from portal.newsletter_model import get_newsletter
+from portal.core import passwords
+from portal.core.db import connect
+from portal.newsletters.model import get_newsletter
 from site_builder.cli import main
 
 from .portal_fixtures import REPO

@@ -9,11 +9,11 @@ from email.policy import default as default_policy
 
 import pytest
 
-from portal import newsletter_links
-from portal.newsletter_message import address_header, message_bytes, personalise
-from portal.newsletter_model import MailArtefactError, MailVariant, Send, get_send
-from portal.newsletter_worker import freeze_recipients
-from portal.newsletters import queue_newsletter
+from portal.newsletters import links as newsletter_links
+from portal.newsletters.message import address_header, message_bytes, personalise
+from portal.newsletters.model import MailArtefactError, MailVariant, Send, get_send
+from portal.newsletters.queue import queue_newsletter
+from portal.newsletters.worker import freeze_recipients
 from tests.newsletter_fixtures import LINKS, SECRET, artefact, subscribe
 from tests.portal_fixtures import make_user, with_settings
 

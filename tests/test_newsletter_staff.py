@@ -13,9 +13,9 @@ import pytest
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from portal import newsletters as nl
-from portal import passwords
-from portal.newsletter_model import get_newsletter
+from portal.core import passwords
+from portal.newsletters import queue as nl
+from portal.newsletters.model import get_newsletter
 
 from .portal_fixtures import BASE_URL, csrf_of, make_user, sign_in, submit
 from .test_newsletters import PAGE, SECRET, add_sends, make_artefact, set_status, subscriber, write_site

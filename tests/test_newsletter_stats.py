@@ -9,8 +9,8 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
-from portal.newsletter_model import get_newsletter
-from portal.newsletter_stats import by_topic, newsletter_stats, topic_rates
+from portal.newsletters.model import get_newsletter
+from portal.newsletters.stats import by_topic, newsletter_stats, topic_rates
 
 from .portal_fixtures import BASE_URL, make_user, sign_in
 from .test_newsletter_tracking import make_newsletter, make_send
@@ -191,7 +191,7 @@ def test_unknown_newsletters_are_a_404_page(staff):
 
 def test_the_queries_use_the_indexes(app, known):
     """100,000 sends must stay one indexed pass: no full scan of sends or events."""
-    from portal import newsletter_stats as module
+    from portal.newsletters import stats as module
 
     db = app.state.portal.db
     sql = (f"SELECT s.segment, s.region, {module.COUNT_COLUMNS} FROM newsletter_sends s "  # noqa: S608

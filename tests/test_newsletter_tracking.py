@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 from starlette.testclient import TestClient
 
-from portal import newsletter_links
-from portal.newsletter_model import MailArtefact, MailVariant
-from portal.newsletter_tracking import PIXEL
+from portal.newsletters import links as newsletter_links
+from portal.newsletters.model import MailArtefact, MailVariant
+from portal.newsletters.tracking import PIXEL
 
 from .portal_fixtures import BASE_URL, csrf_of, make_user
 
@@ -110,7 +110,7 @@ def test_click_redirects_to_exactly_that_link_and_records_each_click(app, client
 
 
 def test_one_link_cannot_record_without_bound(app, client, letter, monkeypatch):
-    from portal import newsletter_tracking
+    from portal.newsletters import tracking as newsletter_tracking
 
     db, _, _, send_id = letter
     monkeypatch.setattr(newsletter_tracking, "MAX_EVENTS", 3)

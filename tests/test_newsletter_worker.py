@@ -15,14 +15,15 @@ from email.policy import default as default_policy
 
 import pytest
 
-from portal import accounts, newsletter_smtp
-from portal.mail import parse_smtp_url
-from portal.newsletter_model import get_newsletter, get_send
-from portal.newsletter_smtp import SMTPConnection, TokenBucket
-from portal.newsletter_worker import BACKOFF, MAX_ATTEMPTS, Worker, WorkerBusy, WorkerLock, freeze_recipients
-from portal.newsletters import cancel_newsletter, progress_of, queue_newsletter
-from portal.settings import SettingsError, load_settings
-from portal.worker_cli import BackgroundWorker, worker_wanted
+from portal.accounts import store as account_store
+from portal.core.mail import parse_smtp_url
+from portal.core.settings import SettingsError, load_settings
+from portal.newsletters import smtp as newsletter_smtp
+from portal.newsletters.model import get_newsletter, get_send
+from portal.newsletters.queue import cancel_newsletter, progress_of, queue_newsletter
+from portal.newsletters.smtp import SMTPConnection, TokenBucket
+from portal.newsletters.worker import BACKOFF, MAX_ATTEMPTS, Worker, WorkerBusy, WorkerLock, freeze_recipients
+from portal.newsletters.worker_cli import BackgroundWorker, worker_wanted
 from tests.newsletter_fixtures import SECRET, NewsletterSink, artefact, subscribe, subscribers
 from tests.portal_fixtures import REPO, make_user, with_settings
 
@@ -276,7 +277,7 @@ def test_a_member_who_withdraws_consent_mid_send_gets_nothing_more(settings, db,
         async def send(self, sender, recipient, message):
             delivery = await super().send(sender, recipient, message)
             if self.messages == 5:
-                accounts.set_newsletter_choice(db, leaver.id, accounts.NewsletterChoice(
+                account_store.set_newsletter_choice(db, leaver.id, account_store.NewsletterChoice(
                     subscribed=False, topics=[], tracking=True))
             return delivery
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal import newsletters as nl
-from portal.newsletter_audience import recipients
-from portal.newsletter_model import MailArtefact, MailVariant, get_newsletter
+from portal.newsletters import queue as nl
+from portal.newsletters.audience import recipients
+from portal.newsletters.model import MailArtefact, MailVariant, get_newsletter
 from site_builder.config import DEFAULT_SEGMENTS, load_config
 
 from .portal_fixtures import REPO, make_user

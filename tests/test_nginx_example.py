@@ -26,9 +26,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from portal import forum_store
-from portal.db import connect
-from portal.settings import Settings, load_settings
+from portal.core.db import connect
+from portal.core.settings import Settings, load_settings
+from portal.forum import store as forum_store
 
 from .portal_fixtures import PASSWORD, SECRET_TEXT, csrf_of, make_user
 

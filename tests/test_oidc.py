@@ -21,15 +21,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from portal.oidc import (
-    COOKIE_NAME,
-    FLOW_TTL_SECONDS,
-    MemoryStateStore,
-    OIDCClient,
-    OIDCError,
-    safe_next_path,
-)
-from portal.settings import OIDCSettings
+from portal.accounts.oidc import COOKIE_NAME, FLOW_TTL_SECONDS, MemoryStateStore, OIDCClient, OIDCError, safe_next_path
+from portal.core.settings import OIDCSettings
 from tests.oidc_provider import TAMPER_MODES, OIDCProvider, ProviderServer
 
 CALLBACK = "http://testserver/account/oidc/callback"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.oneline import one_line
+from portal.core.oneline import one_line
 
 
 @pytest.mark.parametrize(("typed", "kept"), [

@@ -3,7 +3,8 @@
 import re
 import time
 
-from portal import accounts, passwords, throttle
+from portal.accounts import store as account_store
+from portal.core import identity, passwords, throttle
 
 from .portal_fixtures import (
     OLD_NAME,
@@ -47,10 +48,10 @@ def test_register_confirm_sign_in_round_trip(client, smtp, db):
     assert smtp.received[0].recipients == ["ivan@example.ru"]
     page = client.get(link)  # a link scanner opening the link does not confirm anything
     assert page.status_code == 200 and "Подтвердить адрес" in page.text
-    assert accounts.find_user_by_email(db, "ivan@example.ru").confirmed is False
+    assert identity.find_user_by_email(db, "ivan@example.ru").confirmed is False
     response = confirm(client, link)
     assert response.status_code == 303 and response.headers["location"].startswith("/account/login?confirmed=1")
-    assert accounts.find_user_by_email(db, "ivan@example.ru").confirmed
+    assert identity.find_user_by_email(db, "ivan@example.ru").confirmed
     response = sign_in(client, "ivan@example.ru", JOIN["password"], "/analytics/report/")
     assert response.headers["location"] == "/analytics/report/"
     assert client.get("/account/status").json()["level"] == "registered"
@@ -76,7 +77,7 @@ def test_registration_errors_keep_the_input_and_name_the_problem(client, db):
     html = response.text
     assert "Укажите имя" in html and "не похоже на адрес" in html and "короче 8" in html and "согласия" in html
     assert 'value="not-an-address"' in html
-    assert accounts.find_user_by_email(db, "not-an-address") is None
+    assert identity.find_user_by_email(db, "not-an-address") is None
 
 
 def test_long_passphrases_are_fine_without_composition_rules(client, smtp):
@@ -118,7 +119,7 @@ def test_registrations_from_one_address_are_limited_before_any_hashing(client, s
         refused = register(client, email=email, name="Ирина Новикова")
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
         assert "Попробуйте через" in refused.text and 'value="Ирина Новикова"' in refused.text
-    assert hashed == [] and accounts.find_user_by_email(db, "new-person@example.ru") is None
+    assert hashed == [] and identity.find_user_by_email(db, "new-person@example.ru") is None
 
 
 def test_unconfirmed_sign_in_is_refused_and_resends_the_link(client, smtp, db):
@@ -137,7 +138,7 @@ def test_whoever_registered_an_address_first_never_keeps_a_password_on_it(client
     owners_link = last_link(smtp, 2, "/account/confirm")
     stale = confirm(client, squatters_link)
     assert stale.status_code == 400 and "зарегистрировали ещё раз" in stale.text
-    assert not accounts.find_user_by_email(db, "ivan@example.ru").confirmed
+    assert not identity.find_user_by_email(db, "ivan@example.ru").confirmed
     assert confirm(client, owners_link).status_code == 303
     assert sign_in(client, "ivan@example.ru", "moy-parol-2026", "/").headers["location"] == "/"
     client.cookies.clear()
@@ -212,12 +213,12 @@ def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, s
 
 
 def test_reset_link_dies_when_the_password_changes(client, smtp, db):
-    from portal import passwords
+    from portal.core import passwords
 
     user = make_user(db, "anna@example.ru")
     submit(client, "/account/password/reset", "/account/password/reset", {"email": "anna@example.ru"})
     link = last_link(smtp, 1, "/account/password/reset/confirm")
-    accounts.set_password_hash(db, user.id, passwords.hash_password("changed-elsewhere"))
+    identity.set_password_hash(db, user.id, passwords.hash_password("changed-elsewhere"))
     assert client.get(link).status_code == 400
 
 
@@ -236,9 +237,9 @@ def test_signed_in_visitor_skips_the_forms(member):
 def test_newsletters_are_opt_in_at_registration(client, smtp, db):
     register(client)
     register(client, email="subscriber@example.ru", newsletters="yes")
-    assert not accounts.is_subscribed(db, accounts.find_user_by_email(db, "ivan@example.ru").id)
-    subscriber = accounts.find_user_by_email(db, "subscriber@example.ru")
-    assert accounts.get_subscriptions(db, subscriber.id) == {"newsletters"}  # the one consent row
+    assert not account_store.is_subscribed(db, identity.find_user_by_email(db, "ivan@example.ru").id)
+    subscriber = identity.find_user_by_email(db, "subscriber@example.ru")
+    assert account_store.get_subscriptions(db, subscriber.id) == {"newsletters"}  # the one consent row
     assert subscriber.topics == [] and subscriber.mail_tracking  # every topic, tracking as the club decides
 
 
@@ -247,16 +248,16 @@ def test_sign_in_upgrades_an_old_password_hash(client, db):
 
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
     user = make_user(db, "old@example.ru")
-    accounts.set_password_hash(db, user.id, weak)
+    identity.set_password_hash(db, user.id, weak)
     sign_in(client, "old@example.ru")
-    upgraded = accounts.get_user(db, user.id).password_hash
+    upgraded = identity.get_user(db, user.id).password_hash
     assert upgraded != weak and upgraded.startswith("$argon2id$") and "m=65536" in upgraded
 
 
 def test_a_name_typed_with_control_characters_is_stored_on_one_line(client, smtp, db):
     response = register(client, name="Иван\r\nПетров\x00 \u202eмладший\u2028")
     assert response.status_code == 200 and "Проверьте почту" in response.text
-    assert accounts.find_user_by_email(db, "ivan@example.ru").name == "Иван Петров младший"
+    assert identity.find_user_by_email(db, "ivan@example.ru").name == "Иван Петров младший"
     [received] = smtp.wait_for(1)
     assert addressed_to(received) == ("Иван Петров младший", "ivan@example.ru")
 

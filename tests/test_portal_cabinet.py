@@ -8,8 +8,9 @@ from argon2 import PasswordHasher
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from portal import accounts, passwords
-from portal.companies import get_company
+from portal.accounts import store as account_store
+from portal.accounts.companies import get_company
+from portal.core import identity, passwords
 
 from .portal_fixtures import BASE_URL, PASSWORD, last_link, make_user, sign_in, submit
 
@@ -35,7 +36,7 @@ def second_client(app, email, user_agent="Firefox-Laptop/1.0"):
 
 
 def user_of(app, email):
-    return accounts.find_user_by_email(app.state.portal.db, email)
+    return identity.find_user_by_email(app.state.portal.db, email)
 
 
 # --- the cabinet page and the level -------------------------------------------------------------
@@ -170,8 +171,8 @@ def test_an_inn_given_later_is_attached_to_the_same_company(app, registered, db)
 
 
 def newsletter_state(db, user_id):
-    user = accounts.get_user(db, user_id)
-    return accounts.is_subscribed(db, user_id), user.topics, user.mail_tracking
+    user = identity.get_user(db, user_id)
+    return account_store.is_subscribed(db, user_id), user.topics, user.mail_tracking
 
 
 def test_newsletter_choices_are_saved_and_unknown_topics_ignored(app, member):
@@ -213,7 +214,7 @@ def test_newsletters_page_needs_sign_in_and_the_form_token(app, member, client):
         assert response.status_code == 303 and response.headers["location"].startswith("/account/login")
     refused = member.client.post("/account/newsletters", data={"newsletters": "yes"}, follow_redirects=False)
     assert refused.status_code == 403
-    assert not accounts.is_subscribed(app.state.portal.db, member.user.id)
+    assert not account_store.is_subscribed(app.state.portal.db, member.user.id)
 
 
 def test_a_bouncing_address_is_named_and_can_be_tried_again(app, member):
@@ -253,7 +254,7 @@ def test_the_role_in_the_company_is_shown_in_the_cabinet(app, registered):
 
 def test_saving_the_profile_keeps_the_newsletter_topics(app, registered):
     db = app.state.portal.db
-    accounts.set_newsletter_choice(db, registered.user.id, accounts.NewsletterChoice(True, ["design"], False))
+    account_store.set_newsletter_choice(db, registered.user.id, account_store.NewsletterChoice(True, ["design"], False))
     assert save_profile(registered.client).status_code == 303
     assert newsletter_state(db, registered.user.id) == (True, ["design"], False)
 
@@ -305,7 +306,7 @@ def test_ending_someone_elses_session_does_nothing(app, member, db):
 
 def test_export_is_a_private_json_attachment_with_the_profile(app, member):
     db = app.state.portal.db
-    accounts.set_newsletter_choice(db, member.user.id, accounts.NewsletterChoice(True, ["design"], False))
+    account_store.set_newsletter_choice(db, member.user.id, account_store.NewsletterChoice(True, ["design"], False))
     db.execute("UPDATE users SET job_role = 'sales', bounced_at = '2026-11-20T09:30:00+00:00', "
                "bounce_reason = '550 mailbox unavailable' WHERE id = ?", [member.user.id])
     response = member.client.get("/account/export")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from portal import accounts, passwords
-from portal.db import connect
-from portal.migrations import MIGRATIONS
+from portal.core import identity, passwords
+from portal.core.db import connect
+from portal.core.migrations import MIGRATIONS
 from site_builder.cli import main
 
 from .portal_fixtures import sign_in
@@ -27,7 +27,7 @@ def club_env(tmp_path, monkeypatch):
 def user_in(database, email):
     db = connect(database)
     try:
-        return accounts.find_user_by_email(db, email)
+        return identity.find_user_by_email(db, email)
     finally:
         db.conn.close()
 

@@ -97,7 +97,7 @@ def test_folder_redirects_never_name_another_host(client):
 
 
 def test_no_response_carries_a_location_to_another_host():
-    from portal.security import safe_location
+    from portal.core.security import safe_location
 
     assert safe_location("//evil.example/x") == "/evil.example/x"
     assert safe_location("/\\evil.example") == "/evil.example"

@@ -9,9 +9,9 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from portal import accounts
+from portal.accounts import store as account_store
 from portal.app import create_app
-from portal.settings import OIDCSettings
+from portal.core.settings import OIDCSettings
 
 from .oidc_provider import ProviderServer, TestUser
 from .portal_fixtures import BASE_URL, make_user, sign_in
@@ -66,7 +66,7 @@ def test_new_person_gets_an_account_keyed_by_issuer_and_subject(browser, provide
     status = browser.get("/account/status").json()
     assert status["signed_in"] and status["name"] == provider.user.name and status["level"] == "registered"
     db = portal_app.state.portal.db
-    user = accounts.find_user_by_identity(db, provider.issuer, provider.user.sub)
+    user = account_store.find_user_by_identity(db, provider.issuer, provider.user.sub)
     assert user is not None and user.email == provider.user.email and user.password_hash is None
     assert provider.last_code_challenge_method == "S256"
 
@@ -74,7 +74,7 @@ def test_new_person_gets_an_account_keyed_by_issuer_and_subject(browser, provide
 def test_the_providers_name_is_stored_on_one_line(browser, provider, portal_app):
     provider.user = TestUser(name="Иван\r\nПетров\u202e\x00")
     assert external_sign_in(browser).status_code == 303
-    user = accounts.find_user_by_identity(portal_app.state.portal.db, provider.issuer, provider.user.sub)
+    user = account_store.find_user_by_identity(portal_app.state.portal.db, provider.issuer, provider.user.sub)
     assert user.name == "Иван Петров"
 
 
@@ -107,7 +107,7 @@ def test_the_owner_links_the_provider_from_the_cabinet(browser, provider, portal
 def test_unverified_address_is_not_trusted(browser, provider, portal_app):
     provider.user = TestUser(email_verified=False)
     external_sign_in(browser)
-    user = accounts.find_user_by_identity(portal_app.state.portal.db, provider.issuer, provider.user.sub)
+    user = account_store.find_user_by_identity(portal_app.state.portal.db, provider.issuer, provider.user.sub)
     assert user.email.endswith("@external.invalid") and not user.confirmed
 
 

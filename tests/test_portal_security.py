@@ -2,7 +2,7 @@
 
 import time
 
-from portal import throttle
+from portal.core import throttle
 
 from .portal_fixtures import PASSWORD, csrf_of, make_user, submit
 
@@ -57,7 +57,7 @@ def test_https_settings_add_hsts_and_host_prefixed_cookies(settings, tmp_path):
 def test_https_without_secret_key_refuses_to_start(tmp_path):
     import pytest
 
-    from portal.settings import SettingsError, load_settings
+    from portal.core.settings import SettingsError, load_settings
 
     with pytest.raises(SettingsError, match="CLUB_SECRET_KEY is required"):
         load_settings(env_file=None, environ_={"CLUB_BASE_URL": "https://club.example.ru",
@@ -183,7 +183,7 @@ def test_next_only_goes_to_same_site_paths(client, db):
 
 
 def test_error_pages_never_show_a_stack_trace(app, client, monkeypatch):
-    from portal import cabinet
+    from portal.accounts import cabinet
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret internals")
@@ -203,7 +203,7 @@ def test_a_non_ascii_csrf_value_is_refused_not_a_crash(client):
 
 
 def test_whole_numbers_are_ascii_digits_within_sqlite_range():
-    from portal.forms import whole_number
+    from portal.web.forms import whole_number
 
     assert [whole_number(t) for t in ("0", "42", "9223372036854775807")] == [0, 42, 2**63 - 1]
     for text in ("", None, "²", "٣", "-1", "1e3", " 1", "9223372036854775808", "9" * 30):

@@ -5,7 +5,7 @@ import time
 
 from starlette.testclient import TestClient
 
-from portal.sessions import TOUCH_EVERY, hash_session_id
+from portal.core.sessions import TOUCH_EVERY, hash_session_id
 
 from .portal_fixtures import make_user, sign_in, submit
 

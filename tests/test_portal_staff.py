@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from portal import accounts, passwords
+from portal.core import identity, passwords
 
 from .portal_fixtures import BASE_URL, SECRET_TEXT, csrf_of, make_user, sign_in, submit
 
@@ -50,7 +50,7 @@ def test_members_cannot_suspend_anyone_even_with_a_valid_form_token(app, member)
     response = member.client.post("/staff/members", data={"csrf": token, "user": str(member.user.id),
                                                           "action": "suspend", "reason": "сам себя"})
     assert response.status_code == 403
-    assert accounts.get_user(app.state.portal.db, member.user.id).suspended_at is None
+    assert identity.get_user(app.state.portal.db, member.user.id).suspended_at is None
 
 
 def test_staff_see_the_people_list(staff, member):
@@ -100,7 +100,7 @@ def test_suspend_without_the_form_token_is_refused(app, staff, member):
     response = staff.post("/staff/members", data={"user": str(member.user.id), "action": "suspend",
                                                   "reason": "x"})
     assert response.status_code == 403 and "Форма устарела" in response.text
-    assert accounts.get_user(app.state.portal.db, member.user.id).suspended_at is None
+    assert identity.get_user(app.state.portal.db, member.user.id).suspended_at is None
 
 
 def test_a_broken_user_id_is_a_readable_400(staff):
@@ -133,5 +133,5 @@ def test_staff_cannot_suspend_someone_of_equal_or_higher_role(app, staff):
     colleague = make_user(db, "petr@club.example", role="staff", name="Пётр Коллегин")
     for target in (admin, colleague):
         assert set_membership(staff, target.id, "suspend", "проверка").status_code == 403
-        assert accounts.get_user(db, target.id).suspended_at is None
+        assert identity.get_user(db, target.id).suspended_at is None
     assert set_membership(staff, 999_999, "suspend", "никого").status_code == 404

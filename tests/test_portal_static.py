@@ -133,7 +133,7 @@ def test_a_rebuild_swapping_site_public_is_served_at_once(client, site_dir):
 def test_url_path_is_starlettes_url_path(path):
     from starlette.requests import Request
 
-    from portal.gated import url_path
+    from portal.site.gated import url_path
 
     scope = {"type": "http", "method": "GET", "path": path, "query_string": b"q=1", "scheme": "http",
              "headers": [(b"host", b"club.example.ru")], "server": ("127.0.0.1", 8000)}

@@ -8,14 +8,14 @@ from types import SimpleNamespace
 import pytest
 from argon2 import PasswordHasher
 
-import portal.db
-from portal import accounts, passwords, throttle, tokens
-from portal.companies import company_key, find_or_create_company, inn_is_valid
-from portal.db import connect, upgrade
-from portal.migrations import MIGRATIONS
-from portal.phones import display_phone, normalise_phone
-from portal.settings import SettingsError, load_settings
-from portal.tokens import TokenError, issue_token, read_token, use_token
+import portal.core.db
+from portal.accounts.companies import company_key, find_or_create_company, inn_is_valid
+from portal.accounts.phones import display_phone, normalise_phone
+from portal.core import identity, passwords, throttle, tokens
+from portal.core.db import connect, upgrade
+from portal.core.migrations import MIGRATIONS
+from portal.core.settings import SettingsError, load_settings
+from portal.core.tokens import TokenError, issue_token, read_token, use_token
 
 SECRET = "s" * 48
 TABLES = {"schema_migrations", "companies", "users", "identities", "sessions", "used_tokens", "login_failures",
@@ -288,7 +288,7 @@ def test_a_failing_migration_rolls_back_entirely(tmp_path, database, monkeypatch
     broken = (latest[-1] + 1, "broken", "CREATE TABLE points (id INTEGER PRIMARY KEY);\n"
                            "ALTER TABLE users ADD COLUMN points INTEGER;\n"
                            "CREATE TABLE users (id INTEGER);\n")
-    monkeypatch.setattr(portal.db, "MIGRATIONS", [*MIGRATIONS, broken])
+    monkeypatch.setattr(portal.core.db, "MIGRATIONS", [*MIGRATIONS, broken])
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         connect(tmp_path / "var" / "club.db")
     assert tables(database) == before and "points" not in tables(database)
@@ -308,7 +308,7 @@ def test_letters_to_one_address_stop_for_an_hour_after_the_budget(database):
 
 @pytest.mark.parametrize("address", ["a\x00b@example.ru", "a\x07@example.ru", "ab@exa\x7fmple.ru", "a@b.r\x00u"])
 def test_email_addresses_with_control_characters_are_refused(address):
-    assert accounts.normalise_email(address) is None
+    assert identity.normalise_email(address) is None
 
 
 def scope_from(peer: str, forwarded: str | None) -> dict:
@@ -317,8 +317,8 @@ def scope_from(peer: str, forwarded: str | None) -> dict:
 
 
 def test_x_forwarded_for_is_believed_only_from_configured_proxies():
-    from portal.security import forwarded_client
-    from portal.settings import load_trusted_proxies
+    from portal.core.security import forwarded_client
+    from portal.core.settings import load_trusted_proxies
 
     proxies = load_trusted_proxies("127.0.0.1, 10.0.0.0/8")
     cases = [("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not a proxy: its header is ignored

@@ -16,8 +16,8 @@ from starlette.convertors import IntegerConvertor, PathConvertor, StringConverto
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from portal import forum_store as store
-from portal.sessions import cookie_name, hash_session_id
+from portal.core.sessions import cookie_name, hash_session_id
+from portal.forum import store
 
 from .portal_fixtures import BASE_URL, csrf_of, make_user
 

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.usertext import (
+from portal.core.usertext import (
     ALLOWED_TAGS,
     mentioned_handles,
     plain_text,

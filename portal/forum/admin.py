@@ -1,0 +1,90 @@
+"""Forum categories, managed by staff at /staff/forum; a starter set for a new club."""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.forum import store
+from portal.staff.members import staff_only
+from portal.web.forms import read_form, whole_number
+from portal.web.navigation import redirect
+from portal.web.templating import render
+
+LEVELS = ("members", "staff")
+# A category's read level decides who sees what is written in it: admins only (least privilege).
+CATEGORY_ROLES = ("admin",)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+STARTER = [  # slug, title, description, position, read, post
+    ("obyavleniya", "Объявления клуба", "Новости и объявления сотрудников клуба", 0, "members", "staff"),
+    ("obshchie-voprosy", "Общие вопросы", "Знакомство, вопросы о клубе и обо всём остальном", 1, "members",
+     "members"),
+    ("proekty-i-raschety", "Проекты и расчёты", "Светотехнические расчёты, подбор оборудования, опыт проектов", 2,
+     "members", "members"),
+    ("montazh", "Монтаж и подключение", "Схемы, драйверы, управление освещением, частые ошибки", 3, "members",
+     "members"),
+    ("rynok", "Рынок и продажи", "Спрос, цены, тендеры, работа с заказчиками", 4, "members", "members"),
+]
+
+
+def seed_categories(db: Database) -> int:
+    """The starter categories, only into an empty forum. Returns how many were added."""
+    if db.execute("SELECT count(*) FROM forum_categories").fetchone()[0]:
+        return 0
+    for slug, title, description, position, read, post in STARTER:
+        store.create_category(db, slug, title, description, position, read, post)
+    return len(STARTER)
+
+
+def category_problems(values: dict, t) -> dict[str, str]:
+    errors = {}
+    if not _SLUG.match(values["slug"]):
+        errors["slug"] = t("forum.slug_invalid")
+    if not 2 <= len(values["title"]) <= 100:
+        errors["title"] = t("forum.category_title_invalid")
+    if values["read_level"] not in LEVELS or values["post_level"] not in LEVELS:
+        errors["_form"] = t("error.choice_invalid")
+    if whole_number(values["position"].removeprefix("-"), 1_000_000) is None:
+        errors["position"] = t("error.choice_invalid")
+    return errors
+
+
+async def categories_page(request: Request) -> Response:
+    who = staff_only(request, CATEGORY_ROLES)
+    if isinstance(who, Response):
+        return who
+    db = request.app.state.portal.db
+    return render(request, "forum/admin.html", {"categories": store.list_categories(db, None), "values": {}})
+
+
+async def save_category(request: Request) -> Response:
+    who = staff_only(request, CATEGORY_ROLES)
+    if isinstance(who, Response):
+        return who
+    db, form = request.app.state.portal.db, await read_form(request)
+    values = {name: form.text(name, 500) for name in ("slug", "position", "read_level", "post_level")}
+    values.update({name: form.line(name, 500) for name in ("title", "description")})
+    errors = category_problems(values, who.t)
+    existing = store.get_category(db, slug=values["slug"]) if not errors else None
+    if errors:
+        return render(request, "forum/admin.html", {"categories": store.list_categories(db, None),
+                                                    "values": values, "errors": errors}, status_code=400)
+    if existing is None:
+        store.create_category(db, values["slug"], values["title"], values["description"], int(values["position"]),
+                              values["read_level"], values["post_level"])
+    else:
+        db.execute("UPDATE forum_categories SET title = ?, description = ?, position = ?, read_level = ?, "
+                   "post_level = ? WHERE id = ?", [values["title"], values["description"], int(values["position"]),
+                                                  values["read_level"], values["post_level"], existing.id])
+    return redirect("/staff/forum")
+
+
+ROUTES = [
+    Route("/staff/forum", categories_page, methods=["GET"]),
+    Route("/staff/forum", save_category, methods=["POST"]),
+]

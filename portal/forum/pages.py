@@ -1,0 +1,321 @@
+"""Forum pages under /forum/: categories, topics, posting with preview, quoting, editing.
+
+Non-members see the category list and the way in; everything inside needs member level (company
+and phone), checked on every request.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.core.security import csrf_token
+from portal.core.usertext import quote_markdown
+from portal.forum import (
+    moderation as forum_moderation,
+)
+from portal.forum import (
+    render as forum_render,
+)
+from portal.forum import (
+    search as forum_search,
+)
+from portal.forum import store
+from portal.forum import (
+    watch as forum_watch,
+)
+from portal.forum.rules import (
+    PAGE_SIZE,
+    Category,
+    ForumError,
+    Topic,
+    can_read_category,
+    can_read_forum,
+    check_can_post,
+    check_rate,
+    check_text,
+    ensure_handle,
+    is_moderator,
+    may_change,
+    posting_ban,
+    render_post,
+)
+from portal.web.context import Visitor, portal_of, visitor
+from portal.web.forms import read_form, whole_number
+from portal.web.navigation import redirect
+from portal.web.templating import render
+
+
+def page_number(request: Request) -> int:
+    number = whole_number(request.query_params.get("page", "1"))
+    if number is None:
+        raise HTTPException(400, "bad_form")
+    return max(1, min(number, 100_000))
+
+
+def reader(request: Request) -> Visitor:
+    """A member who may read the forum; anyone else gets the page that explains the way in."""
+    who = visitor(request)
+    if not can_read_forum(who.user):
+        raise ForumClosed()
+    return who
+
+
+class ForumClosed(Exception):
+    pass
+
+
+def closed_page(request: Request) -> Response:
+    return render(request, "forum/closed.html", {"next": request.url.path}, status_code=403)
+
+
+def category_or_404(request: Request, who: Visitor) -> Category:
+    category = store.get_category(portal_of(request).db, slug=request.path_params["slug"])
+    if category is None or not can_read_category(who.user, category):
+        raise HTTPException(404)
+    return category
+
+
+def topic_or_404(request: Request, who: Visitor) -> tuple[Topic, Category]:
+    db = portal_of(request).db
+    topic = store.get_topic(db, request.path_params["topic_id"], who.user)
+    category = store.get_category(db, category_id=topic.category_id) if topic else None
+    if topic is None or category is None or not can_read_category(who.user, category):
+        raise HTTPException(404)
+    return topic, category
+
+
+async def index(request: Request) -> Response:
+    who = visitor(request)
+    db = portal_of(request).db
+    categories = [c for c in store.list_categories(db, who.user) if c.read_level == "members" or
+                  (who.user and who.user.role)]
+    return render(request, "forum/index.html", {"categories": categories, "member": can_read_forum(who.user)})
+
+
+async def category_page(request: Request) -> Response:
+    who = reader(request)
+    category = category_or_404(request, who)
+    page = page_number(request)
+    topics, pages = store.list_topics(portal_of(request).db, category, who.user, page)
+    watching = forum_watch.is_watching(portal_of(request).db, who.user.id, "category", category.id)
+    return render(request, "forum/category.html", {"category": category, "topics": topics, "page": page,
+                                                   "pages": pages, "watching": watching})
+
+
+async def topic_page(request: Request) -> Response:
+    who = reader(request)
+    db = portal_of(request).db
+    topic, category = topic_or_404(request, who)
+    if "unread" in request.query_params:
+        number = store.first_unread(topic)
+        return redirect(f"/forum/t/{topic.id}/?page={store.page_of(number)}#p{number}")
+    page = min(page_number(request), topic.pages)
+    posts = forum_render.page_posts(db, topic, page)
+    if posts and (topic.last_read or 0) < posts[-1].number:  # write only when the mark moves
+        store.mark_read(db, who.user, topic, posts[-1].number)
+    moderator, can_reply = is_moderator(who.user), not topic.locked or is_moderator(who.user)
+    csrf = csrf_token(request, portal_of(request).settings, who.session.id_hash if who.session else None)
+    return render(request, "forum/topic.html", {
+        "topic": topic, "category": category, "moderator": moderator, "can_reply": can_reply,
+        "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
+                                               csrf=csrf),
+        "categories": store.categories(db) if moderator else [],
+        "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
+
+
+async def new_since_last_visit(request: Request) -> Response:
+    who = reader(request)
+    db = portal_of(request).db
+    since = store.record_visit(db, who.user)
+    readable = store.readable_category_ids(db, who.user)
+    topics = store.recent_topics(db, who.user, since, readable)
+    return render(request, "forum/new.html", {"topics": topics, "since": since})
+
+
+def composer(request: Request, template: str, values: dict, errors: dict | None = None, preview: str | None = None,
+             status_code: int = 200, **context) -> Response:
+    who = visitor(request)
+    messages = {field: who.t(key, **vals) for field, (key, vals) in (errors or {}).items()}
+    return render(request, template, {"values": values, "errors": messages, "preview": preview, **context},
+                  status_code=status_code)
+
+
+async def new_topic(request: Request) -> Response:
+    who = reader(request)
+    category = category_or_404(request, who)
+    db = portal_of(request).db
+    try:
+        check_can_post(db, who.user, category)
+    except ForumError as exc:
+        return forum_refusal(request, exc)
+    if request.method == "GET":
+        return composer(request, "forum/new_topic.html", {}, category=category)
+    form = await read_form(request)
+    values = {"title": form.line("title", 1000), "body": form.text("body", 100_000)}  # the body keeps its lines
+    problems = check_text(values["title"], values["body"])
+    if problems or form.text("preview"):
+        preview = render_post(db, values["body"]) if not problems.get("body") else None
+        return composer(request, "forum/new_topic.html", values, problems, preview,
+                        status_code=400 if problems else 200, category=category)
+    try:
+        check_rate(db, who.user, "topic")
+    except ForumError as exc:
+        return composer(request, "forum/new_topic.html", values, {"_form": (exc.key, exc.values)},
+                        status_code=429, category=category)
+    ensure_handle(db, who.user)
+    topic, _post = store.create_topic(db, category, who.user, values["title"], values["body"])
+    return redirect(f"/forum/t/{topic.id}/")
+
+
+async def reply(request: Request) -> Response:
+    who = reader(request)
+    db = portal_of(request).db
+    topic, category = topic_or_404(request, who)
+    try:
+        check_can_post(db, who.user, category, topic)
+    except ForumError as exc:
+        return forum_refusal(request, exc)
+    if request.method == "GET":
+        return composer(request, "forum/reply.html", {"body": quoted(request, topic)}, topic=topic)
+    form = await read_form(request)
+    values = {"body": form.text("body", 100_000)}
+    problems = check_text(None, values["body"])
+    if problems or form.text("preview"):
+        preview = render_post(db, values["body"]) if not problems else None
+        return composer(request, "forum/reply.html", values, problems, preview,
+                        status_code=400 if problems else 200, topic=topic)
+    try:
+        check_rate(db, who.user, "reply")
+    except ForumError as exc:
+        return composer(request, "forum/reply.html", values, {"_form": (exc.key, exc.values)}, status_code=429,
+                        topic=topic)
+    ensure_handle(db, who.user)
+    post = store.add_reply(db, topic, who.user, values["body"])
+    response = redirect(f"/forum/t/{topic.id}/?page={store.page_of(post.number)}#p{post.number}")
+    response.background = forum_watch.notify_reply(portal_of(request), topic, post)
+    return response
+
+
+def quoted(request: Request, topic: Topic) -> str:
+    """`?quote=N`: the reply starts with post N quoted (the member trims it to the part they answer)."""
+    number = whole_number(request.query_params.get("quote", "0"))
+    if number is None:
+        return ""
+    db = portal_of(request).db
+    row = db.execute("SELECT id FROM forum_posts WHERE topic_id = ? AND number = ? AND deleted_at IS NULL "
+                     "AND hidden_at IS NULL", [topic.id, number]).fetchone()
+    post = store.get_post(db, row[0]) if row else None
+    if post is None:
+        return ""
+    url = f"/forum/t/{topic.id}/?page={store.page_of(number)}#p{number}"
+    return quote_markdown(post.author_name or "—", url, post.body) + "\n\n"
+
+
+async def edit(request: Request) -> Response:
+    who = reader(request)
+    db = portal_of(request).db
+    post = store.get_post(db, request.path_params["post_id"])
+    if post is None:
+        raise HTTPException(404)
+    request.path_params["topic_id"] = post.topic_id
+    topic, _category = topic_or_404(request, who)
+    if not may_change(who.user, post):
+        raise HTTPException(403, "forum_not_yours")
+    if not is_moderator(who.user) and posting_ban(db, who.user) is not None:
+        raise HTTPException(403, "forum_banned")  # a ban stops edits too: an edit is a new text
+    if request.method == "GET":
+        return composer(request, "forum/edit.html", {"body": post.body}, post=post, topic=topic)
+    form = await read_form(request)
+    values = {"body": form.text("body", 100_000)}
+    problems = check_text(None, values["body"])
+    if problems or form.text("preview"):
+        preview = render_post(db, values["body"]) if not problems else None
+        return composer(request, "forum/edit.html", values, problems, preview, status_code=400 if problems else 200,
+                        post=post, topic=topic)
+    store.edit_post(db, post, who.user, values["body"])
+    return redirect(f"/forum/t/{topic.id}/?page={store.page_of(post.number)}#p{post.number}")
+
+
+async def delete(request: Request) -> Response:
+    who = reader(request)
+    db = portal_of(request).db
+    post = store.get_post(db, request.path_params["post_id"])
+    await read_form(request)
+    if post is None or not post.visible:
+        raise HTTPException(404)
+    request.path_params["topic_id"] = post.topic_id
+    topic_or_404(request, who)  # a post the reader cannot see answers 404, like reading it
+    if not may_change(who.user, post) or (post.number == 1 and not is_moderator(who.user)
+                                          and _has_replies(db, post)):
+        raise HTTPException(403, "forum_not_yours")
+    store.delete_post(db, post)
+    return redirect(f"/forum/t/{post.topic_id}/?page={store.page_of(post.number)}#p{post.number}")
+
+
+def _has_replies(db, post) -> bool:
+    return db.execute("SELECT 1 FROM forum_posts WHERE topic_id = ? AND number > 1 AND deleted_at IS NULL",
+                      [post.topic_id]).fetchone() is not None
+
+
+async def search(request: Request) -> Response:
+    who = reader(request)
+    db = portal_of(request).db
+    query = request.query_params.get("q", "")[:200]
+    page = page_number(request)
+    found = forum_search.Found()
+    if query.strip():  # off the event loop, with a time budget: a broad query cannot stall other pages
+        found = await forum_search.find_off_loop(db, query, readable_category_ids=store.readable_category_ids(
+            db, who.user), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "forum/search.html", {"q": query, "found": found, "page": page,
+                                                 "pages": max(1, -(-found.total // PAGE_SIZE)),
+                                                 "page_of": store.page_of})
+
+
+async def member_page(request: Request) -> Response:
+    reader(request)
+    db = portal_of(request).db
+    row = db.execute("SELECT u.id, u.name, c.name, u.position, (SELECT count(*) FROM forum_posts p WHERE "
+                     "p.author_id = u.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL) FROM users u "
+                     "LEFT JOIN companies c ON c.id = u.company_id WHERE u.handle = ?",
+                     [request.path_params["handle"]]).fetchone()
+    if row is None:
+        raise HTTPException(404)
+    return render(request, "forum/member.html", {"person": dict(zip(("id", "name", "company", "position", "posts"),
+                                                                    row, strict=True)),
+                                                 "handle": request.path_params["handle"]})
+
+
+async def flag_page(request: Request) -> Response:
+    """The flag form on a page of its own: a topic page then carries one link per post, not a form."""
+    who = reader(request)
+    post = store.get_post(portal_of(request).db, request.path_params["post_id"])
+    if post is None or not post.visible:
+        raise HTTPException(404)
+    request.path_params["topic_id"] = post.topic_id
+    topic, _category = topic_or_404(request, who)
+    return render(request, "forum/flag.html", {"post": post, "topic": topic,
+                                               "flag_reasons": forum_moderation.FLAG_REASONS})
+
+
+def forum_refusal(request: Request, exc: ForumError) -> Response:
+    who = visitor(request)
+    return render(request, "message.html", {"title": who.t("forum.title"), "message": who.t(exc.key, **exc.values),
+                                            "link": "/forum/", "link_text": who.t("forum.title")}, status_code=403)
+
+
+ROUTES = [
+    Route("/forum/", index, methods=["GET"]),
+    Route("/forum/new", new_since_last_visit, methods=["GET"]),
+    Route("/forum/search", search, methods=["GET"]),
+    Route("/forum/c/{slug:str}/", category_page, methods=["GET"]),
+    Route("/forum/c/{slug:str}/new", new_topic, methods=["GET", "POST"]),
+    Route("/forum/t/{topic_id:id}/", topic_page, methods=["GET"]),
+    Route("/forum/t/{topic_id:id}/reply", reply, methods=["GET", "POST"]),
+    Route("/forum/p/{post_id:id}/edit", edit, methods=["GET", "POST"]),
+    Route("/forum/p/{post_id:id}/delete", delete, methods=["POST"]),
+    Route("/forum/u/{handle:str}", member_page, methods=["GET"]),
+    Route("/forum/p/{post_id:id}/flag", flag_page, methods=["GET"]),
+]

@@ -1,0 +1,232 @@
+"""Forum reads and writes: explicit columns, parameterised SQL, counters kept on the topic row.
+
+A topic row carries its post count, last post time and last poster, so listing a category is one
+indexed query; each write updates them in the same transaction as the post.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from sqlite_utils import Database
+
+from portal.core.db import now_iso
+from portal.core.identity import User
+from portal.forum import search as forum_search
+from portal.forum.rules import PAGE_SIZE, TOPICS_PAGE_SIZE, Category, Post, Topic, can_read_category, render_post
+
+CATEGORY_COLUMNS = "c.id, c.slug, c.title, c.description, c.position, c.read_level, c.post_level"
+TOPIC_COLUMNS = ("t.id, t.category_id, t.author_id, t.title, t.pinned, t.locked, t.post_count, t.last_number, "
+                 "t.last_post_at, t.created_at, a.name, l.name")
+POST_COLUMNS = ("p.id, p.topic_id, p.number, p.author_id, p.body, p.html, p.created_at, p.edited_at, p.deleted_at, "
+                "p.hidden_at, p.hidden_reason, u.name, u.handle, c.name")
+VISIT_TOUCH = 60.0  # seconds: a visit's last_seen is written at most this often (a visit ends after an hour idle)
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[None]:
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")  # take the write lock first: concurrent posters queue, none is lost
+        yield
+
+
+def create_category(db: Database, slug: str, title: str, description: str = "", position: int = 0,
+                    read_level: str = "members", post_level: str = "members") -> Category:
+    db.execute("INSERT INTO forum_categories (slug, title, description, position, read_level, post_level, "
+               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [slug, title, description, position, read_level, post_level, now_iso()])
+    found = get_category(db, slug)
+    assert found is not None
+    return found
+
+
+def list_categories(db: Database, user: User | None) -> list[Category]:
+    """With topic, post and unread counts (the forum's front page)."""
+    totals = {row[0]: row[1:] for row in db.execute(
+        "SELECT category_id, count(*), sum(post_count) FROM forum_topics GROUP BY category_id").fetchall()}
+    # Unread = topics minus those read to the end: a walk over the reader's own marks, not every topic.
+    done = dict(db.execute("SELECT t.category_id, count(*) FROM forum_reads r JOIN forum_topics t ON t.id = "
+                           "r.topic_id WHERE r.user_id = ? AND r.last_read >= t.last_number GROUP BY t.category_id",
+                           [user.id if user else -1]).fetchall())
+    found = []
+    for category in categories(db):
+        topic_count, post_count = totals.get(category.id, (0, 0))
+        found.append(replace(category, topic_count=topic_count, post_count=post_count,
+                             unread=topic_count - done.get(category.id, 0)))
+    return found
+
+
+def categories(db: Database) -> list[Category]:
+    """Without counts: cheap enough for every request (counting reads every topic)."""
+    rows = db.execute(f"SELECT {CATEGORY_COLUMNS} FROM forum_categories c "  # noqa: S608
+                      "ORDER BY c.position, c.title").fetchall()
+    return [Category(*row) for row in rows]
+
+
+def readable_category_ids(db: Database, user: User | None) -> list[int]:
+    return [c.id for c in categories(db) if can_read_category(user, c)]
+
+
+def get_category(db: Database, slug: str | None = None, category_id: int | None = None) -> Category | None:
+    column, value = ("slug", slug) if slug is not None else ("id", category_id)
+    row = db.execute(f"SELECT {CATEGORY_COLUMNS} FROM forum_categories c WHERE c.{column} = ?",  # noqa: S608
+                     [value]).fetchone()
+    return Category(*row) if row else None
+
+
+def _topic_select(reader: User | None) -> tuple[str, list]:
+    sql = (f"SELECT {TOPIC_COLUMNS}, r.last_read FROM forum_topics t "  # noqa: S608
+           "LEFT JOIN users a ON a.id = t.author_id LEFT JOIN users l ON l.id = t.last_poster_id "
+           "LEFT JOIN forum_reads r ON r.topic_id = t.id AND r.user_id = ? ")
+    return sql, [reader.id if reader else -1]
+
+
+def list_topics(db: Database, category: Category, reader: User | None, page: int = 1) -> tuple[list[Topic], int]:
+    """Pinned first, then by last activity; and the number of pages."""
+    sql, params = _topic_select(reader)
+    rows = db.execute(sql + "WHERE t.category_id = ? ORDER BY t.pinned DESC, t.last_post_at DESC LIMIT ? OFFSET ?",
+                      [*params, category.id, TOPICS_PAGE_SIZE, (page - 1) * TOPICS_PAGE_SIZE]).fetchall()
+    total = db.execute("SELECT count(*) FROM forum_topics WHERE category_id = ?", [category.id]).fetchone()[0]
+    return [_topic(row) for row in rows], max(1, -(-total // TOPICS_PAGE_SIZE))
+
+
+def recent_topics(db: Database, reader: User, since: float, category_ids: list[int], limit: int = 50) -> list[Topic]:
+    """Topics with posts after `since` ("new since your last visit"), newest first."""
+    if not category_ids:
+        return []
+    sql, params = _topic_select(reader)
+    marks = ",".join("?" * len(category_ids))
+    rows = db.execute(sql + f"WHERE t.last_post_at > ? AND t.category_id IN ({marks}) "
+                      "ORDER BY t.last_post_at DESC LIMIT ?", [*params, since, *category_ids, limit]).fetchall()
+    return [_topic(row) for row in rows]
+
+
+def get_topic(db: Database, topic_id: int, reader: User | None = None) -> Topic | None:
+    sql, params = _topic_select(reader)
+    row = db.execute(sql + "WHERE t.id = ?", [*params, topic_id]).fetchone()
+    return _topic(row) if row else None
+
+
+def _topic(row: tuple) -> Topic:
+    values = list(row)
+    return Topic(*values[:4], bool(values[4]), bool(values[5]), *values[6:10], author_name=values[10],
+                 last_poster_name=values[11], last_read=values[12])
+
+
+def list_posts(db: Database, topic: Topic, page: int) -> list[Post]:
+    rows = db.execute(
+        f"SELECT {POST_COLUMNS} FROM forum_posts p LEFT JOIN users u ON u.id = p.author_id "  # noqa: S608
+        "LEFT JOIN companies c ON c.id = u.company_id "
+        "WHERE p.topic_id = ? AND p.number > ? AND p.number <= ? ORDER BY p.number",
+        [topic.id, (page - 1) * PAGE_SIZE, page * PAGE_SIZE]).fetchall()
+    return [Post(*row) for row in rows]
+
+
+def get_post(db: Database, post_id: int) -> Post | None:
+    row = db.execute(f"SELECT {POST_COLUMNS} FROM forum_posts p LEFT JOIN users u ON u.id = p.author_id "  # noqa: S608
+                     "LEFT JOIN companies c ON c.id = u.company_id WHERE p.id = ?", [post_id]).fetchone()
+    return Post(*row) if row else None
+
+
+def page_of(number: int) -> int:
+    return max(1, -(-number // PAGE_SIZE))
+
+
+def create_topic(db: Database, category: Category, author: User, title: str, body: str) -> tuple[Topic, Post]:
+    now = time.time()
+    with transaction(db):
+        cursor = db.conn.execute(
+            "INSERT INTO forum_topics (category_id, author_id, title, post_count, last_number, last_post_at, "
+            "last_poster_id, created_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?)",
+            [category.id, author.id, title, now, author.id, now])
+        topic_id = cursor.lastrowid
+        post_id = _insert_post(db, topic_id, author, body, now, title)
+    topic, post = get_topic(db, topic_id, author), get_post(db, post_id)
+    assert topic is not None and post is not None
+    return topic, post
+
+
+def add_reply(db: Database, topic: Topic, author: User, body: str) -> Post:
+    with transaction(db):
+        post_id = _insert_post(db, topic.id, author, body, time.time(), "")
+    post = get_post(db, post_id)
+    assert post is not None
+    return post
+
+
+def _insert_post(db: Database, topic_id: int, author: User, body: str, now: float, title: str) -> int:
+    """Inside a write transaction: the next number, the post, the topic's counters, the index."""
+    number = db.conn.execute("SELECT last_number + 1 FROM forum_topics WHERE id = ?", [topic_id]).fetchone()[0]
+    cursor = db.conn.execute(
+        "INSERT INTO forum_posts (topic_id, number, author_id, body, html, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [topic_id, number, author.id, body, render_post(db, body), now])
+    db.conn.execute("UPDATE forum_topics SET last_number = ?, post_count = post_count + 1, last_post_at = ?, "
+                    "last_poster_id = ? WHERE id = ?", [number, now, author.id, topic_id])
+    db.conn.execute("INSERT INTO forum_reads (user_id, topic_id, last_read) VALUES (?, ?, ?) "
+                    "ON CONFLICT(user_id, topic_id) DO UPDATE SET last_read = max(last_read, excluded.last_read)",
+                    [author.id, topic_id, number])
+    forum_search.index_post(db, cursor.lastrowid, title, body)
+    return cursor.lastrowid
+
+
+def edit_post(db: Database, post: Post, editor: User, body: str) -> None:
+    """Keep the old text as a revision (moderators see the history), then store the new one."""
+    topic_title = ""
+    if post.number == 1:
+        topic_title = db.execute("SELECT title FROM forum_topics WHERE id = ?", [post.topic_id]).fetchone()[0]
+    with transaction(db):
+        db.conn.execute("INSERT INTO forum_revisions (post_id, body, edited_by, edited_at) VALUES (?, ?, ?, ?)",
+                        [post.id, post.body, editor.id, time.time()])
+        db.conn.execute("UPDATE forum_posts SET body = ?, html = ?, edited_at = ? WHERE id = ?",
+                        [body, render_post(db, body), time.time(), post.id])
+        forum_search.index_post(db, post.id, topic_title, body)
+
+
+def delete_post(db: Database, post: Post) -> None:
+    with transaction(db):
+        db.conn.execute("UPDATE forum_posts SET deleted_at = ? WHERE id = ?", [time.time(), post.id])
+        db.conn.execute("UPDATE forum_topics SET post_count = post_count - 1 WHERE id = ?", [post.topic_id])
+        forum_search.unindex_post(db, post.id)
+
+
+def revisions(db: Database, post_id: int) -> list[dict]:
+    rows = db.execute("SELECT r.body, r.edited_at, u.name FROM forum_revisions r LEFT JOIN users u "
+                      "ON u.id = r.edited_by WHERE r.post_id = ? ORDER BY r.edited_at DESC", [post_id]).fetchall()
+    return [{"body": body, "edited_at": edited_at, "editor": editor} for body, edited_at, editor in rows]
+
+
+def mark_read(db: Database, user: User, topic: Topic, number: int) -> None:
+    db.execute("INSERT INTO forum_reads (user_id, topic_id, last_read) VALUES (?, ?, ?) "
+               "ON CONFLICT(user_id, topic_id) DO UPDATE SET last_read = max(last_read, excluded.last_read)",
+               [user.id, topic.id, number])
+
+
+def first_unread(topic: Topic) -> int:
+    """The number of the first post this reader has not seen (the last one if all are seen)."""
+    if topic.last_read is None:
+        return 1
+    return min(topic.last_read + 1, topic.last_number)
+
+
+def record_visit(db: Database, user: User, idle: float = 3600.0) -> float:
+    """The start of the reader's previous visit: "new since last visit" counts from there.
+
+    A visit ends after an hour without forum pages; the next page starts a new one.
+    """
+    now = time.time()
+    row = db.execute("SELECT last_seen, previous_visit FROM forum_visits WHERE user_id = ?", [user.id]).fetchone()
+    if row is None:
+        since = now - 7 * 86400  # a first visit shows the last week
+        db.execute("INSERT INTO forum_visits (user_id, last_seen, previous_visit) VALUES (?, ?, ?)",
+                   [user.id, now, since])
+        return since
+    last_seen, since = row
+    if now - last_seen < VISIT_TOUCH:  # nothing to change that matters: skip the write
+        return since
+    if now - last_seen > idle:
+        since = last_seen
+    db.execute("UPDATE forum_visits SET last_seen = ?, previous_visit = ? WHERE user_id = ?", [now, since, user.id])
+    return since

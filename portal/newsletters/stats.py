@@ -1,0 +1,319 @@
+"""Newsletter statistics for staff: numbers by segment and region, clicks per link, a chart, CSV.
+
+Everything is counted in SQL with GROUP BY over the newsletter's sends (index newsletter_sends_due
+starts with newsletter_id) and EXISTS probes into newsletter_events (index newsletter_events_send on
+send_id, kind), so a newsletter of 100,000 recipients is one pass over its sends. Unique counts are
+per recipient, so the cells of segment × region add up to the totals exactly.
+
+Definitions (docs/staff.md, «Статистика рассылок»): delivered = accepted by the mail server (status
+'sent'); opened = the pixel loaded or a link clicked (approximate: images may be blocked or fetched
+by a mail provider's proxy); open and click rates are over the delivered messages that carried
+tracking, because a member who switched tracking off can never be counted as opening.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, fields
+
+from sqlite_utils import Database
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.newsletters.model import MailArtefactError, Newsletter, get_newsletter
+from portal.newsletters.queue import NEWSLETTER_ROLES
+from portal.newsletters.tracking import tracking_enabled
+from portal.staff.members import staff_only
+from portal.web.context import Visitor, portal_of
+from portal.web.templating import render
+
+HOURS = 72
+CHECKPOINTS = (1, 2, 4, 8, 12, 24, 48, 72)
+_OPENED = "EXISTS (SELECT 1 FROM newsletter_events e WHERE e.send_id = s.id AND e.kind IN ('open', 'click'))"
+_CLICKED = "EXISTS (SELECT 1 FROM newsletter_events e WHERE e.send_id = s.id AND e.kind = 'click')"
+_LEFT = "EXISTS (SELECT 1 FROM newsletter_events e WHERE e.send_id = s.id AND e.kind = 'unsubscribe')"
+COUNT_COLUMNS = (f"count(*), sum(s.status = 'sent'), sum(s.status = 'failed'), sum(s.status = 'bounced'), "
+                 f"sum(s.status = 'sent' AND s.tracking = 1), sum({_OPENED}), sum({_CLICKED}), sum({_LEFT})")
+
+
+def rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Counts:
+    """Per-recipient counts for a group of sends."""
+
+    recipients: int = 0
+    sent: int = 0  # delivered: the mail server accepted the message
+    failed: int = 0
+    bounced: int = 0
+    tracked: int = 0  # delivered with tracking on: the base of open and click rates
+    opens: int = 0  # unique: recipients who loaded the pixel or clicked
+    clicks: int = 0  # unique clickers
+    unsubscribes: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.recipients - self.sent - self.failed - self.bounced
+
+    @property
+    def open_rate(self) -> float | None:
+        return rate(self.opens, self.tracked)
+
+    @property
+    def click_rate(self) -> float | None:
+        return rate(self.clicks, self.tracked)
+
+    @property
+    def click_to_open(self) -> float | None:
+        return rate(self.clicks, self.opens)
+
+    @property
+    def unsubscribe_rate(self) -> float | None:
+        return rate(self.unsubscribes, self.sent)
+
+    def add(self, other: Counts) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+
+def counts_from(values: tuple) -> Counts:
+    return Counts(*(int(v or 0) for v in values))
+
+
+@dataclass(frozen=True)
+class LinkClicks:
+    index: int
+    url: str
+    clicks: int
+    clickers: int
+
+
+@dataclass
+class Stats:
+    newsletter: Newsletter
+    total: Counts
+    cells: list[tuple[str | None, str | None, Counts]]  # (segment, region, counts)
+    links: list[LinkClicks] = field(default_factory=list)
+    timeline: list[tuple[int, int, int]] = field(default_factory=list)  # (hour, opened so far, clicked so far)
+
+    def by(self, position: int) -> list[tuple[str | None, Counts]]:
+        """Counts by segment (position 0) or region (1), in the order the cells came."""
+        groups: dict[str | None, Counts] = {}
+        for cell in self.cells:
+            groups.setdefault(cell[position], Counts()).add(cell[2])
+        return list(groups.items())
+
+
+def breakdown(db: Database, newsletter_id: int) -> list[tuple[str | None, str | None, Counts]]:
+    sql = (f"SELECT s.segment, s.region, {COUNT_COLUMNS} FROM newsletter_sends s "  # noqa: S608 - constants
+           "WHERE s.newsletter_id = ? GROUP BY s.segment, s.region")
+    return [(row[0], row[1], counts_from(row[2:])) for row in db.execute(sql, [newsletter_id])]
+
+
+def link_clicks(db: Database, newsletter: Newsletter) -> list[LinkClicks]:
+    """Every link of the letter (unclicked ones too), with total clicks and unique clickers."""
+    rows = db.execute("SELECT e.link, count(*), count(DISTINCT e.send_id) FROM newsletter_events e "
+                      "WHERE e.kind = 'click' AND e.send_id IN (SELECT id FROM newsletter_sends "
+                      "WHERE newsletter_id = ?) GROUP BY e.link", [newsletter.id]).fetchall()
+    found = {index: (clicks, clickers) for index, clicks, clickers in rows if index is not None}
+    try:
+        urls = dict(enumerate(newsletter.mail.links))
+    except MailArtefactError:  # a damaged copy of the letter: still show the numbers
+        urls = {}
+    return [LinkClicks(i, urls.get(i, ""), *found.get(i, (0, 0))) for i in sorted(set(urls) | set(found))]
+
+
+def timeline(db: Database, newsletter: Newsletter) -> list[tuple[int, int, int]]:
+    """Unique openers and clickers so far at each hour 0..HOURS after sending started."""
+    start = newsletter.started_at
+    if start is None:
+        return []
+    rows = db.execute(
+        "WITH firsts AS (SELECT min(e.at) AS seen, min(CASE WHEN e.kind = 'click' THEN e.at END) AS clicked "
+        "FROM newsletter_events e WHERE e.kind IN ('open', 'click') AND e.send_id IN "
+        "(SELECT id FROM newsletter_sends WHERE newsletter_id = :id) GROUP BY e.send_id) "
+        "SELECT 0, max(0, CAST((seen - :start) / 3600 AS INTEGER)) AS hour, count(*) FROM firsts "
+        "WHERE seen < :end GROUP BY hour UNION ALL "
+        "SELECT 1, max(0, CAST((clicked - :start) / 3600 AS INTEGER)) AS hour, count(*) FROM firsts "
+        "WHERE clicked < :end GROUP BY hour",
+        {"id": newsletter.id, "start": start, "end": start + HOURS * 3600}).fetchall()
+    buckets = [[0] * HOURS, [0] * HOURS]
+    for series, hour, count in rows:
+        buckets[series][hour] += count
+    points, opened, clicked = [(0, 0, 0)], 0, 0
+    for hour in range(HOURS):
+        opened, clicked = opened + buckets[0][hour], clicked + buckets[1][hour]
+        points.append((hour + 1, opened, clicked))
+    return points
+
+
+def newsletter_stats(db: Database, newsletter: Newsletter) -> Stats:
+    cells = breakdown(db, newsletter.id)
+    total = Counts()
+    for cell in cells:
+        total.add(cell[2])
+    return Stats(newsletter, total, cells, link_clicks(db, newsletter), timeline(db, newsletter))
+
+
+def topic_rates(db: Database) -> list[tuple[Newsletter, Counts]]:
+    """Every newsletter that has recipients, newest first, with its totals (one grouped pass)."""
+    sql = (f"SELECT s.newsletter_id, {COUNT_COLUMNS} FROM newsletter_sends s "  # noqa: S608 - constants
+           "GROUP BY s.newsletter_id ORDER BY s.newsletter_id DESC")
+    found = []
+    for row in db.execute(sql).fetchall():
+        newsletter = get_newsletter(db, row[0])
+        if newsletter is not None:
+            found.append((newsletter, counts_from(row[1:])))
+    return found
+
+
+def by_topic(rows: list[tuple[Newsletter, Counts]], topics: dict[str, str]) -> list[tuple[str | None, Counts, int]]:
+    """(topic, summed counts, newsletters) — a letter for two topics counts for both; None = no topic filter."""
+    groups: dict[str | None, tuple[Counts, list[int]]] = {}
+    for newsletter, counts in rows:
+        for topic in newsletter.audience.get("topics") or [None]:
+            summed, ids = groups.setdefault(topic, (Counts(), []))
+            summed.add(counts)
+            ids.append(newsletter.id)
+    order = {key: i for i, key in enumerate(topics)}
+    ranked = sorted(groups.items(), key=lambda kv: (kv[0] is None, order.get(kv[0] or "", len(order)), kv[0] or ""))
+    return [(topic, summed, len(ids)) for topic, (summed, ids) in ranked]
+
+
+# --- labels and layout ---------------------------------------------------------------------------
+
+def vocabulary(request: Request, name: str) -> dict[str, str]:
+    club = portal_of(request).club
+    return dict(getattr(club, name)) if club is not None else {}
+
+
+def label(words: dict[str, str], key: str | None, who: Visitor) -> str:
+    return who.t("stats.none") if not key else words.get(key, key)
+
+
+def ordered(groups: list[tuple[str | None, Counts]], words: dict[str, str]) -> list[tuple[str | None, Counts]]:
+    """The club vocabulary's order, then unknown keys, then "not set" last."""
+    order = {key: i for i, key in enumerate(words)}
+    return sorted(groups, key=lambda kv: (kv[0] is None, order.get(kv[0] or "", len(order)), kv[0] or ""))
+
+
+def percent(value: float | None, language: str = "ru") -> str:
+    """12,5 % in Russian (a decimal comma, a space before %), 12.5% in English; — without a base."""
+    if value is None:
+        return "—"
+    number = f"{value * 100:.1f}"
+    return number.replace(".", ",") + "\u00a0%" if language == "ru" else number + "%"
+
+
+def chart(points: list[tuple[int, int, int]], who: Visitor) -> dict | None:
+    """Geometry of the inline SVG line chart (no script, no external requests)."""
+    if not points:
+        return None
+    width, height, left, right, top, bottom = 560, 300, 52, 16, 12, 64  # bottom: hour labels and the legend
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = max(max(p[1] for p in points), 1)
+
+    def xy(hour: int, value: int) -> str:
+        return f"{left + hour * plot_w / HOURS:.1f},{top + plot_h - value * plot_h / top_value:.1f}"
+
+    return {
+        "width": width, "height": height, "left": left, "right": width - right, "top": top, "bottom": top + plot_h,
+        "opens": " ".join(xy(h, o) for h, o, _ in points), "clicks": " ".join(xy(h, c) for h, _, c in points),
+        "x_ticks": [(left + h * plot_w / HOURS, who.t("stats.hours_short", hours=h)) for h in range(0, HOURS + 1, 12)],
+        "y_ticks": [(top + plot_h - v * plot_h / top_value, v) for v in sorted({0, top_value // 2, top_value})],
+        "table": [p for p in points if p[0] in CHECKPOINTS],
+    }
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+def newsletter_staff(request: Request) -> Visitor | Response:
+    return staff_only(request, NEWSLETTER_ROLES)
+
+
+def load(request: Request) -> tuple[Visitor, Stats] | Response:
+    who = newsletter_staff(request)
+    if isinstance(who, Response):
+        return who
+    db = portal_of(request).db
+    newsletter = get_newsletter(db, request.path_params["newsletter_id"])
+    if newsletter is None:
+        raise HTTPException(404)
+    return who, newsletter_stats(db, newsletter)
+
+
+async def stats_page(request: Request) -> Response:
+    loaded = load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    who, stats = loaded
+    segments, regions = vocabulary(request, "segments"), vocabulary(request, "regions")
+    return render(request, "newsletter_stats.html", {
+        "title": who.t("stats.title", subject=stats.newsletter.subject), "stats": stats,
+        "pct": lambda value: percent(value, who.language), "tracking": tracking_enabled(portal_of(request).settings),
+        "segments": [(label(segments, k, who), c) for k, c in ordered(stats.by(0), segments)],
+        "regions": [(label(regions, k, who), c) for k, c in ordered(stats.by(1), regions)],
+        "chart": chart(stats.timeline, who)})
+
+
+CSV_KEYS = ("segment", "region", "recipients", "sent", "failed", "bounced", "tracked", "opens", "clicks",
+            "unsubscribes", "open_rate", "click_rate", "click_to_open", "unsubscribe_rate")
+
+
+def csv_rows(stats: Stats, request: Request, who: Visitor, part: str) -> list[list[object]]:
+    """The segment × region cells and a total row, or (part=links) clicks per link."""
+    if part == "links":
+        return [[who.t(f"stats.csv.{key}") for key in ("link", "url", "clicks_total", "clickers")],
+                *([link.index + 1, link.url, link.clicks, link.clickers] for link in stats.links)]
+    segments, regions = vocabulary(request, "segments"), vocabulary(request, "regions")
+    decimal = "," if who.language == "ru" else "."
+    named = sorted(([label(segments, s, who), label(regions, r, who), c] for s, r, c in stats.cells),
+                   key=lambda row: (row[0], row[1]))
+    rows: list[list[object]] = [[who.t(f"stats.csv.{key}") for key in CSV_KEYS]]
+    for first, second, counts in [*named, [who.t("stats.total"), "", stats.total]]:
+        ratios = (counts.open_rate, counts.click_rate, counts.click_to_open, counts.unsubscribe_rate)
+        rows.append([first, second, counts.recipients, counts.sent, counts.failed, counts.bounced, counts.tracked,
+                     counts.opens, counts.clicks, counts.unsubscribes,
+                     *("" if r is None else f"{r * 100:.1f}".replace(".", decimal) for r in ratios)])
+    return rows
+
+
+async def stats_csv(request: Request) -> Response:
+    loaded = load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    who, stats = loaded
+    part = "links" if request.query_params.get("part") == "links" else "segments"
+    out = io.StringIO()
+    # Excel reads a UTF-8 file as such only with a BOM; with Russian settings it splits on ";" and
+    # reads "12,5" as a number, so the Russian file uses those (English: "," and ".").
+    writer = csv.writer(out, delimiter=";" if who.language == "ru" else ",", lineterminator="\r\n")
+    writer.writerows(csv_rows(stats, request, who, part))
+    name = f"newsletter-{stats.newsletter.id}-{part}.csv"
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+async def topics_page(request: Request) -> Response:
+    who = newsletter_staff(request)
+    if isinstance(who, Response):
+        return who
+    rows = topic_rates(portal_of(request).db)
+    topics = vocabulary(request, "topics")
+    return render(request, "newsletter_stats.html", {
+        "title": who.t("stats.topics_title"), "pct": lambda value: percent(value, who.language), "view": "topics",
+        "tracking": tracking_enabled(portal_of(request).settings), "newsletters": rows,
+        "topics": [(who.t("stats.all_topics") if key is None else topics.get(key, key), counts, n)
+                   for key, counts, n in by_topic(rows, topics)]})
+
+
+ROUTES = [
+    Route("/staff/newsletters/stats/topics", topics_page, methods=["GET"]),
+    Route("/staff/newsletters/{newsletter_id:id}/stats", stats_page, methods=["GET"]),
+    Route("/staff/newsletters/{newsletter_id:id}/stats.csv", stats_csv, methods=["GET"]),
+]

@@ -1,0 +1,84 @@
+"""Staff tools: find members, suspend and restore membership.
+
+Least privilege (docs/operators.md, «Роли сотрудников»): members' e-mails and phones are for the
+roles that work with partners — staff (managers) and admins; moderators and editors do not see them.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.core import identity
+from portal.web.context import Visitor, portal_of, visitor
+from portal.web.forms import read_form, whole_number
+from portal.web.navigation import login_redirect, redirect
+from portal.web.templating import render
+
+PAGE_SIZE = 50
+MEMBER_DATA_ROLES = ("staff", "admin")  # who sees members' e-mails and phones and may suspend
+
+
+def staff_only(request: Request, roles: tuple[str, ...] | None = None) -> Visitor | Response:
+    """The signed-in staff member (any role, or one of `roles`); sign-in page for guests, 403 for others."""
+    who = visitor(request)
+    if who.user is None:
+        return login_redirect(request)
+    if not who.user.role or (roles is not None and who.user.role not in roles):  # ASVS 5.0 8.2.1: server-side
+        raise HTTPException(403, "staff_only")
+    return who
+
+
+def fold(text: str | None) -> str:
+    """Case-insensitive for Cyrillic too (SQLite's LIKE folds ASCII only); ё matches е."""
+    return (text or "").casefold().replace("ё", "е")
+
+
+def find_people(db, query: str) -> list[dict]:
+    needle = fold(query.strip())  # a plain substring: % and _ are not wildcards here
+    db.conn.create_function("club_fold", 1, fold, deterministic=True)
+    rows = db.execute(
+        "SELECT u.id, u.name, u.email, c.name, u.phone, u.role, u.suspended_at, u.email_confirmed_at "
+        "FROM users u LEFT JOIN companies c ON c.id = u.company_id "
+        "WHERE instr(club_fold(u.name), ?) OR instr(club_fold(u.email), ?) OR instr(club_fold(c.name), ?) "
+        "ORDER BY u.created_at DESC LIMIT ?",
+        [needle, needle, needle, PAGE_SIZE]).fetchall()
+    keys = ("id", "name", "email", "company", "phone", "role", "suspended_at", "confirmed_at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+async def members(request: Request) -> Response:
+    who = staff_only(request, MEMBER_DATA_ROLES)
+    if isinstance(who, Response):
+        return who
+    query = request.query_params.get("q", "")[:100]
+    return render(request, "staff_members.html", {"people": find_people(portal_of(request).db, query),
+                                                  "q": query})
+
+
+async def suspend(request: Request) -> Response:
+    who = staff_only(request, MEMBER_DATA_ROLES)
+    if isinstance(who, Response):
+        return who
+    portal, form = portal_of(request), await read_form(request)
+    user_id = whole_number(form.text("user", 20))
+    if user_id is None:
+        raise HTTPException(400, "bad_form")
+    target = identity.get_user(portal.db, user_id)
+    if target is None:
+        raise HTTPException(404)
+    if not identity.outranks(who.user, target):
+        raise HTTPException(403, "rank")
+    if form.text("action") == "suspend":
+        identity.suspend_user(portal.db, user_id, form.text("reason", 500) or "—")
+    else:
+        identity.unsuspend_user(portal.db, user_id)
+    return redirect("/staff/members")
+
+
+ROUTES = [
+    Route("/staff/members", members, methods=["GET"]),
+    Route("/staff/members", suspend, methods=["POST"]),
+]

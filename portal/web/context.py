@@ -1,0 +1,73 @@
+"""What every request handler needs: the portal's parts (`Portal`) and who is asking (`Visitor`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+from starlette.requests import Request
+
+from portal.core.i18n import pick_language, translate
+from portal.core.identity import User, get_user
+from portal.core.sessions import Session, load_session
+from portal.core.settings import Settings
+
+if TYPE_CHECKING:
+    from portal.accounts.oidc import OIDCClient
+    from portal.core.mail import Mailer
+    from portal.site.gated import GatedSite
+    from site_builder.config import ClubConfig
+
+
+@dataclass
+class Portal:
+    settings: Settings
+    db: Database
+    mailer: Mailer
+    site: GatedSite
+    club: ClubConfig | None
+    oidc: OIDCClient | None = None
+    background: set = field(default_factory=set)  # running mail tasks, so they are not garbage-collected
+
+    @property
+    def site_name(self) -> str:
+        return self.club.site_name if self.club else "Partner Club"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    session: Session | None
+    user: User | None
+    language: str
+
+    @property
+    def level(self) -> str:
+        return self.user.level if self.user else "anonymous"
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(self.language, key, **values)
+
+
+def portal_of(request: Request) -> Portal:
+    return request.app.state.portal
+
+
+def visitor(request: Request) -> Visitor:
+    """Who is asking; loaded once per request, only when a handler needs it (static files never do)."""
+    cached = request.scope.setdefault("state", {}).get("club_visitor")
+    if cached is not None:
+        return cached
+    portal = portal_of(request)
+    session = load_session(portal.db, portal.settings, request)
+    user = get_user(portal.db, session.user_id) if session else None
+    if session is not None and user is None:
+        session = None
+    found = Visitor(session, user, pick_language(request, portal.settings.language, user.language if user else None))
+    request.scope["state"]["club_visitor"] = found
+    return found
+
+
+def forget_visitor(request: Request) -> None:
+    """After sign-in/out in the same request, the next `visitor()` call reloads."""
+    request.scope.setdefault("state", {}).pop("club_visitor", None)

@@ -1,0 +1,63 @@
+"""Portal pages: Jinja templates from themes/portal/templates, always `no-store` (they are per person)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from portal.core.i18n import LANG_COOKIE
+from portal.core.security import csrf_token
+from portal.web.context import portal_of, visitor
+
+THEMES = Path(__file__).resolve().parent.parent.parent / "themes" / "portal"
+TEMPLATES = THEMES / "templates"
+STATIC = THEMES / "static"
+
+# auto_reload off: no stat() of every template on every include (a topic page includes per post);
+# templates change only with a deploy, which restarts the server.
+ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
+                         trim_blocks=True, lstrip_blocks=True)
+
+
+def format_when(timestamp: float | None) -> str:
+    """Forum times in the club's time zone (Europe/Moscow unless mkdocs.yml says otherwise)."""
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(timestamp, ZONE).strftime("%d.%m.%Y %H:%M")
+
+
+ZONE = ZoneInfo("Europe/Moscow")
+ENV.filters["when"] = format_when
+
+
+def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    portal = portal_of(request)
+    who = visitor(request)
+    values = {
+        "request": request,
+        "t": who.t,
+        "lang": who.language,
+        "user": who.user,
+        "level": who.level,
+        "site_name": portal.site_name,
+        "csrf": csrf_token(request, portal.settings, who.session.id_hash if who.session else None),
+        "oidc_name": portal.settings.oidc.name if portal.settings.oidc else None,
+        "errors": {},
+        "values": {},
+        "notice": None,
+    }
+    values.update(context or {})
+    body = ENV.get_template(template).render(values)
+    response = HTMLResponse(body, status_code=status_code, headers=headers)
+    response.headers["Cache-Control"] = "no-store"  # ASVS 5.0 14.3.2: personal pages never cached
+    response.headers["Vary"] = "Cookie"
+    if request.query_params.get("lang") in ("ru", "en"):
+        response.set_cookie(LANG_COOKIE, request.query_params["lang"], max_age=365 * 24 * 3600,
+                            samesite="lax", secure=portal.settings.https)
+    return response
