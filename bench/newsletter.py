@@ -120,7 +120,7 @@ def fill(path: Path, size: int) -> None:
 # --- the letter ---------------------------------------------------------------------------------------------
 def generated_artefact():
     """A members-only letter the size of the demo's (about 12 KB of table-layout HTML, 7 links)."""
-    from portal.newsletters.model import MailArtefact, MailVariant
+    from site_builder.contract import MailArtefact, MailVariant
 
     row = ('<tr><td style="padding:12px 24px;font:16px/1.5 Arial,sans-serif;color:#1f2328">{}</td></tr>')
     para = ("Новая линейка светильников для складов и цехов: IP65, 150 лм/Вт, драйверы с DALI-2 и "
@@ -151,7 +151,7 @@ def generated_artefact():
 
 
 def load_artefact(path: Path | None):
-    from portal.newsletters.model import artefact_from_json
+    from site_builder.contract import artefact_from_json
 
     return artefact_from_json(path.read_text(encoding="utf-8"), str(path)) if path else generated_artefact()
 
@@ -235,7 +235,7 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path, artefact) -> dict:
            "CLUB_CONFIG": str(REPO / "mkdocs.yml"), "CLUB_NEWSLETTER_CONCURRENCY": str(args.concurrency)}
     try:
         started = time.perf_counter()
-        worker = subprocess.Popen([sys.executable, "-m", "site_builder.cli", "worker", "--once"], env=env, cwd=tmp,
+        worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker", "--once"], env=env, cwd=tmp,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         output = worker.stdout.read() if worker.stdout else ""
         _, status, usage = os.wait4(worker.pid, 0)  # this child's own peak RSS, not the sink's

@@ -84,7 +84,7 @@ def build_site(tmp: Path) -> Path:
     (project / "themes").symlink_to(REPO / "themes")
     shutil.copytree(REPO / "content", project / "content")
     print("building the demo site (about 20 s)...", flush=True)
-    subprocess.run([sys.executable, "-m", "site_builder.cli", "--config", str(project / "mkdocs.yml"), "build"],
+    subprocess.run([sys.executable, "-m", "portal.cli", "--config", str(project / "mkdocs.yml"), "build"],
                    check=True, cwd=project, stdout=subprocess.DEVNULL)
     return project / "site"
 

@@ -1,12 +1,14 @@
 """The portal's ASGI app: `portal.app:create_app` (uvicorn --factory portal.app:create_app).
 
-One app serves the built club site (gated by the manifest) and the member portal under
-/account/ and /staff/. Everything it needs comes from `Settings` (CLUB_* variables).
+One app serves the built club site (gated by the manifest) and every capability's pages. It walks
+the capability list (`portal/capabilities.py`) for routes, URL prefixes and error handlers; it knows
+no capability by name. Everything else comes from `Settings` (CLUB_* variables).
 """
 
 from __future__ import annotations
 
-import logging
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -17,40 +19,18 @@ from starlette.routing import Mount, Route, Router, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from portal.accounts import cabinet, oidc_pages, password_reset
-from portal.accounts import pages as account_pages
+from portal.capabilities import installed
+from portal.core.capability import Capability
 from portal.core.db import connect
 from portal.core.mail import Mailer
 from portal.core.security import SecurityMiddleware
 from portal.core.settings import Settings, load_settings
-from portal.forum import (
-    admin as forum_admin,
-)
-from portal.forum import (
-    moderation as forum_moderation,
-)
-from portal.forum import (
-    pages as forum_pages,
-)
-from portal.forum import (
-    watch as forum_watch,
-)
-from portal.newsletters import (
-    staff_pages as newsletter_staff,
-)
-from portal.newsletters import (
-    stats as newsletter_stats,
-)
-from portal.newsletters import (
-    tracking as newsletter_tracking,
-)
-from portal.site.gated import PORTAL_PREFIXES, GatedSite, serve_site
-from portal.staff import members as staff
-from portal.web.context import Portal
+from portal.web.context import build_portal
 from portal.web.errors import error_page, http_exception, server_error
 from portal.web.templating import STATIC
 
-log = logging.getLogger("portal")
+OWN_PREFIXES = ("/_portal/", "/_club/")  # the portal's static files; development and mail endpoints
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 
 
 class DevHooks(Protocol):
@@ -59,62 +39,46 @@ class DevHooks(Protocol):
 
 
 class ClubRouter(Router):
-    """Paths outside the portal's prefixes go straight to the site, without matching ~25 routes.
+    """Paths outside the capabilities' prefixes go straight to the site, without matching ~80 routes.
 
     Site pages are the hot path (bench/serve.py): route matching was a third of a gated request.
     Middleware (security headers, error pages) still wraps both ways.
     """
 
-    PORTAL_PREFIXES = PORTAL_PREFIXES
-
-    def __init__(self, routes: list, site_endpoint) -> None:
+    def __init__(self, routes: list, fallback: Callable, prefixes: tuple[str, ...]) -> None:
         super().__init__(routes=routes)
-        self.site_app = request_response(site_endpoint)
+        self.site_app = request_response(fallback)
+        self.portal_prefixes = prefixes
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(self.PORTAL_PREFIXES):
+        if scope["type"] == "http" and not scope["path"].startswith(self.portal_prefixes):
             scope.setdefault("router", self)
             await self.site_app(scope, receive, send)
             return
         await super().app(scope, receive, send)
 
 
-async def forum_closed(request, exc):
-    return forum_pages.closed_page(request)
-
-
-def load_club_config(path: Path):
-    """Site name and vocabularies from mkdocs.yml when it is there; defaults otherwise."""
-    from site_builder.config import ConfigError, load_config
-
-    try:
-        return load_config(path) if path.is_file() else None
-    except ConfigError as exc:
-        log.warning("%s", exc)
-        return None
-
-
 def create_app(settings: Settings | None = None, *, site_dir: str | Path | None = None,
-               dev: DevHooks | None = None, mailer: Mailer | None = None) -> Starlette:
+               dev: DevHooks | None = None, mailer: Mailer | None = None,
+               capabilities: list[Capability] | None = None) -> Starlette:
     settings = settings or load_settings()
-    site = GatedSite(Path(site_dir) if site_dir is not None else settings.site_dir)
-    portal = Portal(settings=settings, db=connect(settings.database), mailer=mailer or Mailer(settings),
-                    site=site, club=load_club_config(settings.club_config))
-    portal.oidc = oidc_pages.make_client(portal)
-    routes = [*account_pages.ROUTES, *password_reset.ROUTES, *cabinet.ROUTES, *oidc_pages.ROUTES, *staff.ROUTES,
-              *forum_pages.ROUTES, *forum_moderation.ROUTES, *forum_watch.ROUTES, *forum_admin.ROUTES,
-              *newsletter_staff.ROUTES, *newsletter_stats.ROUTES, *newsletter_tracking.ROUTES,
-              Mount("/_portal/static", StaticFiles(directory=STATIC), name="portal-static")]
-    if dev is not None:
-        routes += dev.routes()
-    routes.append(Route("/{path:path}", serve_site, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]))
-    app = Starlette(
-        middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
-        exception_handlers={HTTPException: http_exception, forum_pages.ForumClosed: forum_closed,
-                            Exception: server_error},
-    )
-    app.router = ClubRouter(routes, serve_site)  # before the first request builds the middleware stack
+    if site_dir is not None:
+        settings = dataclasses.replace(settings, site_dir=Path(site_dir))
+    capabilities = installed() if capabilities is None else capabilities
+    migrations = [m for capability in capabilities for m in capability.migrations]
+    portal = build_portal(settings, connect(settings.database, migrations), tuple(capabilities), mailer)
+    fallback = next(c.fallback for c in capabilities if c.fallback is not None)
+    routes = [route for capability in capabilities for route in capability.routes]
+    routes.append(Mount("/_portal/static", StaticFiles(directory=STATIC), name="portal-static"))
+    routes += dev.routes() if dev is not None else []
+    routes.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
+    handlers: dict = {HTTPException: http_exception, Exception: server_error}
+    for capability in capabilities:
+        handlers.update(capability.exception_handlers)
+    app = Starlette(middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
+                    exception_handlers=handlers)
+    prefixes = OWN_PREFIXES + tuple(p for capability in capabilities for p in capability.url_prefixes)
+    app.router = ClubRouter(routes, fallback, prefixes)  # before the first request builds the middleware stack
     app.state.portal = portal
     app.state.dev = dev
-    app.state.files = site.public
     return app

@@ -1,114 +1,142 @@
-"""`club db upgrade` and `club user add`: the portal's part of the `club` command."""
+"""The `club` command: check, build and serve the club site, and every capability's commands.
+
+`club check|build` are the build's (site_builder), `club serve` puts the build and the portal
+together (portal/serve.py), `club db upgrade` is the portal's own; everything else comes from the
+capability list (`capability.commands`), so a new capability's command needs no edit here.
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import secrets
+import os
 import sys
+import time
 
-from portal.accounts import import_cli as members_cli
-from portal.core import identity, passwords
-from portal.core.db import connect
-from portal.core.oneline import one_line
-from portal.core.settings import SettingsError, load_settings
-from portal.newsletters import cli as newsletter_cli
-from portal.newsletters import worker_cli
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from portal.capabilities import installed  # noqa: E402
+from portal.core.capability import Command  # noqa: E402
+from portal.core.db import connect  # noqa: E402
+from portal.core.settings import SettingsError, load_settings  # noqa: E402
+from site_builder.config import ConfigError, load_config  # noqa: E402
+from site_builder.errors import ContentErrors  # noqa: E402
+
+EPILOG = "Run inside the project (next to mkdocs.yml) or pass --config. Docs: docs/editors.md"
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
+def parser(commands_of: list[Command]) -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="club", description="Partner Club: build and serve the club site.",
+                                   epilog=EPILOG)
+    main.add_argument("--config", "-f", metavar="FILE", help="path to mkdocs.yml (default: found upwards)")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_build_parsers(commands)
     db = commands.add_parser("db", help="the portal database", description="Manage the portal's SQLite database "
                              "(CLUB_DATABASE, default var/club.db).")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply pending migrations (also done when the portal starts)")
-    user = commands.add_parser("user", help="staff accounts", description="Create or update staff accounts.")
-    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = user_commands.add_parser("add", help="create a staff account (or give an existing one a role)",
-                                   description="Create a confirmed account with a role. The password is asked "
-                                               "for (or read from CLUB_USER_PASSWORD); an empty one generates "
-                                               "a random password and prints it.")
-    add.add_argument("email")
-    add.add_argument("--name", required=True, help="full name")
-    add.add_argument("--role", required=True, choices=identity.ROLES)
-    forum = commands.add_parser("forum", help="forum maintenance", description="Forum jobs for cron.")
-    forum_commands = forum.add_subparsers(dest="forum_command", metavar="ACTION", required=True)
-    forum_commands.add_parser("digest", help="send the weekly digests that are due (run daily or weekly)")
-    forum_commands.add_parser("reindex", help="rebuild the forum search index from the posts")
-    for module in (newsletter_cli, worker_cli, members_cli):
-        module.add_parsers(commands)
+    for command in commands_of:
+        command.add(commands)
+    return main
 
 
-def run(args: argparse.Namespace) -> int:
+def add_build_parsers(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser("check", help="validate front matter and links without building",
+                                description="Validate every content file; print file:line for each problem. "
+                                            "Exit code 1 when anything is wrong.")
+    check.add_argument("--strict", action="store_true", help="also fail on broken internal links")
+    build = commands.add_parser("build", help="build site/public, site/private and site/manifest.json",
+                                description="Build the public site (gated pages as teasers), the members' "
+                                            "pages and the manifest; scan the public output for closed text "
+                                            "and publish only if it is clean.")
+    build.add_argument("--strict", action="store_true", help="fail on broken internal links and MkDocs warnings")
+    build.add_argument("--site-dir", metavar="DIR", help="output folder (default: site/)")
+    build.add_argument("--jobs", type=int, default=2, choices=(1, 2), help="parallel builds (default: 2)")
+    serve = commands.add_parser("serve", help="serve the site on http://127.0.0.1:8000 and rebuild on change",
+                                description="Build, then serve the site (members-only pages as teasers) and "
+                                            "rebuild when content/, themes/ or mkdocs.yml change; the browser "
+                                            "reloads itself.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--no-build", action="store_true", help="serve the existing site/ without building first")
+    serve.add_argument("--site-dir", metavar="DIR", help="site folder (default: site/)")
+    serve.add_argument("--no-worker", action="store_true",
+                       help="no background jobs in this process (also CLUB_WORKER=0): run `club worker` to "
+                            "send newsletters")
+
+
+def main(argv: list[str] | None = None) -> int:
+    commands = {command.name: command for capability in installed() for command in capability.commands}
+    args = parser(list(commands.values())).parse_args(argv)
+    if args.command == "db" or args.command in commands:  # the portal's commands need no mkdocs.yml
+        return run_portal_command(args, commands.get(args.command))
+    try:
+        config = load_config(args.config, getattr(args, "site_dir", None))
+        return BUILD_COMMANDS[args.command](args, config)
+    except ConfigError as exc:
+        print(f"club: {exc}", file=sys.stderr)
+        return 2
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        count = len(exc.errors)
+        print(f"club: {count} problem{'s' if count != 1 else ''} in the content; nothing was built",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_portal_command(args: argparse.Namespace, command: Command | None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"club: {exc}", file=sys.stderr)
         return 2
     db = connect(settings.database)  # connecting applies pending migrations
-    if args.command == "db":
-        print(f"club: {settings.database} is at schema version {max(db_versions(db))}")
+    if command is None:  # club db upgrade
+        versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()] or [0]
+        print(f"club: {settings.database} is at schema version {max(versions)}")
         return 0
-    if args.command == "forum":
-        return run_forum(settings, db, args.forum_command)
-    extra = {"newsletter": newsletter_cli, "worker": worker_cli, "members": members_cli}
-    if args.command in extra:
-        return extra[args.command].run(args, settings, db)
-    return add_user(db, args)
+    return command.run(args, settings, db)
 
 
-def run_forum(settings, db, action: str) -> int:
-    import asyncio
+def run_check(args: argparse.Namespace, config) -> int:
+    from site_builder.build import check
 
-    from portal.app import create_app
-    from portal.forum import search as forum_search
-    from portal.forum import watch as forum_watch
-
-    if action == "reindex":
-        print(f"club: indexed {forum_search.reindex_all(db)} forum posts")
-        return 0
-    portal = create_app(settings).state.portal
-    sent = asyncio.run(forum_watch.send_digests(portal))
-    print(f"club: sent {sent} forum digest{'s' if sent != 1 else ''}")
+    started = time.perf_counter()
+    site = check(config, strict=args.strict)
+    print(f"club: {len(site.pages)} pages ok ({len(site.gated)} gated) in {time.perf_counter() - started:.2f} s")
     return 0
 
 
-def db_versions(db) -> list[int]:
-    return [row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()] or [0]
+def run_build(args: argparse.Namespace, config) -> int:
+    from mkdocs.exceptions import MkDocsException
 
+    from site_builder.build import LeakError, build
 
-def add_user(db, args: argparse.Namespace) -> int:
-    email = identity.normalise_email(args.email)
-    if email is None:
-        print(f"club: {args.email!r} is not an e-mail address", file=sys.stderr)
-        return 2
-    name = one_line(args.name)  # the same one-line rule as the portal's forms: it ends up in mail headers
-    if not name:
-        print("club: --name is empty; give the person's full name", file=sys.stderr)
-        return 2
-    existing = identity.find_user_by_email(db, email)
-    if existing is not None:
-        identity.set_role(db, existing.id, args.role)
-        identity.confirm_email(db, existing.id)  # the operator vouches for the address
-        print(f"club: {email} already had an account; role set to {args.role}, address confirmed")
-        return 0
-    password = read_password()
-    problem = passwords.password_problem(password) if password else None
-    if problem:
-        print(f"club: the password is too {'short' if 'short' in problem else 'long'}", file=sys.stderr)
-        return 2
-    generated = not password
-    password = password or secrets.token_urlsafe(12)
-    identity.create_user(db, name=name, email=email, password_hash=passwords.hash_password(password),
-                         language="ru", consent=True, confirmed=True, role=args.role)
-    print(f"club: created {args.role} {email}" + (f" with password {password}" if generated else ""))
+    def progress(line: str) -> None:
+        print(f"club: {line}", flush=True)
+
+    try:
+        report = build(config, strict=args.strict, jobs=args.jobs, progress=progress)
+    except LeakError as exc:
+        print(f"club: {exc}", file=sys.stderr)
+        return 1
+    except MkDocsException as exc:
+        print(f"club: the MkDocs build failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"club: done — {report.pages} pages ({report.gated} gated) in {report.seconds:.1f} s")
     return 0
 
 
-def read_password() -> str:
-    import os
+def run_serve(args: argparse.Namespace, config) -> int:
+    from portal.serve import serve
 
-    if "CLUB_USER_PASSWORD" in os.environ:
-        return os.environ["CLUB_USER_PASSWORD"]
-    if not sys.stdin.isatty():
-        return ""
-    return getpass.getpass("Password (empty = generate one): ")
+    return serve(config, args.host, args.port, build_first=not args.no_build,
+                 progress=lambda line: print(f"club: {line}", flush=True), worker=not args.no_worker)
+
+
+BUILD_COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from .config import ClubConfig
 from .content import Site, load_site
+from .contract import MANIFEST, SEARCH_INDEX, write_json_atomic, write_manifest
 from .errors import ContentError, ContentErrors
-from .jsonfile import write_json_atomic
 from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
 from .links import check_links
-from .manifest import gated_entries, gated_media, write_manifest
+from .manifest import gated_entries, gated_media
 from .newsletter_mail import Prerender, mail_leaks, render_mail, write_mail
 from .plugin import PRELOADED, previews_file
 from .stage import private_media
@@ -222,7 +222,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     sync_files(out_dir(config, "private"), config.output_dir("private"), private_files, keep={INDEX})
     write_members_index(public / INDEX, out_dir(config, "private") / INDEX, config.output_dir("private") / INDEX)
     previews = _read_json(previews_file(site))
-    write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews), gated_media(site))
+    write_manifest(config.site_dir / MANIFEST, gated_entries(site, previews), gated_media(site))
     if swap:
         swap_in(public, config.output_dir("public"))
     elif only is None:
@@ -237,7 +237,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 
-INDEX = "search/search_index.json"
+INDEX = SEARCH_INDEX
 
 
 def write_members_index(public_index: Path, private_index: Path, target: Path) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 from mkdocs.utils.yaml import yaml_load
 
+from .contract import ACCESS_LEVELS  # noqa: F401 - the content model's levels are the contract's
+
 DEFAULT_SEGMENTS = {
     "distributors": "Дистрибьюторы",
     "designers": "Проектировщики и дизайнеры",
@@ -31,7 +33,6 @@ DEFAULT_ROLES = {  # a partner company is several people; each needs a different
     "installation": "Монтаж и сервис",
     "marketing": "Маркетинг",
 }
-ACCESS_LEVELS = ("public", "registered", "members")
 SECTIONS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
 
 

@@ -1,4 +1,6 @@
-"""`club serve`: build, serve site + portal on one port, rebuild on every content change.
+"""The build side of `club serve`: rebuild on every content change, tell the browser to reload.
+
+`portal/serve.py` composes it with the portal (site_builder never imports the portal).
 
 Edits that keep a page's place in listings (body text of one page) take the fast path: both
 MkDocs builds run `dirty`, re-rendering only the changed pages, and the search index is merged
@@ -11,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import socket
 import threading
 import time
@@ -201,60 +202,3 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def settings_given(name: str, env_file: str = ".env") -> bool:
-    from starlette.config import Config
-
-    return bool(Config(env_file if os.path.isfile(env_file) else None)(name, default=""))
-
-
-def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print,
-          worker: bool = True) -> int:
-    import dataclasses
-
-    import uvicorn
-
-    from portal.app import create_app
-    from portal.core.settings import SettingsError, load_settings
-
-    try:
-        settings = dataclasses.replace(load_settings(), site_dir=config.site_dir, club_config=config.config_file)
-        if not settings_given("CLUB_BASE_URL"):  # links in mail must reach this very server
-            settings = dataclasses.replace(settings, base_url=f"http://{host}:{port}")
-    except SettingsError as exc:
-        progress(str(exc))
-        return 2
-
-    if not port_is_free(host, port):
-        progress(f"port {port} on {host} is already in use: stop the other server or pass --port")
-        return 1
-    builder = DevBuilder(config, progress)
-    if build_first and not builder.rebuild():
-        progress("serving the last good build (if any) while you fix the content")
-    elif not build_first:
-        builder.site = None
-    if not (config.output_dir("public")).is_dir():
-        progress(f"no built site in {config.output_dir('public')}: run `club build` first (or drop --no-build)")
-        return 1
-    stop = threading.Event()
-    watcher = threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True)
-    watcher.start()
-    app = create_app(settings, dev=builder)
-    from portal.forum.admin import seed_categories
-
-    if seed_categories(app.state.portal.db):  # a new club gets a starter set of forum categories
-        progress("forum: created the starter categories (change them at /staff/forum)")
-    mail = f"mail goes through {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else \
-        f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
-    progress(f"portal database {settings.database}; {mail}")
-    progress(f"serving http://{host}:{port}/ — editing content/ rebuilds and reloads the browser; Ctrl+C stops")
-    from portal.newsletters.worker_cli import background_worker
-
-    try:
-        with background_worker(settings, progress, enabled=worker):  # sends newsletters when they are due
-            uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1,
-                        proxy_headers=False)  # X-Forwarded-For only via CLUB_TRUSTED_PROXIES (SecurityMiddleware)
-    finally:
-        stop.set()
-    return 0

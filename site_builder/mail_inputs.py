@@ -12,12 +12,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from portal.newsletters.model import MAIL_VERSION, MailArtefact, MailArtefactError, load_artefact
+from site_builder.contract import MAIL_VERSION, MailArtefact, MailArtefactError, load_artefact
 
 from .config import ClubConfig
 from .content import Site
+from .contract import write_json_atomic
 from .generate import THEMES
-from .jsonfile import write_json_atomic
 from .model import Page
 
 

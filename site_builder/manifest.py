@@ -1,28 +1,9 @@
-"""`site/manifest.json`: what the portal needs to serve gated URLs (access level, teaser parts, file)."""
+"""The manifest's entries from the content model (its format and version: contract.py)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
-from pathlib import Path
-
-from .config import ACCESS_LEVELS
 from .content import Site, per_site
-from .jsonfile import write_json_atomic
-
-MANIFEST_VERSION = 1
-
-
-@dataclass(frozen=True)
-class GatedEntry:
-    url: str  # "/analytics/rynok-2026/"
-    access: str
-    title: str
-    summary: str
-    kind: str
-    section: str | None
-    preview_html: str
-    file: str  # path of the full page inside site/private/
+from .contract import ACCESS_LEVELS, GatedEntry
 
 
 def gated_entries(site: Site, previews: dict[str, str]) -> list[GatedEntry]:
@@ -50,17 +31,3 @@ def gated_media(site: Site) -> dict[str, str]:
             if rel in hidden:
                 media["/" + rel] = page.access
     return dict(sorted(media.items()))
-
-
-def write_manifest(path: Path, entries: list[GatedEntry], media: dict[str, str] | None = None) -> None:
-    data = {"version": MANIFEST_VERSION, "pages": {entry.url: asdict(entry) for entry in entries},
-            "media": media or {}}
-    write_json_atomic(path, data, indent=1)
-
-
-def read_manifest(path: Path) -> dict[str, dict]:
-    """URL -> entry; an unreadable manifest is an error, never 'nothing is gated'."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("version") != MANIFEST_VERSION:
-        raise ValueError(f"{path}: unsupported manifest version {data.get('version')!r}")
-    return data["pages"]

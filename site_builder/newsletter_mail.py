@@ -26,12 +26,12 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from portal.newsletters.model import AUDIENCE_KEYS, MailArtefact, MailVariant, mail_dir
+from site_builder.contract import AUDIENCE_KEYS, MailArtefact, MailVariant, mail_dir
 
 from .config import ClubConfig
 from .content import Site
+from .contract import write_json_atomic
 from .i18n import translator
-from .jsonfile import write_json_atomic
 from .leaks import BOUNDARY, Leak, first_run, html_text
 from .mail_inputs import MailCache, StreamReader, mail_theme, read_capture
 from .mailtext import Links, clean_content, html_to_text, number_links

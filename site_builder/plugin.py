@@ -24,9 +24,9 @@ from mkdocs.structure.files import InclusionLevel
 from . import speedups
 from .config import load_config
 from .content import Site, load_site
+from .contract import write_json_atomic
 from .errors import ContentErrors
 from .i18n import translator
-from .jsonfile import write_json_atomic
 from .mail_inputs import save_capture, stream_capture
 from .speedups import PostList
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage

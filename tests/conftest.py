@@ -131,7 +131,7 @@ def club_serve(project: Project, **env: str):
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "CLUB_DATABASE": str(project.root / "var" / "club.db"), **env}
     log_path = project.root / "serve.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([sys.executable, "-m", "site_builder.cli", "--config", str(project.root / "mkdocs.yml"),
+    process = subprocess.Popen([sys.executable, "-m", "portal.cli", "--config", str(project.root / "mkdocs.yml"),
                                 "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
                                cwd=project.root)
 

@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 
 from portal.core import identity
-from portal.newsletters.model import MailArtefact, MailVariant
+from site_builder.contract import MailArtefact, MailVariant
 from tests.smtp_server import HOST, SMTPServer, _Controller
 
 SECRET = "Закрытая часть: доля рынка драйверов DALI выросла до тридцати семи процентов"

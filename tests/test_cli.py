@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from site_builder.cli import main
+from portal.cli import main
 
 
 def test_check_passes_on_good_content(project, capsys):
@@ -36,7 +36,7 @@ def test_missing_config_is_a_clear_error(tmp_path, capsys):
 
 @pytest.mark.parametrize("command", ["check", "build", "serve"])
 def test_every_command_has_help(command):
-    result = subprocess.run([sys.executable, "-m", "site_builder.cli", command, "--help"],
+    result = subprocess.run([sys.executable, "-m", "portal.cli", command, "--help"],
                             capture_output=True, text=True, check=True)
     assert "usage: club" in result.stdout and len(result.stdout.splitlines()) > 4
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from portal.newsletters.model import PLACEHOLDER, MailArtefact, list_artefacts, load_artefact
 from site_builder.build import MailLeakError
 from site_builder.content import load_site
+from site_builder.contract import PLACEHOLDER, MailArtefact, list_artefacts, load_artefact
 from site_builder.newsletter_mail import render_mail
 
 from .conftest import MINIMAL, Project, new_project

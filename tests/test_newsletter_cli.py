@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from argon2 import PasswordHasher
 
+from portal.cli import main
 from portal.core import passwords
 from portal.core.db import connect
 from portal.newsletters.model import get_newsletter
-from site_builder.cli import main
 
 from .portal_fixtures import REPO
 from .test_newsletters import PAGE, SECRET, add_sends, make_artefact, set_status, subscriber, write_site

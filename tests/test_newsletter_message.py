@@ -11,9 +11,10 @@ import pytest
 
 from portal.newsletters import links as newsletter_links
 from portal.newsletters.message import address_header, message_bytes, personalise
-from portal.newsletters.model import MailArtefactError, MailVariant, Send, get_send
+from portal.newsletters.model import Send, get_send
 from portal.newsletters.queue import queue_newsletter
 from portal.newsletters.worker import freeze_recipients
+from site_builder.contract import MailArtefactError, MailVariant
 from tests.newsletter_fixtures import LINKS, SECRET, artefact, subscribe
 from tests.portal_fixtures import make_user, with_settings
 

@@ -10,8 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from portal.newsletters import links as newsletter_links
-from portal.newsletters.model import MailArtefact, MailVariant
 from portal.newsletters.tracking import PIXEL
+from site_builder.contract import MailArtefact, MailVariant
 
 from .portal_fixtures import BASE_URL, csrf_of, make_user
 

@@ -361,7 +361,7 @@ def worker_env(settings) -> dict[str, str]:
 
 
 def club(*args: str) -> list[str]:
-    return [sys.executable, "-m", "site_builder.cli", *args]
+    return [sys.executable, "-m", "portal.cli", *args]
 
 
 @pytest.mark.slow

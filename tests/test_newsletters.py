@@ -11,8 +11,9 @@ import pytest
 
 from portal.newsletters import queue as nl
 from portal.newsletters.audience import recipients
-from portal.newsletters.model import MailArtefact, MailVariant, get_newsletter
+from portal.newsletters.model import get_newsletter
 from site_builder.config import DEFAULT_SEGMENTS, load_config
+from site_builder.contract import MailArtefact, MailVariant
 
 from .portal_fixtures import REPO, make_user
 

@@ -8,12 +8,11 @@ from types import SimpleNamespace
 import pytest
 from argon2 import PasswordHasher
 
-import portal.core.db
 from portal.accounts.companies import company_key, find_or_create_company, inn_is_valid
 from portal.accounts.phones import display_phone, normalise_phone
 from portal.core import identity, passwords, throttle, tokens
+from portal.core.capability import REGISTRY, Migration
 from portal.core.db import connect, upgrade
-from portal.core.migrations import MIGRATIONS
 from portal.core.settings import SettingsError, load_settings
 from portal.core.tokens import TokenError, issue_token, read_token, use_token
 
@@ -268,7 +267,7 @@ def test_password_problem():
 
 def test_a_new_database_gets_every_table_and_every_version(tmp_path, database):
     assert tables(database) >= TABLES
-    assert versions(database) == [version for version, _name, _sql in MIGRATIONS]
+    assert versions(database) == [migration.version for migration in REGISTRY.migrations()]
     assert database.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
@@ -282,19 +281,17 @@ def test_connecting_again_changes_nothing(tmp_path, database):
         again.conn.close()
 
 
-def test_a_failing_migration_rolls_back_entirely(tmp_path, database, monkeypatch):
+def test_a_failing_migration_rolls_back_entirely(tmp_path, database):
     before = tables(database)
-    latest = [version for version, _name, _sql in MIGRATIONS]
-    broken = (latest[-1] + 1, "broken", "CREATE TABLE points (id INTEGER PRIMARY KEY);\n"
-                           "ALTER TABLE users ADD COLUMN points INTEGER;\n"
-                           "CREATE TABLE users (id INTEGER);\n")
-    monkeypatch.setattr(portal.core.db, "MIGRATIONS", [*MIGRATIONS, broken])
+    latest = [migration.version for migration in REGISTRY.migrations()]
+    broken = Migration(latest[-1] + 1, "broken", "CREATE TABLE points (id INTEGER PRIMARY KEY);\n"
+                       "ALTER TABLE users ADD COLUMN points INTEGER;\n"
+                       "CREATE TABLE users (id INTEGER);\n")
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
-        connect(tmp_path / "var" / "club.db")
+        connect(tmp_path / "var" / "club.db", [*REGISTRY.migrations(), broken])
     assert tables(database) == before and "points" not in tables(database)
     assert "points" not in [row[1] for row in database.execute("PRAGMA table_info(users)").fetchall()]
     assert versions(database) == latest
-    monkeypatch.undo()
     assert upgrade(database) == []  # still usable afterwards
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def build(root, env_extra):
     env = {**os.environ, **env_extra}
-    subprocess.run([sys.executable, "-m", "site_builder.cli", "--config", str(root / "mkdocs.yml"), "build"],
+    subprocess.run([sys.executable, "-m", "portal.cli", "--config", str(root / "mkdocs.yml"), "build"],
                    check=True, env=env, capture_output=True)
 
 

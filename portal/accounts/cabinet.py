@@ -14,54 +14,55 @@ from portal.accounts.companies import get_company
 from portal.accounts.phones import display_phone
 from portal.accounts.profile import profile_page, save_profile, vocabularies
 from portal.core import identity, passwords
+from portal.core.identity import LEVEL_RANK
 from portal.core.sessions import end_session, list_sessions, revoke_session, revoke_sessions
-from portal.web.context import Visitor, portal_of, visitor
+from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form
-from portal.web.navigation import login_redirect, redirect
+from portal.web.guards import requires
+from portal.web.navigation import redirect
 from portal.web.templating import render
 
 NOTICES = {"saved": "cabinet.saved", "password_changed": "reset.done", "retry": "aud.bounce.retry_done"}
 
 
-def signed_in(request: Request) -> Visitor | Response:
-    """The visitor if signed in; otherwise the redirect to sign in and come back."""
-    who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
-    return who
 
-
+@requires()
 async def cabinet(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
-    portal, user = portal_of(request), who.user
+    """The overview: each capability's cards (capability.cabinet_cards) the member's level shows."""
+    who = visitor(request)
     notice = NOTICES.get(request.query_params.get("notice", ""))
-    sessions = [{"id": s.id_hash, "current": who.session and s.id_hash == who.session.id_hash,
-                 "user_agent": s.user_agent or "?", "ip": s.ip,
-                 "last_seen": datetime.fromtimestamp(s.last_seen, UTC).strftime("%Y-%m-%d %H:%M UTC")}
-                for s in list_sessions(portal.db, user.id)]
-    company, vocab = get_company(portal.db, user.company_id), vocabularies(request)
-    return render(request, "cabinet.html", {
-        "notice": who.t(notice) if notice else None, "company": company, "phone": display_phone(user.phone),
-        "sessions": sessions, "subscribed": account_store.is_subscribed(portal.db, user.id),
-        "sections": member_sections(portal), "club": portal.club, **vocab,
-        "topic_labels": [vocab["topics"].get(key, key) for key in user.topics], "contact": club_address(portal),
-        "forum_digest": portal.db.execute("SELECT forum_digest FROM users WHERE id = ?", [user.id]).fetchone()[0]})
+    rank = LEVEL_RANK.get(who.user.level, 0)
+    declared = [card for capability in portal_of(request).capabilities for card in capability.cabinet_cards]
+    cards = [(card.template, card.values(request) if card.values else {})
+             for card in sorted(declared, key=lambda card: card.order) if rank >= LEVEL_RANK[card.level]]
+    return render(request, "cabinet.html", {"notice": who.t(notice) if notice else None, "cards": cards})
 
 
-def member_sections(portal) -> list[dict]:
-    """Gated pages grouped by section, from the manifest, for the cabinet's quick links."""
-    pages = portal.site.gated.pages()
-    return [{"url": url, "title": entry["title"], "access": entry["access"]}
-            for url, entry in sorted(pages.items(), key=lambda item: item[1]["title"])][:20]
+def profile_card(request: Request) -> dict:
+    user, portal = visitor(request).user, portal_of(request)
+    return {"company": get_company(portal.db, user.company_id), "phone": display_phone(user.phone),
+            **vocabularies(request)}
 
 
+def newsletters_card(request: Request) -> dict:
+    user, portal = visitor(request).user, portal_of(request)
+    topics = vocabularies(request)["topics"]
+    return {"subscribed": account_store.is_subscribed(portal.db, user.id), "contact": club_address(portal),
+            "topic_labels": [topics.get(key, key) for key in user.topics]}
+
+
+def sessions_card(request: Request) -> dict:
+    who = visitor(request)
+    return {"sessions": [{"id": s.id_hash, "current": who.session and s.id_hash == who.session.id_hash,
+                          "user_agent": s.user_agent or "?", "ip": s.ip,
+                          "last_seen": datetime.fromtimestamp(s.last_seen, UTC).strftime("%Y-%m-%d %H:%M UTC")}
+                         for s in list_sessions(portal_of(request).db, who.user.id)]}
+
+
+@requires()
 async def newsletters_page(request: Request) -> Response:
     """Consent, topics and tracking on one page, with the bounce note when mail to the address fails."""
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     notice = NOTICES.get(request.query_params.get("notice", ""))
     portal = portal_of(request)
     return render(request, "account_newsletters.html", {
@@ -75,10 +76,9 @@ def club_address(portal) -> str:
     return parseaddr(portal.settings.mail_from)[1]
 
 
+@requires()
 async def newsletters(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     form = await read_form(request)
     club_topics = vocabularies(request)["topics"]
     chosen = set(form.many("topics"))  # values not in the club's list come only from a tampered form: dropped
@@ -88,19 +88,17 @@ async def newsletters(request: Request) -> Response:
     return redirect("/account/newsletters?notice=saved")
 
 
+@requires()
 async def retry_address(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     await read_form(request)
     identity.clear_bounce(portal_of(request).db, who.user.id)
     return redirect("/account/newsletters?notice=retry")
 
 
+@requires()
 async def sessions(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     portal, form = portal_of(request), await read_form(request)
     if form.text("end") == "others":
         revoke_sessions(portal.db, who.user.id, keep=who.session)
@@ -109,26 +107,23 @@ async def sessions(request: Request) -> Response:
     return redirect("/account/?notice=saved")
 
 
+@requires()
 async def export(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     data = account_store.export_user(portal_of(request).db, who.user)
     return JSONResponse(data, headers={
         "Content-Disposition": 'attachment; filename="club-account.json"', "Cache-Control": "no-store"})
 
 
+@requires()
 async def delete_page(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     return render(request, "delete.html", {"needs_password": who.user.password_hash is not None})
 
 
+@requires()
 async def delete(request: Request) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     portal, form = portal_of(request), await read_form(request)
     if who.user.password_hash is not None:
         ok = await passwords.verify_password_async(who.user.password_hash, form.password())

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from portal.accounts.import_members import COLUMNS, ImportFileError, Vocabularies, import_members
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     members = commands.add_parser("members", help="bring in an existing mailing list",
                                   description="Members' records from other systems.")
     actions = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)

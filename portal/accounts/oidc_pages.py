@@ -49,6 +49,11 @@ class SQLiteStateStore:
         return json.loads(row[0])
 
 
+def start_client(portal: Portal) -> None:
+    """The accounts capability's start: the external sign-in client, when CLUB_OIDC_* configure one."""
+    portal.oidc = make_client(portal)
+
+
 def make_client(portal: Portal) -> OIDCClient | None:
     if portal.settings.oidc is None:
         return None

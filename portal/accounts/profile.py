@@ -14,7 +14,8 @@ from portal.core import identity
 from portal.core.security import safe_next
 from portal.web.context import Visitor, portal_of, visitor
 from portal.web.forms import Form, read_form
-from portal.web.navigation import login_redirect, redirect
+from portal.web.guards import requires
+from portal.web.navigation import redirect
 from portal.web.templating import render
 
 
@@ -35,10 +36,9 @@ def current_values(request: Request, user: identity.User) -> dict:
             "language": user.language}
 
 
+@requires()
 async def profile_page(request: Request) -> Response:
     who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
     return render(request, "profile.html", {"values": current_values(request, who.user),
                                             "next": safe_next(request.query_params.get("next"), ""),
                                             **vocabularies(request)})
@@ -69,10 +69,9 @@ def read_profile(form: Form, vocab: dict, who: Visitor) -> tuple[dict, dict]:
     return values, errors
 
 
+@requires()
 async def save_profile(request: Request) -> Response:
     who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
     portal, form = portal_of(request), await read_form(request)
     vocab = vocabularies(request)
     values, errors = read_profile(form, vocab, who)

@@ -10,7 +10,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from portal.core.migrations import MIGRATIONS
+from portal.core.capability import REGISTRY, Migration
 
 log = logging.getLogger("portal")
 CHECKPOINT_SECONDS = 1.0        # how often the checkpoint thread copies new WAL pages into the database
@@ -26,10 +26,11 @@ WAL_LIMIT = 64 * 1024 * 1024    # bytes a WAL file is cut back to once it has be
 READER_MMAP = 4 * 1024 ** 3     # bytes of the database file a reader maps (address space, not memory)
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
-    """Open (creating the folder) with WAL, foreign keys and a busy timeout; migrations applied."""
+def connect(path: Path | str, migrations: Sequence[Migration] | None = None) -> sqlite_utils.Database:
+    """Open (creating the folder) with WAL, foreign keys and a busy timeout; migrations applied
+    (by default every registered capability's, in version order)."""
     db = open_database(path)
-    upgrade(db)
+    upgrade(db, migrations)
     return db
 
 
@@ -147,11 +148,12 @@ def applied_versions(db: sqlite_utils.Database) -> set[int]:
     return {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
-def upgrade(db: sqlite_utils.Database, until: int | None = None) -> list[int]:
+def upgrade(db: sqlite_utils.Database, migrations: Sequence[Migration] | None = None,
+            until: int | None = None) -> list[int]:
     """Apply every migration not yet applied (up to `until`), each in its own transaction. Returns what ran."""
     done = applied_versions(db)
     ran = []
-    for version, name, sql in MIGRATIONS:
+    for version, name, sql in (REGISTRY.migrations() if migrations is None else sorted(migrations)):
         if version in done or (until is not None and version > until):
             continue
         with db.conn:  # one transaction per migration: all of it or none

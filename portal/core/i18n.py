@@ -1,6 +1,12 @@
-"""The portal's words in Russian (default) and English. Templates call `t(key, **values)`."""
+"""The portal's words in Russian (default) and English. Templates call `t(key, **values)`.
+
+The machinery and the shared words (layout, form fields, errors, HTTP statuses) live here; each
+capability brings its own table (`words.py`, declared in its capability) and registers it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from starlette.requests import Request
 
@@ -8,7 +14,6 @@ LANGUAGES = ("ru", "en")
 LANG_COOKIE = "club_lang"
 
 STRINGS: dict[str, tuple[str, str]] = {
-    # layout
     "nav.home": ("Главная", "Home"),
     "nav.account": ("Кабинет", "My account"),
     "nav.login": ("Войти", "Sign in"),
@@ -17,24 +22,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.staff": ("Участники", "Members"),
     "lang.switch": ("English", "Русский"),
     "csrf.field": ("Проверочный код формы", "Form check code"),
-    # registration
-    "register.title": ("Вступить в клуб", "Join the club"),
-    "register.lead": ("Регистрация бесплатна: достаточно имени и e-mail.",
-                      "Joining is free: your name and e-mail are enough."),
-    "register.benefits": ("Что даёт клуб", "What the club gives you"),
-    "register.benefit1": ("Новости первыми: новинки, акции и изменения в нормативах.",
-                          "News first: new products, promotions and changes in regulations."),
-    "register.benefit2": ("Закрытая аналитика рынка — после того как вы укажете компанию и телефон.",
-                          "Closed market analytics — once you add your company and phone."),
-    "register.benefit3": ("Форум участников, мероприятия клуба и бонусная программа для компании.",
-                          "The members' forum, club events and the company bonus programme."),
-    "register.submit": ("Зарегистрироваться", "Register"),
-    "register.have_account": ("Уже в клубе?", "Already a member?"),
-    "register.check_mail_title": ("Проверьте почту", "Check your e-mail"),
-    "register.check_mail": ("Мы отправили письмо на {email}. Откройте ссылку из письма, чтобы подтвердить адрес, "
-                            "и войдите.",
-                            "We sent a message to {email}. Open the link in it to confirm your address, "
-                            "then sign in."),
     "field.name": ("Имя и фамилия", "Full name"),
     "field.email": ("E-mail", "E-mail"),
     "field.password": ("Пароль", "Password"),
@@ -56,7 +43,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.newsletters": ("Присылать рассылки клуба: новости, акции, мероприятия, журнал (можно отключить в кабинете)",
                           "Send me the club's newsletters: news, promotions, events, the magazine (you can turn "
                           "them off in your account)"),
-    # errors in forms
     "error.form": ("Проверьте выделенные поля.", "Please check the marked fields."),
     "error.name_required": ("Укажите имя и фамилию.", "Enter your full name."),
     "error.name_too_long": ("Имя слишком длинное (до 200 символов).", "The name is too long (200 characters max)."),
@@ -64,8 +50,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "This does not look like an e-mail address, e.g. ann@company.com."),
     "error.consent_required": ("Без согласия на обработку данных мы не можем вас зарегистрировать.",
                                "We cannot register you without your consent to data processing."),
-    "password.too_short": ("Пароль короче 8 символов.", "The password is shorter than 8 characters."),
-    "password.too_long": ("Пароль длиннее 1024 символов.", "The password is longer than 1024 characters."),
     "error.company_required": ("Укажите компанию, чтобы открыть закрытые материалы.",
                                "Enter your company to open the closed materials."),
     "error.phone_invalid": ("Не удалось разобрать номер. Пример: +7 912 345-67-89.",
@@ -81,91 +65,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.throttled": ("Слишком много попыток. Попробуйте через {seconds} с.",
                         "Too many attempts. Try again in {seconds} s."),
     "error.password_wrong": ("Неверный пароль.", "Wrong password."),
-    # login / logout
-    "login.title": ("Вход в клуб", "Sign in"),
-    "login.submit": ("Войти", "Sign in"),
-    "login.forgot": ("Забыли пароль?", "Forgot your password?"),
-    "login.no_account": ("Ещё не в клубе?", "Not a member yet?"),
-    "login.external": ("Войти через {name}", "Sign in with {name}"),
-    "login.or": ("или", "or"),
-    "logout.title": ("Выход", "Sign out"),
-    "logout.lead": ("Выйти из клуба на этом устройстве?", "Sign out on this device?"),
-    "logout.done": ("Вы вышли из клуба.", "You have signed out."),
-    # confirmation
-    "confirm.title": ("Подтверждение адреса", "Confirm your address"),
-    "confirm.lead": ("Нажмите кнопку, чтобы подтвердить адрес {email}.", "Press the button to confirm {email}."),
-    "confirm.submit": ("Подтвердить адрес", "Confirm my address"),
-    "confirm.done": ("Адрес подтверждён. Теперь войдите.", "Address confirmed. Now sign in."),
-    "token.replaced": ("Этот адрес зарегистрировали ещё раз, и ссылка заменена новой: откройте последнее письмо "
-                       "или зарегистрируйтесь снова.",
-                       "This address was registered again and this link was replaced: open the latest e-mail "
-                       "or register again."),
-    "token.invalid": ("Ссылка неверна или устарела. Запросите новую.",
-                      "The link is wrong or has expired. Ask for a new one."),
-    "token.used": ("Эта ссылка уже использована.", "This link has been used already."),
-    # reset
-    "reset.title": ("Восстановление пароля", "Reset your password"),
-    "reset.lead": ("Укажите e-mail, с которым вы в клубе. Мы пришлём ссылку для нового пароля.",
-                   "Enter the e-mail you joined with. We will send a link to set a new password."),
-    "reset.submit": ("Прислать ссылку", "Send the link"),
-    "reset.sent": ("Если адрес {email} есть в клубе, письмо со ссылкой уже в пути. Ссылка действует 2 часа.",
-                   "If {email} belongs to a member, a message with the link is on its way. "
-                   "The link works for 2 hours."),
-    "reset.new_title": ("Новый пароль", "New password"),
-    "reset.new_submit": ("Сохранить пароль", "Save the password"),
-    "reset.done": ("Пароль изменён. Все остальные сеансы завершены.", "Password changed. All other sessions ended."),
-    # cabinet
-    "cabinet.title": ("Личный кабинет", "My account"),
-    "cabinet.hello": ("Здравствуйте, {name}!", "Hello, {name}!"),
     "level.registered": ("Зарегистрирован", "Registered"),
     "level.member": ("Участник клуба", "Club member"),
     "level.staff": ("Сотрудник клуба", "Club staff"),
     "level.unconfirmed": ("Адрес не подтверждён", "Address not confirmed"),
-    "cabinet.become_member": ("Укажите компанию и телефон в профиле — и откроются закрытая аналитика и форум.",
-                              "Add your company and phone in the profile to open the closed analytics and forum."),
-    "cabinet.suspended": ("Участие приостановлено сотрудниками клуба: {reason}",
-                          "Your membership was suspended by the club staff: {reason}"),
-    "cabinet.sections": ("Закрытые разделы", "Members' sections"),
-    "cabinet.profile": ("Профиль", "Profile"),
-    "cabinet.edit_profile": ("Изменить профиль", "Edit the profile"),
-    "cabinet.newsletters": ("Рассылки", "Newsletters"),
-    "cabinet.sessions": ("Сеансы", "Sessions"),
-    "cabinet.this_device": ("это устройство", "this device"),
-    "cabinet.sign_out_session": ("Завершить", "End"),
-    "cabinet.sign_out_everywhere": ("Выйти на всех других устройствах", "Sign out on all other devices"),
-    "cabinet.sessions_ended": ("Сеансов завершено: {count}.", "Sessions ended: {count}."),
-    "cabinet.data": ("Мои данные", "My data"),
-    "cabinet.export": ("Скачать мои данные (JSON)", "Download my data (JSON)"),
-    "cabinet.delete": ("Удалить аккаунт", "Delete my account"),
-    "cabinet.saved": ("Сохранено.", "Saved."),
-    "cabinet.last_seen": ("последняя активность", "last active"),
-    "newsletters.save": ("Сохранить подписки", "Save subscriptions"),
-    "profile.title": ("Профиль", "Profile"),
-    "profile.lead": ("Компания и телефон открывают закрытую аналитику и форум участников.",
-                     "Company and phone open the closed analytics and the members' forum."),
-    "profile.save": ("Сохранить", "Save"),
-    "delete.title": ("Удаление аккаунта", "Delete the account"),
-    "delete.lead": ("Мы удалим ваш профиль, подписки и сеансы. Это нельзя отменить. Данные компании останутся "
-                    "у её других участников.",
-                    "We will erase your profile, subscriptions and sessions. This cannot be undone. Your "
-                    "company's record stays with its other members."),
-    "delete.submit": ("Удалить навсегда", "Delete for good"),
-    "delete.done": ("Аккаунт удалён.", "The account has been deleted."),
-    "delete.password_hint": ("Для подтверждения введите пароль.", "Enter your password to confirm."),
-    # teaser (next step on a gated page)
-    "teaser.title": ("Материал для участников клуба", "For club members"),
-    "teaser.complete": ("Укажите компанию и телефон в профиле — и материал откроется полностью.",
-                        "Add your company and phone in your profile and the full text opens."),
-    "teaser.complete_button": ("Заполнить профиль", "Complete the profile"),
-    "teaser.suspended": ("Участие приостановлено; закрытые материалы недоступны.",
-                         "Your membership is suspended; closed materials are not available."),
-    # staff
-    "staff.title": ("Участники клуба", "Club members"),
-    "staff.search": ("Найти", "Search"),
-    "staff.suspend": ("Приостановить", "Suspend"),
-    "staff.unsuspend": ("Возобновить", "Restore"),
-    "staff.reason": ("Причина", "Reason"),
-    # errors
     "http.400": ("Запрос не удалось разобрать", "The request could not be read"),
     "http.403": ("Доступ запрещён", "Forbidden"),
     "http.404": ("Страница не найдена", "Page not found"),
@@ -184,197 +87,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.staff_only": ("Эта страница — для сотрудников клуба.", "This page is for the club's staff."),
     "reason.rank": ("Это может сделать только сотрудник с более высокой ролью.",
                     "Only staff with a higher role can do this."),
-    "reason.forum_banned": ("Модератор приостановил вам возможность писать на форуме; изменять сообщения "
-                            "тоже нельзя до конца срока.",
-                            "A moderator has suspended your posting; you cannot edit posts until it ends."),
-    "oidc.failed": ("Не удалось войти через внешний сервис. Попробуйте ещё раз.",
-                    "External sign-in failed. Please try again."),
-    "oidc.expired": ("Вход через внешний сервис занял слишком много времени. Начните заново.",
-                     "The external sign-in took too long. Please start again."),
-    "oidc.state": ("Ответ внешнего сервиса не относится к этому браузеру. Начните вход заново.",
-                   "The provider's answer does not belong to this browser. Please start again."),
-    "oidc.denied": ("Вы отменили вход во внешнем сервисе.", "You cancelled the sign-in at the provider."),
-    "oidc.refused": ("Внешний сервис отказал во входе.", "The provider refused the sign-in."),
-    "oidc.exchange": ("Внешний сервис не подтвердил вход. Попробуйте позже.",
-                      "The provider did not confirm the sign-in. Try again later."),
-    "oidc.invalid_token": ("Ответ внешнего сервиса не прошёл проверку подписи.",
-                           "The provider's answer failed verification."),
-    "oidc.unavailable": ("Внешний сервис входа сейчас недоступен.", "The sign-in provider is unavailable right now."),
-    "oidc.email_taken": ("В клубе уже есть аккаунт с этим адресом. Войдите с паролем и привяжите внешний вход "
-                         "в кабинете.", "The club already has an account with this address. Sign in with your "
-                         "password and link the external sign-in in your account."),
-    "oidc.consent_note": ("Продолжая, вы соглашаетесь на обработку персональных данных (152-ФЗ).",
-                          "By continuing you consent to the processing of your personal data (152-FZ)."),
-    "cabinet.link_external": ("Привязать вход через {name}", "Link sign-in with {name}"),
-    # forum
-    "forum.title": ("Форум участников", "Members' forum"),
-    "forum.way_in_register": ("Форум открыт участникам клуба. Вступите в клуб и укажите компанию и телефон — и "
-                              "вы сможете читать и писать.", "The forum is open to club members. Join the club and "
-                              "add your company and phone to read and write."),
-    "forum.way_in_profile": ("Форум открыт участникам клуба: укажите компанию и телефон в профиле.",
-                             "The forum is open to club members: add your company and phone in your profile."),
-    "forum.search": ("Поиск по форуму", "Search the forum"),
-    "forum.search_partial": ("Поиск остановлен по времени: показано то, что нашлось до этого. Уточните запрос, "
-                             "чтобы найти больше.", "The search ran out of time: these are the matches found "
-                             "until then. A more specific query finds more."),
-    "forum.new_since_visit": ("Новое с прошлого визита", "New since your last visit"),
-    "forum.since": ("С {when}", "Since {when}"),
-    "forum.nothing_new": ("Ничего нового.", "Nothing new."),
-    "forum.category": ("Раздел", "Category"),
-    "forum.topics": ("Темы", "Topics"),
-    "forum.topic": ("Тема", "Topic"),
-    "forum.posts": ("Сообщения", "Posts"),
-    "forum.replies": ("Ответы", "Replies"),
-    "forum.last_post": ("Последнее", "Last post"),
-    "forum.no_topics": ("Тем пока нет — начните первую.", "No topics yet — start the first one."),
-    "forum.unread": ("непрочитанное", "unread"),
-    "forum.unread_count": ("непрочитанных тем: {count}", "unread topics: {count}"),
-    "forum.pinned": ("Закреплено", "Pinned"),
-    "forum.locked_badge": ("Закрыто", "Locked"),
-    "forum.locked": ("Тема закрыта: новые ответы не принимаются.", "This topic is locked: no new replies."),
-    "forum.new_topic": ("Новая тема", "New topic"),
-    "forum.reply": ("Ответить", "Reply"),
-    "forum.quote": ("Цитировать", "Quote"),
-    "forum.edit": ("Изменить", "Edit"),
-    "forum.delete": ("Удалить", "Delete"),
-    "forum.edited": ("(изменено)", "(edited)"),
-    "forum.save": ("Сохранить", "Save"),
-    "forum.publish": ("Опубликовать", "Post"),
-    "forum.preview": ("Предпросмотр", "Preview"),
-    "forum.pages": ("Страницы", "Pages"),
-    "forum.field_title": ("Заголовок", "Title"),
-    "forum.field_body": ("Текст", "Text"),
-    "forum.markdown_hint": ("Markdown: **жирный**, *курсив*, > цитата, списки, ссылки; @имя — упомянуть участника.",
-                            "Markdown: **bold**, *italic*, > quote, lists, links; @handle mentions a member."),
-    "forum.post_deleted": ("Сообщение удалено автором.", "The author deleted this post."),
-    "forum.post_hidden": ("Сообщение скрыто модератором: {reason}", "Hidden by a moderator: {reason}"),
-    "forum.deleted_member": ("Бывший участник", "Former member"),
-    "forum.found": ("Найдено: {count}", "Found: {count}"),
-    "forum.members_only": ("Писать на форуме могут участники клуба (компания и телефон в профиле).",
-                           "Club members (company and phone in the profile) can post on the forum."),
-    "forum.staff_only_category": ("В этом разделе пишут только сотрудники клуба.",
-                                  "Only club staff post in this category."),
-    "forum.banned": ("Модератор приостановил вам возможность писать до {until}.",
-                     "A moderator suspended your posting until {until}."),
-    "forum.rate_topic": ("Новых тем можно начать не больше {count} в сутки. Сохраните текст и попробуйте позже.",
-                         "You can start at most {count} topics a day. Keep your text and try later."),
-    "forum.rate_reply": ("Не больше {count} ответов в час. Сохраните текст и попробуйте позже.",
-                         "At most {count} replies an hour. Keep your text and try later."),
-    "forum.title_short": ("Заголовок короче {min} символов.", "The title is shorter than {min} characters."),
-    "forum.title_long": ("Заголовок длиннее {max} символов (сейчас {length}).",
-                         "The title is longer than {max} characters ({length} now)."),
-    "forum.body_short": ("Напишите хотя бы пару слов.", "Write at least a couple of words."),
-    "forum.body_long": ("Текст длиннее {max} символов (сейчас {length}). Сократите или разбейте на два сообщения.",
-                        "The text is longer than {max} characters ({length} now). Shorten it or split it."),
-    "forum.categories_admin": ("Разделы форума", "Forum categories"),
-    "forum.category_add": ("Добавить или изменить раздел (по slug)", "Add or change a category (by slug)"),
-    "forum.slug_hint": ("Часть адреса: /forum/c/slug/. Существующий slug — изменить раздел.",
-                        "Part of the address: /forum/c/slug/. An existing slug changes that category."),
-    "forum.slug_invalid": ("Только латинские буквы, цифры и дефис, до 40 символов.",
-                           "Latin letters, digits and hyphens only, up to 40 characters."),
-    "forum.category_title_invalid": ("Название — от 2 до 100 символов.", "The title needs 2 to 100 characters."),
-    "forum.description": ("Описание", "Description"),
-    "forum.position": ("Порядок (число)", "Order (a number)"),
-    "forum.read_level": ("Кто читает", "Who reads"),
-    "forum.post_level": ("Кто пишет", "Who posts"),
-    "forum.level_members": ("участники клуба", "club members"),
-    "forum.level_staff": ("только сотрудники", "staff only"),
-    "forum.pin": ("Закрепить", "Pin"),
-    "forum.unpin": ("Открепить", "Unpin"),
-    "forum.lock": ("Закрыть тему", "Lock"),
-    "forum.unlock": ("Открыть тему", "Unlock"),
-    "forum.move": ("Перенести в", "Move to"),
-    "forum.hide": ("Скрыть", "Hide"),
-    "forum.restore": ("Вернуть", "Restore"),
-    "forum.history": ("История правок", "Edit history"),
-    "forum.no_history": ("Сообщение не изменялось.", "The post was never edited."),
-    "forum.reason": ("Причина", "Reason"),
-    "forum.reason_needed": ("Укажите причину: её увидят участники вместо текста.",
-                            "Give a reason: members see it instead of the text."),
-    "forum.hide_title": ("Скрыть сообщение", "Hide the post"),
-    "forum.flag": ("Пожаловаться", "Flag"),
-    "forum.flag_spam": ("спам", "spam"),
-    "forum.flag_inappropriate": ("неуместно", "inappropriate"),
-    "forum.flag_off_topic": ("не по теме", "off-topic"),
-    "forum.flag_other": ("другое", "other"),
-    "forum.flag_note": ("Комментарий (необязательно)", "Comment (optional)"),
-    "forum.flag_thanks": ("Спасибо: модераторы посмотрят сообщение.", "Thank you: the moderators will look at it."),
-    "forum.flag_already": ("Вы уже пожаловались на это сообщение.", "You have already flagged this post."),
-    "forum.back_to_topic": ("Вернуться к теме", "Back to the topic"),
-    "forum.flags": ("Жалобы", "Flags"),
-    "forum.flags_old": ("старше 48 часов", "older than 48 hours"),
-    "forum.no_flags": ("Открытых жалоб нет.", "No open flags."),
-    "forum.dismiss": ("Отклонить", "Dismiss"),
-    "forum.hidden_by_flags": ("скрыто по жалобам участников", "hidden after members' flags"),
-    "forum.mod_log": ("Журнал модерации", "Moderation log"),
-    "forum.ban": ("Запретить писать", "Suspend posting"),
-    "forum.ban_days": ("дней", "days"),
-    "forum.watch": ("Следить за темой", "Watch this topic"),
-    "forum.unwatch": ("Не следить", "Stop watching"),
-    "forum.stop_title": ("Не получать письма об ответах", "Stop reply e-mails"),
-    "forum.stop_lead": ("Нажмите кнопку, и письма об ответах в этой теме или разделе больше не придут.",
-                        "Press the button and no more reply e-mails will come for this topic or category."),
-    "forum.stopped": ("Готово: письма об ответах больше не придут.", "Done: no more reply e-mails."),
-    "forum.digest": ("Еженедельная сводка форума (только если вы не заходили на форум за неделю)",
-                     "Weekly forum digest (only when you have not visited the forum that week)"),
-    "forum.watch_category": ("Следить за разделом", "Watch this category"),
-    "reason.forum_moderators_only": ("Эта страница — для модераторов форума.", "This page is for forum moderators."),
-    "reason.forum_members_only": ("Это могут только участники клуба.", "Only club members can do this."),
-    "reason.forum_not_yours": ("Изменять сообщение может только автор (в течение суток) или модератор.",
-                               "Only the author (within a day) or a moderator can change this post."),
-    "forum.flag_own": ("На своё сообщение пожаловаться нельзя — его можно изменить или удалить.",
-                       "You cannot flag your own post; you can edit or delete it instead."),
-    "forum.flagged_post": ("Сообщение", "Post"),
-    "forum.flag_post_hidden": ("уже скрыто", "already hidden"),
-    "forum.bans": ("Запреты писать", "Posting bans"),
-    "forum.bans_active": ("Действующие запреты", "Active bans"),
-    "forum.no_bans": ("Действующих запретов нет.", "No active bans."),
-    "forum.ban_lead": ("Участник не сможет писать на форуме до конца срока; читать сможет.",
-                       "The member cannot post until the ban ends; they can still read."),
-    "forum.ban_fix": ("Исправьте отмеченные поля.", "Please correct the marked fields."),
-    "forum.ban_member": ("Участник (номер)", "Member (number)"),
-    "forum.ban_days_label": ("Срок, дней ({min}–{max})", "Period, days ({min}–{max})"),
-    "forum.ban_days_range": ("Срок — от {min} до {max} дней.", "The period is {min} to {max} days."),
-    "forum.ban_until": ("До", "Until"),
-    "forum.ban_no_member": ("Нет участника с таким номером.", "There is no member with this number."),
-    "forum.ban_self": ("Себе запретить писать нельзя.", "You cannot ban yourself."),
-    "forum.ban_rank": ("Запретить писать сотруднику клуба может только сотрудник с более высокой ролью.",
-                       "Only staff with a higher role can ban a member of staff."),
-    "forum.ban_reason_needed": ("Укажите причину: она останется в журнале модерации.",
-                                "Give a reason: it stays in the moderation log."),
-    "forum.unban": ("Снять запрет", "Lift the ban"),
-    "forum.history_current": ("Сейчас", "Current text"),
-    "forum.history_before": ("До правки {when}", "Before the edit of {when}"),
-    "forum.history_editor": ("правил(а): {name}", "edited by {name}"),
-    "forum.log_when": ("Когда", "When"),
-    "forum.log_who": ("Модератор", "Moderator"),
-    "forum.log_action": ("Действие", "Action"),
-    "forum.log_target": ("Что", "Target"),
-    "forum.log_empty": ("Журнал пуст.", "The log is empty."),
-    "forum.log_pin": ("закрепил(а) тему", "pinned the topic"),
-    "forum.log_unpin": ("открепил(а) тему", "unpinned the topic"),
-    "forum.log_lock": ("закрыл(а) тему", "locked the topic"),
-    "forum.log_unlock": ("открыл(а) тему", "unlocked the topic"),
-    "forum.log_move": ("перенёс(ла) тему", "moved the topic"),
-    "forum.log_hide": ("скрыл(а) сообщение", "hid the post"),
-    "forum.log_restore": ("вернул(а) сообщение", "restored the post"),
-    "forum.log_flags_dismiss": ("отклонил(а) жалобы", "dismissed the flags"),
-    "forum.log_flags_hide": ("скрыл(а) сообщение по жалобам", "hid the post after flags"),
-    "forum.log_ban": ("запретил(а) писать", "banned from posting"),
-    "forum.log_unban": ("снял(а) запрет", "lifted the ban"),
     "error.home": ("На главную", "Home page"),
+    "nav.staff_home": ("Сотрудникам", "Staff"),
+    "guard.members_title": ("Только для участников клуба", "For club members only"),
+    "guard.members_only": ("Эта страница открывается участникам клуба: укажите в профиле компанию и телефон — "
+                           "это займёт минуту, и вы вернётесь сюда.",
+                           "This page is for club members: add your company and phone to your profile — it "
+                           "takes a minute, and you will come back here."),
 }
 
-# Newer features keep their words in modules of their own (one per feature, so parallel work never
-# edits one file); keys must not collide, which tests/test_language.py checks.
-from portal.accounts.words import STRINGS as _AUDIENCE  # noqa: E402
-from portal.newsletters.words import STRINGS as _NEWSLETTERS  # noqa: E402
-from portal.newsletters.words_tracking import STRINGS as _TRACKING  # noqa: E402
+# Who registered each key: a second table naming a taken key is an error, not a silent overwrite.
+_OWNERS: dict[str, str] = dict.fromkeys(STRINGS, "core")
 
-for _extra in (_AUDIENCE, _NEWSLETTERS, _TRACKING):
-    if set(_extra) & set(STRINGS):
-        raise RuntimeError(f"duplicate i18n keys: {sorted(set(_extra) & set(STRINGS))}")
-    STRINGS.update(_extra)
+
+def register_words(table: Mapping[str, tuple[str, str]], owner: str) -> None:
+    """Add a capability's words (each key once in the whole portal; the capability registry calls this)."""
+    taken = sorted(key for key in table if _OWNERS.get(key, owner) != owner)
+    if taken:
+        raise ValueError(f"{owner}: word keys already registered by others: {', '.join(taken)}")
+    for key, pair in table.items():
+        if len(pair) != len(LANGUAGES) or not all(isinstance(text, str) and text for text in pair):
+            raise ValueError(f"{owner}: {key!r} needs a text in each of {', '.join(LANGUAGES)}")
+        STRINGS[key], _OWNERS[key] = pair, owner
 
 
 def translate(language: str, key: str, **values: object) -> str:

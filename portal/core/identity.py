@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from portal.core.db import now_iso
 from portal.core.tokens import password_stamp
+from site_builder.contract import ACCESS_RANK
 
 ROLES = ("staff", "moderator", "editor", "admin")
 
@@ -25,7 +26,6 @@ ROLE_RANK = {None: 0, "editor": 1, "moderator": 1, "staff": 2, "admin": 3}
 
 
 
-ACCESS_RANK = {"public": 0, "registered": 1, "members": 2}
 
 
 

@@ -10,8 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.forum import store
-from portal.staff.members import staff_only
+from portal.web.context import visitor
 from portal.web.forms import read_form, whole_number
+from portal.web.guards import requires
 from portal.web.navigation import redirect
 from portal.web.templating import render
 
@@ -41,6 +42,13 @@ def seed_categories(db: Database) -> int:
     return len(STARTER)
 
 
+def seed_starter_categories(db: Database) -> str | None:
+    """`club serve` on a new club: the starter set, and a line saying so."""
+    if seed_categories(db):
+        return "forum: created the starter categories (change them at /staff/forum)"
+    return None
+
+
 def category_problems(values: dict, t) -> dict[str, str]:
     errors = {}
     if not _SLUG.match(values["slug"]):
@@ -54,18 +62,15 @@ def category_problems(values: dict, t) -> dict[str, str]:
     return errors
 
 
+@requires(roles=CATEGORY_ROLES)
 async def categories_page(request: Request) -> Response:
-    who = staff_only(request, CATEGORY_ROLES)
-    if isinstance(who, Response):
-        return who
     db = request.app.state.portal.db
     return render(request, "forum/admin.html", {"categories": store.list_categories(db, None), "values": {}})
 
 
+@requires(roles=CATEGORY_ROLES)
 async def save_category(request: Request) -> Response:
-    who = staff_only(request, CATEGORY_ROLES)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     db, form = request.app.state.portal.db, await read_form(request)
     values = {name: form.text(name, 500) for name in ("slug", "position", "read_level", "post_level")}
     values.update({name: form.line(name, 500) for name in ("title", "description")})

@@ -18,10 +18,11 @@ from starlette.routing import Route
 from portal.core.identity import User, get_user, outranks
 from portal.forum import search as forum_search
 from portal.forum import store
-from portal.forum.rules import can_read_category, can_read_forum, is_moderator
+from portal.forum.access import moderators_only
+from portal.forum.rules import can_read_category, can_read_forum
 from portal.web.context import Visitor, portal_of, visitor
 from portal.web.forms import Form, read_form, whole_number
-from portal.web.navigation import login_redirect, redirect
+from portal.web.navigation import redirect
 from portal.web.templating import render
 
 FLAG_REASONS = ("spam", "inappropriate", "off_topic", "other")
@@ -32,15 +33,6 @@ LOG_SIZE = 200
 TOPIC_ACTIONS = {"pin": ("pinned", True), "unpin": ("pinned", False), "lock": ("locked", True),
                  "unlock": ("locked", False)}
 
-
-def moderator(request: Request) -> Visitor | Response:
-    """The moderator asking, or a redirect to sign in; anyone else gets a 403 page."""
-    who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
-    if not is_moderator(who.user):
-        raise HTTPException(403, "forum_moderators_only")
-    return who
 
 
 def log_action(db: Database, who: User, action: str, target: str, reason: str = "") -> None:
@@ -62,10 +54,9 @@ def post_url(post: store.Post) -> str:
 
 # --- topics ------------------------------------------------------------------------------------
 
+@moderators_only
 async def moderate_topic(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     db, form = portal_of(request).db, await read_form(request)
     topic = store.get_topic(db, request.path_params["topic_id"])
     if topic is None:
@@ -124,18 +115,15 @@ def set_hidden(db: Database, who: User, post: store.Post, reason: str | None, wh
         return _set_hidden(db, who, post, reason, why=why)
 
 
+@moderators_only
 async def hide_form(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
     post = post_or_404(portal_of(request).db, request.path_params["post_id"])
     return render(request, "forum/mod_hide.html", {"post": post, "values": {}})
 
 
+@moderators_only
 async def hide_post(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     db, form = portal_of(request).db, await read_form(request)
     post = post_or_404(db, request.path_params["post_id"])
     reason = form.text("reason", REASON_LIMIT)
@@ -147,10 +135,9 @@ async def hide_post(request: Request) -> Response:
     return redirect(post_url(post))
 
 
+@moderators_only
 async def restore_post(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     db, form = portal_of(request).db, await read_form(request)
     post = post_or_404(db, request.path_params["post_id"])
     set_hidden(db, who.user, post, None, why=form.text("reason", REASON_LIMIT))  # a reason is optional here
@@ -210,17 +197,15 @@ def open_flags(db: Database, language_of: Visitor, now: float | None = None) -> 
     return list(groups.values())
 
 
+@moderators_only
 async def flag_queue(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     return render(request, "forum/mod_flags.html", {"flags": open_flags(portal_of(request).db, who)})
 
 
+@moderators_only
 async def resolve_flags(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     db, form = portal_of(request).db, await read_form(request)
     post = post_or_404(db, request.path_params["post_id"])
     action, reason = form.text("action"), form.text("reason", REASON_LIMIT)
@@ -259,18 +244,15 @@ def ban_page(request: Request, values: dict, errors: dict | None = None, status_
                   status_code=status_code)
 
 
+@moderators_only
 async def ban_form(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
     user = request.query_params.get("user", "")[:20]
     return ban_page(request, {"user": user if whole_number(user) is not None else "", "days": "7", "reason": ""})
 
 
+@moderators_only
 async def ban(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     db, form = portal_of(request).db, await read_form(request)
     if form.text("action") == "unban":  # the older form posted both to one address
         return await _unban(request, who, form)
@@ -306,10 +288,9 @@ def _check_ban(db: Database, who: Visitor, values: dict) -> tuple[dict, User | N
     return errors, target, days
 
 
+@moderators_only
 async def unban(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     return await _unban(request, who, await read_form(request))
 
 
@@ -363,17 +344,12 @@ def _targets(db: Database, ids: dict[str, set[int]]) -> dict[tuple[str, int], tu
     return found
 
 
+@moderators_only
 async def mod_log(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
     return render(request, "forum/mod_log.html", {"entries": log_entries(portal_of(request).db)})
 
-
+@moderators_only
 async def history(request: Request) -> Response:
-    who = moderator(request)
-    if isinstance(who, Response):
-        return who
     db = portal_of(request).db
     post = post_or_404(db, request.path_params["post_id"])
     topic = store.get_topic(db, post.topic_id)

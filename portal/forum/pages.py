@@ -26,6 +26,7 @@ from portal.forum import store
 from portal.forum import (
     watch as forum_watch,
 )
+from portal.forum.access import members_only
 from portal.forum.rules import (
     PAGE_SIZE,
     Category,
@@ -55,20 +56,6 @@ def page_number(request: Request) -> int:
     return max(1, min(number, 100_000))
 
 
-def reader(request: Request) -> Visitor:
-    """A member who may read the forum; anyone else gets the page that explains the way in."""
-    who = visitor(request)
-    if not can_read_forum(who.user):
-        raise ForumClosed()
-    return who
-
-
-class ForumClosed(Exception):
-    pass
-
-
-def closed_page(request: Request) -> Response:
-    return render(request, "forum/closed.html", {"next": request.url.path}, status_code=403)
 
 
 def category_or_404(request: Request, who: Visitor) -> Category:
@@ -95,8 +82,9 @@ async def index(request: Request) -> Response:
     return render(request, "forum/index.html", {"categories": categories, "member": can_read_forum(who.user)})
 
 
+@members_only
 async def category_page(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     category = category_or_404(request, who)
     page = page_number(request)
     topics, pages = store.list_topics(portal_of(request).db, category, who.user, page)
@@ -105,8 +93,9 @@ async def category_page(request: Request) -> Response:
                                                    "pages": pages, "watching": watching})
 
 
+@members_only
 async def topic_page(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     db = portal_of(request).db
     topic, category = topic_or_404(request, who)
     if "unread" in request.query_params:
@@ -126,8 +115,9 @@ async def topic_page(request: Request) -> Response:
         "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
 
 
+@members_only
 async def new_since_last_visit(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     db = portal_of(request).db
     since = store.record_visit(db, who.user)
     readable = store.readable_category_ids(db, who.user)
@@ -143,8 +133,9 @@ def composer(request: Request, template: str, values: dict, errors: dict | None 
                   status_code=status_code)
 
 
+@members_only
 async def new_topic(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     category = category_or_404(request, who)
     db = portal_of(request).db
     try:
@@ -170,8 +161,9 @@ async def new_topic(request: Request) -> Response:
     return redirect(f"/forum/t/{topic.id}/")
 
 
+@members_only
 async def reply(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     db = portal_of(request).db
     topic, category = topic_or_404(request, who)
     try:
@@ -214,8 +206,9 @@ def quoted(request: Request, topic: Topic) -> str:
     return quote_markdown(post.author_name or "—", url, post.body) + "\n\n"
 
 
+@members_only
 async def edit(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     db = portal_of(request).db
     post = store.get_post(db, request.path_params["post_id"])
     if post is None:
@@ -239,8 +232,9 @@ async def edit(request: Request) -> Response:
     return redirect(f"/forum/t/{topic.id}/?page={store.page_of(post.number)}#p{post.number}")
 
 
+@members_only
 async def delete(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     db = portal_of(request).db
     post = store.get_post(db, request.path_params["post_id"])
     await read_form(request)
@@ -260,8 +254,9 @@ def _has_replies(db, post) -> bool:
                       [post.topic_id]).fetchone() is not None
 
 
+@members_only
 async def search(request: Request) -> Response:
-    who = reader(request)
+    who = visitor(request)
     db = portal_of(request).db
     query = request.query_params.get("q", "")[:200]
     page = page_number(request)
@@ -274,8 +269,8 @@ async def search(request: Request) -> Response:
                                                  "page_of": store.page_of})
 
 
+@members_only
 async def member_page(request: Request) -> Response:
-    reader(request)
     db = portal_of(request).db
     row = db.execute("SELECT u.id, u.name, c.name, u.position, (SELECT count(*) FROM forum_posts p WHERE "
                      "p.author_id = u.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL) FROM users u "
@@ -288,9 +283,10 @@ async def member_page(request: Request) -> Response:
                                                  "handle": request.path_params["handle"]})
 
 
+@members_only
 async def flag_page(request: Request) -> Response:
     """The flag form on a page of its own: a topic page then carries one link per post, not a form."""
-    who = reader(request)
+    who = visitor(request)
     post = store.get_post(portal_of(request).db, request.path_params["post_id"])
     if post is None or not post.visible:
         raise HTTPException(404)

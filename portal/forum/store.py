@@ -230,3 +230,12 @@ def record_visit(db: Database, user: User, idle: float = 3600.0) -> float:
         since = last_seen
     db.execute("UPDATE forum_visits SET last_seen = ?, previous_visit = ? WHERE user_id = ?", [now, since, user.id])
     return since
+
+
+def wants_digest(db: Database, user_id: int) -> bool:
+    row = db.execute("SELECT forum_digest FROM users WHERE id = ?", [user_id]).fetchone()
+    return bool(row and row[0])
+
+
+def set_digest(db: Database, user_id: int, wanted: bool) -> None:
+    db.execute("UPDATE users SET forum_digest = ? WHERE id = ?", [int(wanted), user_id])

@@ -24,6 +24,7 @@ from portal.core.oneline import one_line
 from portal.core.tokens import TokenError, issue_token, read_token
 from portal.core.usertext import plain_text
 from portal.forum import store
+from portal.forum.access import members_only
 from portal.forum.rules import Post, Topic, can_read_category, can_read_forum
 from portal.web.context import Portal, portal_of, visitor
 from portal.web.forms import read_form
@@ -50,10 +51,9 @@ def is_watching(db: Database, user_id: int, kind: str, target_id: int) -> bool:
                       [user_id, kind, target_id]).fetchone() is not None
 
 
+@members_only
 async def toggle_topic(request: Request) -> Response:
     who, db = visitor(request), portal_of(request).db
-    if not can_read_forum(who.user):
-        raise HTTPException(403, "forum_members_only")
     form = await read_form(request)
     topic_id = request.path_params["topic_id"]
     topic = store.get_topic(db, topic_id)
@@ -64,10 +64,9 @@ async def toggle_topic(request: Request) -> Response:
     return redirect(f"/forum/t/{topic_id}/")
 
 
+@members_only
 async def toggle_category(request: Request) -> Response:
     who, db = visitor(request), portal_of(request).db
-    if not can_read_forum(who.user):
-        raise HTTPException(403, "forum_members_only")
     form = await read_form(request)
     category = store.get_category(db, slug=request.path_params["slug"])
     if category is None or not can_read_category(who.user, category):
@@ -76,14 +75,17 @@ async def toggle_category(request: Request) -> Response:
     return redirect(f"/forum/c/{category.slug}/")
 
 
+@members_only
 async def toggle_digest(request: Request) -> Response:
     who, db = visitor(request), portal_of(request).db
-    if not can_read_forum(who.user):
-        raise HTTPException(403, "forum_members_only")
     form = await read_form(request)
-    db.execute("UPDATE users SET forum_digest = ? WHERE id = ?", [1 if form.text("digest") == "on" else 0,
-                                                                 who.user.id])
+    store.set_digest(db, who.user.id, form.text("digest") == "on")
     return redirect("/account/?notice=saved")
+
+
+def digest_card(request: Request) -> dict:
+    """The cabinet's forum card: the way in and the weekly digest switch."""
+    return {"digest": store.wants_digest(portal_of(request).db, visitor(request).user.id)}
 
 
 def stop_token(secret: str, user_id: int, kind: str, target_id: int) -> str:

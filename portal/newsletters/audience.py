@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from portal.core.identity import USER_COLUMNS, User, user_from_row
-from portal.newsletters.model import AUDIENCE_KEYS
+from site_builder.contract import AUDIENCE_KEYS
 
 _COLUMN = {"segments": "u.segment", "regions": "u.region", "roles": "u.job_role"}
 _USER_COLUMNS = ", ".join(f"u.{name.strip()}" for name in USER_COLUMNS.split(","))

@@ -22,16 +22,8 @@ from portal.core.settings import Settings
 from portal.newsletters import queue as nl
 from portal.newsletters.audience import audience_size
 from portal.newsletters.message import message_bytes, personalise
-from portal.newsletters.model import (
-    MailArtefact,
-    MailArtefactError,
-    Newsletter,
-    Send,
-    list_artefacts,
-    load_artefact,
-    mail_dir,
-    page_key,
-)
+from portal.newsletters.model import Newsletter, Send
+from site_builder.contract import MailArtefact, MailArtefactError, list_artefacts, load_artefact, mail_dir, page_key
 
 PAGE_HELP = "content/newsletters/…/x.md, /newsletters/YYYY/MM/x/ or the page's full URL"
 USAGE_ERRORS = {"nl.error.bad_at", "nl.error.past", "nl.error.no_such_time", "nl.error.timezone"}
@@ -45,7 +37,7 @@ class CommandError(Exception):
         self.code = code
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     newsletter = commands.add_parser("newsletter", help="preview, send and follow newsletters",
                                      description="Newsletters are pages under content/newsletters/; `club build` "
                                                  "makes their e-mails (site/mail/). `club worker` sends them.")

@@ -27,7 +27,8 @@ from email.utils import formatdate, parseaddr
 from portal.core.oneline import one_line
 from portal.core.settings import Settings
 from portal.newsletters import links
-from portal.newsletters.model import PLACEHOLDER, MailArtefact, MailArtefactError, MailVariant, Send
+from portal.newsletters.model import Send
+from site_builder.contract import PLACEHOLDER, MailArtefact, MailArtefactError, MailVariant
 
 NAME, RECIPIENT, UNSUBSCRIBE, PIXEL = -1, -2, -3, -4  # placeholder codes; 0.. are link indexes
 _CODES = {"name": NAME, "recipient": RECIPIENT, "unsubscribe": UNSUBSCRIBE, "pixel": PIXEL}

@@ -1,117 +1,21 @@
 """Newsletter records shared by the queue, the worker, tracking and statistics.
 
-The build writes one e-mail per newsletter page to `site/mail/<page>.json` (site_builder's
-newsletter_mail module); queuing copies it into `newsletters.mail`, so a later rebuild never changes
-a letter that is already going out. Placeholders in the e-mail's HTML and text are filled per
-recipient when the message is made (PLACEHOLDER): `{{club:name}}`, `{{club:recipient}}` (name and
-company), `{{club:link:N}}` (link N of `links`: a signed click redirect, or the plain URL when
-tracking is off), `{{club:unsubscribe}}` and, in HTML only, `{{club:pixel}}` (the open pixel or "").
+The built e-mail itself (MailArtefact, its placeholders and version) is the build's contract with
+the portal: site_builder/contract.py. Queuing copies it into `newsletters.mail`, so a later rebuild
+never changes a letter that is already going out.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlite_utils import Database
 
-MAIL_VERSION = 1
-PLACEHOLDER = re.compile(r"\{\{club:(name|recipient|unsubscribe|pixel|link:(\d+))\}\}")
-AUDIENCE_KEYS = ("segments", "regions", "roles", "topics")
+from site_builder.contract import MailArtefact, artefact_from_json
+
 STATUSES = ("scheduled", "sending", "done", "cancelled")
 SEND_STATUSES = ("queued", "sending", "sent", "failed", "bounced", "skipped")
-
-
-class MailArtefactError(ValueError):
-    """site/mail/… is missing or not what this version of the portal reads; says how to fix it."""
-
-
-@dataclass(frozen=True)
-class MailVariant:
-    html: str
-    text: str
-
-
-@dataclass(frozen=True)
-class MailArtefact:
-    """The built e-mail of one newsletter page (site/mail/<page>.json)."""
-
-    page: str  # "newsletters/2026/11/novye-svetilniki": the web URL's path without slashes at the ends
-    source: str  # "content/newsletters/2026/novye-svetilniki.md"
-    url: str  # absolute web version
-    title: str
-    subject: str
-    preheader: str
-    date: str  # ISO date of the page
-    language: str
-    access: str  # public | registered | members
-    audience: dict[str, list[str]]  # AUDIENCE_KEYS; an empty list = everyone subscribed
-    links: list[str]  # absolute URLs; {{club:link:N}} points at links[N]
-    full: MailVariant
-    preview: MailVariant | None  # for readers who may not read a gated page; None when access is public
-
-    def variant_for(self, may_read: bool) -> MailVariant:
-        return self.full if may_read or self.preview is None else self.preview
-
-    def to_json(self) -> str:
-        data = {"version": MAIL_VERSION, **{k: getattr(self, k) for k in (
-            "page", "source", "url", "title", "subject", "preheader", "date", "language", "access", "audience",
-            "links")}, "variants": {"full": vars(self.full)}}
-        if self.preview is not None:
-            data["variants"]["preview"] = vars(self.preview)
-        return json.dumps(data, ensure_ascii=False, indent=1)
-
-
-def artefact_from_json(text: str, where: str = "newsletter mail") -> MailArtefact:
-    try:
-        data = json.loads(text)
-        if data.get("version") != MAIL_VERSION:
-            raise MailArtefactError(f"{where}: written by another version; run `club build` again")
-        variants = data["variants"]
-        return MailArtefact(
-            page=data["page"], source=data["source"], url=data["url"], title=data["title"],
-            subject=data["subject"], preheader=data["preheader"], date=data["date"], language=data["language"],
-            access=data["access"], audience={k: list(data["audience"].get(k, [])) for k in AUDIENCE_KEYS},
-            links=list(data["links"]), full=MailVariant(**variants["full"]),
-            preview=MailVariant(**variants["preview"]) if "preview" in variants else None)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        if isinstance(exc, MailArtefactError):
-            raise
-        raise MailArtefactError(f"{where}: not a newsletter e-mail ({exc}); run `club build` again") from None
-
-
-def mail_dir(site_dir: Path) -> Path:
-    return site_dir / "mail"
-
-
-def load_artefact(site_dir: Path, page: str) -> MailArtefact:
-    """The built e-mail for `page` (a key, a site path such as /newsletters/2026/11/x/, or a full URL)."""
-    key = page_key(page)
-    path = mail_dir(site_dir) / f"{key}.json"
-    if not key or ".." in key.split("/") or not path.is_file():
-        raise MailArtefactError(f"{page}: no built newsletter e-mail at {path}; is it a page under "
-                                "content/newsletters/, and has `club build` run since it was written?")
-    return artefact_from_json(path.read_text(encoding="utf-8"), str(path))
-
-
-def page_key(page: str) -> str:
-    path = re.sub(r"^[a-z]+://[^/]+", "", page.strip())
-    return path.strip("/").removesuffix("/index.html").removesuffix(".json")
-
-
-def list_artefacts(site_dir: Path) -> tuple[list[MailArtefact], list[str]]:
-    """Every built e-mail, newest page first, and a line per file that could not be read (never a 500)."""
-    root, found, problems = mail_dir(site_dir), [], []
-    for path in sorted(root.rglob("*.json")) if root.is_dir() else []:
-        if path.name == "index.json":
-            continue
-        try:
-            found.append(artefact_from_json(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()))
-        except (MailArtefactError, OSError, UnicodeDecodeError) as exc:
-            problems.append(str(exc))
-    return sorted(found, key=lambda a: (a.date, a.page), reverse=True), problems
 
 
 @dataclass(frozen=True)

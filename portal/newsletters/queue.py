@@ -28,12 +28,12 @@ from portal.newsletters.audience import Recipient, audience_sql
 from portal.newsletters.model import (
     NEWSLETTER_COLUMNS,
     SEND_STATUSES,
-    MailArtefact,
     Newsletter,
     Send,
     get_newsletter,
     newsletter_from_row,
 )
+from site_builder.contract import MailArtefact
 
 if TYPE_CHECKING:
     from site_builder.config import ClubConfig

@@ -20,26 +20,16 @@ from starlette.routing import Route
 from portal.core.identity import normalise_email
 from portal.newsletters import queue as nl
 from portal.newsletters.message import personalise
-from portal.newsletters.model import (
-    MailArtefact,
-    MailArtefactError,
-    Newsletter,
-    get_newsletter,
-    list_artefacts,
-    load_artefact,
-    page_key,
-)
-from portal.staff.members import staff_only
-from portal.web.context import Visitor, portal_of
+from portal.newsletters.model import Newsletter, get_newsletter
+from portal.web.context import Visitor, portal_of, visitor
 from portal.web.forms import read_form, whole_number
+from portal.web.guards import requires
 from portal.web.navigation import redirect
 from portal.web.templating import render
+from site_builder.contract import MailArtefact, MailArtefactError, list_artefacts, load_artefact, page_key
 
 AT_ERRORS = {"nl.error.bad_at", "nl.error.past", "nl.error.no_such_time", "nl.error.at_missing"}
 
-
-def newsletter_staff(request: Request) -> Visitor | Response:
-    return staff_only(request, nl.NEWSLETTER_ROLES)
 
 
 def formatter(who: Visitor, timezone: str):
@@ -62,10 +52,9 @@ def common(request: Request, who: Visitor) -> tuple[nl.ClubView, dict]:
                   "config_problem": club.problem}
 
 
+@requires(roles=nl.NEWSLETTER_ROLES)
 async def index(request: Request) -> Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     portal = portal_of(request)
     _, context = common(request, who)
     letters, problems = list_artefacts(portal.settings.site_dir)
@@ -78,17 +67,14 @@ async def index(request: Request) -> Response:
         "built_pages": {letter.page for letter in letters}})
 
 
+@requires(roles=nl.NEWSLETTER_ROLES)
 async def letter_page(request: Request) -> Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     return detail(request, who, request.path_params["key"], notice=notice_of(request, who))
 
 
+@requires(roles=nl.NEWSLETTER_ROLES)
 async def by_id(request: Request) -> Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
     letter = lookup(request, request.path_params["newsletter_id"])
     if letter is None:
         raise HTTPException(404)
@@ -185,10 +171,9 @@ def sample(request: Request, letter: MailArtefact) -> dict:
     return result
 
 
+@requires(roles=nl.NEWSLETTER_ROLES)
 async def queue(request: Request) -> Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     portal, form = portal_of(request), await read_form(request)
     key = page_key(request.path_params["key"])
     values = {"when": form.text("when", 10), "at": form.text("at", 200), "again": form.checked("again")}
@@ -228,10 +213,9 @@ def chosen_time(values: dict, club: nl.ClubView) -> datetime:
     return nl.parse_at(values["at"], club.timezone, now)
 
 
+@requires(roles=nl.NEWSLETTER_ROLES)
 async def cancel(request: Request) -> Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     portal = portal_of(request)
     await read_form(request)  # the CSRF check
     letter = lookup(request, request.path_params["newsletter_id"])

@@ -23,12 +23,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from portal.newsletters.model import MailArtefactError, Newsletter, get_newsletter
+from portal.newsletters.model import Newsletter, get_newsletter
 from portal.newsletters.queue import NEWSLETTER_ROLES
 from portal.newsletters.tracking import tracking_enabled
-from portal.staff.members import staff_only
-from portal.web.context import Visitor, portal_of
+from portal.web.context import Visitor, portal_of, visitor
+from portal.web.guards import requires
 from portal.web.templating import render
+from site_builder.contract import MailArtefactError
 
 HOURS = 72
 CHECKPOINTS = (1, 2, 4, 8, 12, 24, 48, 72)
@@ -232,14 +233,9 @@ def chart(points: list[tuple[int, int, int]], who: Visitor) -> dict | None:
 
 # --- pages -----------------------------------------------------------------------------------------
 
-def newsletter_staff(request: Request) -> Visitor | Response:
-    return staff_only(request, NEWSLETTER_ROLES)
 
-
-def load(request: Request) -> tuple[Visitor, Stats] | Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
+def load(request: Request) -> tuple[Visitor, Stats]:
+    who = visitor(request)
     db = portal_of(request).db
     newsletter = get_newsletter(db, request.path_params["newsletter_id"])
     if newsletter is None:
@@ -247,11 +243,9 @@ def load(request: Request) -> tuple[Visitor, Stats] | Response:
     return who, newsletter_stats(db, newsletter)
 
 
+@requires(roles=NEWSLETTER_ROLES)
 async def stats_page(request: Request) -> Response:
-    loaded = load(request)
-    if isinstance(loaded, Response):
-        return loaded
-    who, stats = loaded
+    who, stats = load(request)
     segments, regions = vocabulary(request, "segments"), vocabulary(request, "regions")
     return render(request, "newsletter_stats.html", {
         "title": who.t("stats.title", subject=stats.newsletter.subject), "stats": stats,
@@ -283,11 +277,9 @@ def csv_rows(stats: Stats, request: Request, who: Visitor, part: str) -> list[li
     return rows
 
 
+@requires(roles=NEWSLETTER_ROLES)
 async def stats_csv(request: Request) -> Response:
-    loaded = load(request)
-    if isinstance(loaded, Response):
-        return loaded
-    who, stats = loaded
+    who, stats = load(request)
     part = "links" if request.query_params.get("part") == "links" else "segments"
     out = io.StringIO()
     # Excel reads a UTF-8 file as such only with a BOM; with Russian settings it splits on ";" and
@@ -299,10 +291,9 @@ async def stats_csv(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
+@requires(roles=NEWSLETTER_ROLES)
 async def topics_page(request: Request) -> Response:
-    who = newsletter_staff(request)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     rows = topic_rates(portal_of(request).db)
     topics = vocabulary(request, "topics")
     return render(request, "newsletter_stats.html", {

@@ -1,8 +1,8 @@
-"""Words of the newsletter staff pages (ru, en)."""
+"""Words of newsletters: the staff pages, the unsubscribe page and the statistics (ru, en)."""
 
 from __future__ import annotations
 
-STRINGS: dict[str, tuple[str, str]] = {
+WORDS: dict[str, tuple[str, str]] = {
     "nl.nav": ("Рассылки", "Newsletters"),
     "nl.title": ("Рассылки", "Newsletters"),
     "nl.lead": ("Письма собираются из страниц content/newsletters/ при каждой сборке сайта. Здесь их ставят в "
@@ -119,4 +119,128 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "The gated page's e-mail has no preview: build the site again (club build)."),
     "nl.error.not_found": ("Отправки №{id} нет.", "There is no send #{id}."),
     "nl.error.not_cancellable": ("Отправку №{id} уже нельзя отменить.", "Send #{id} can no longer be cancelled."),
+    # a click or unsubscribe link that is not one of ours
+    "track.broken_title": ("Ссылка повреждена", "This link is broken"),
+    "track.broken": ("Эта ссылка из письма клуба повреждена или устарела, поэтому мы никуда не переходим и ничего "
+                     "не меняем. Откройте письмо ещё раз и нажмите ссылку целиком или скопируйте её полностью.",
+                     "This link from a club e-mail is damaged or out of date, so we go nowhere and change "
+                     "nothing. Open the e-mail again and use the whole link, or copy all of it."),
+    "track.home": ("На главную клуба", "The club's home page"),
+    # unsubscribing
+    "unsub.title": ("Отписка от рассылки", "Unsubscribe"),
+    "unsub.lead": ("Письмо «{subject}» пришло на адрес {email}.", "The e-mail “{subject}” was sent to {email}."),
+    "unsub.not_subscribed": ("Этот адрес уже не подписан на рассылки клуба.",
+                             "This address is no longer subscribed to the club's newsletters."),
+    "unsub.question": ("От чего отписаться?", "Unsubscribe from what?"),
+    "unsub.choice_topic": ("Только от тем этой рассылки: {topics}", "Only the topics of this newsletter: {topics}"),
+    "unsub.choice_all": ("От всех рассылок клуба", "All of the club's newsletters"),
+    "unsub.choose": ("Выберите один из вариантов.", "Choose one of the options."),
+    "unsub.submit": ("Отписаться", "Unsubscribe"),
+    "unsub.settings_hint": ("Темы, отслеживание писем и подписку можно настроить в кабинете.",
+                            "Topics, e-mail tracking and your subscription are in your account settings."),
+    "unsub.cabinet": ("Настройки рассылок в кабинете", "Newsletter settings in your account"),
+    "unsub.done_title": ("Вы отписались", "You are unsubscribed"),
+    "unsub.done_topic": ("Письма на темы «{topics}» больше не придут на {email}; остальные темы остаются.",
+                         "No more e-mails on “{topics}” will come to {email}; your other topics stay."),
+    "unsub.done_all": ("Рассылки клуба больше не будут приходить на {email}.",
+                       "The club's newsletters will no longer come to {email}."),
+    "unsub.resubscribe": ("Передумали? Подписаться снова можно в кабинете.",
+                          "Changed your mind? You can subscribe again in your account."),
+    # statistics for staff
+    "stats.title": ("Статистика: {subject}", "Statistics: {subject}"),
+    "stats.back": ("Все рассылки", "All newsletters"),
+    "stats.by_topic_link": ("Открытия и клики по темам", "Opens and clicks by topic"),
+    "stats.web_version": ("Веб-версия", "Web version"),
+    "stats.scheduled_at": ("Запланирована на {when}", "Scheduled for {when}"),
+    "stats.started_at": ("Отправка началась {when}", "Sending started {when}"),
+    "stats.finished_at": ("закончилась {when}", "finished {when}"),
+    "stats.status_scheduled": ("Запланирована", "Scheduled"),
+    "stats.status_sending": ("Отправляется", "Sending"),
+    "stats.status_done": ("Отправлена", "Sent"),
+    "stats.status_cancelled": ("Отменена", "Cancelled"),
+    "stats.csv_segments": ("Скачать CSV по сегментам и регионам", "Download CSV by segment and region"),
+    "stats.csv_links": ("Скачать CSV по ссылкам", "Download CSV by link"),
+    "stats.summary": ("Итоги", "Summary"),
+    "stats.recipients": ("Получателей", "Recipients"),
+    "stats.sent": ("Доставлено", "Delivered"),
+    "stats.failed": ("Не отправлено (ошибка)", "Failed"),
+    "stats.bounced": ("Адрес не существует (bounce)", "Bounced"),
+    "stats.pending": ("Ещё в очереди", "Still queued"),
+    "stats.tracked": ("Доставлено с отслеживанием", "Delivered with tracking"),
+    "stats.opens": ("Открыли (примерно)", "Opened (approximate)"),
+    "stats.clicks": ("Перешли по ссылке", "Clicked"),
+    "stats.click_to_open": ("Клики от открывших", "Click-to-open"),
+    "stats.unsubscribes": ("Отписались", "Unsubscribed"),
+    "stats.count": ("Число", "Count"),
+    "stats.rate": ("Доля", "Rate"),
+    "stats.open_rate": ("Открываемость", "Open rate"),
+    "stats.click_rate": ("Кликабельность", "Click rate"),
+    "stats.rate_base": ("от доставленных с отслеживанием", "of delivered with tracking"),
+    "stats.rate_opened": ("от открывших", "of those who opened"),
+    "stats.rate_sent": ("от доставленных", "of delivered"),
+    "stats.opens_note": ("Открытия считаются приблизительно: письмо «открыто», если загрузилась невидимая картинка "
+                         "или был клик по ссылке. Почтовые программы могут не загружать картинки (тогда открытие не "
+                         "видно) или загружать их сами через прокси (тогда открытие засчитывается, даже если письмо "
+                         "не читали). Клики точнее. Участники, отключившие отслеживание, в долях не учитываются.",
+                         "Opens are approximate: an e-mail counts as opened when its invisible image loads or a link "
+                         "is clicked. Mail programs may block images (the open is not seen) or fetch them through a "
+                         "proxy themselves (counted although nobody read it). Clicks are more reliable. Members who "
+                         "switched tracking off are left out of the rates."),
+    "stats.tracking_off": ("Отслеживание выключено для всего клуба (CLUB_NEWSLETTER_TRACKING=0): новые открытия и "
+                           "клики не записываются.",
+                           "Tracking is off club-wide (CLUB_NEWSLETTER_TRACKING=0): new opens and clicks are not "
+                           "recorded."),
+    "stats.not_started": ("Рассылка ещё не отправлялась — цифры появятся после начала отправки.",
+                          "The newsletter has not been sent yet; numbers appear once sending starts."),
+    "stats.chart_title": ("Первые 72 часа", "The first 72 hours"),
+    "stats.chart_desc": ("Линейный график: сколько получателей открыли письмо и перешли по ссылке к каждому часу "
+                         "после начала отправки. Через 72 часа: открыли {opens}, перешли {clicks}. Цифры — в таблице "
+                         "рядом.",
+                         "Line chart: how many recipients had opened the e-mail and clicked a link by each hour "
+                         "after sending started. After 72 hours: {opens} opened, {clicks} clicked. The numbers are "
+                         "in the table next to it."),
+    "stats.hours_short": ("{hours} ч", "{hours} h"),
+    "stats.after_hours": ("Через", "After"),
+    "stats.no_chart": ("График появится, когда начнётся отправка.", "The chart appears once sending starts."),
+    "stats.by_segment": ("По сегментам", "By segment"),
+    "stats.by_region": ("По регионам", "By region"),
+    "stats.segment": ("Сегмент", "Segment"),
+    "stats.region": ("Регион", "Region"),
+    "stats.none": ("не указан", "not set"),
+    "stats.total": ("Итого", "Total"),
+    "stats.links": ("Переходы по ссылкам", "Clicks per link"),
+    "stats.link": ("Ссылка", "Link"),
+    "stats.link_clicks": ("Кликов всего", "Total clicks"),
+    "stats.link_clickers": ("Разных получателей", "Unique clickers"),
+    "stats.no_links": ("В письме нет ссылок.", "The e-mail has no links."),
+    "stats.topics_title": ("Открытия и клики по темам рассылок", "Opens and clicks by newsletter topic"),
+    "stats.topics_lead": ("Все отправленные рассылки. Рассылка на несколько тем учитывается в каждой из них.",
+                          "Every newsletter sent. A newsletter for several topics counts for each of them."),
+    "stats.topic": ("Тема", "Topic"),
+    "stats.by_topic": ("По темам", "By topic"),
+    "stats.all_topics": ("Без отбора по темам (всем)", "No topic filter (everyone)"),
+    "stats.newsletters": ("Рассылок", "Newsletters"),
+    "stats.newsletter_list": ("Рассылки", "Newsletters"),
+    "stats.subject": ("Тема письма", "Subject"),
+    "stats.date": ("Отправка", "Sent"),
+    "stats.nothing_sent": ("Пока не отправлено ни одной рассылки.", "No newsletter has been sent yet."),
+    # CSV column names
+    "stats.csv.segment": ("Сегмент", "Segment"),
+    "stats.csv.region": ("Регион", "Region"),
+    "stats.csv.recipients": ("Получателей", "Recipients"),
+    "stats.csv.sent": ("Доставлено", "Delivered"),
+    "stats.csv.failed": ("Ошибка отправки", "Failed"),
+    "stats.csv.bounced": ("Bounce", "Bounced"),
+    "stats.csv.tracked": ("Доставлено с отслеживанием", "Delivered with tracking"),
+    "stats.csv.opens": ("Открыли (примерно)", "Opened (approximate)"),
+    "stats.csv.clicks": ("Перешли по ссылке", "Clicked"),
+    "stats.csv.unsubscribes": ("Отписались", "Unsubscribed"),
+    "stats.csv.open_rate": ("Открываемость, %", "Open rate, %"),
+    "stats.csv.click_rate": ("Кликабельность, %", "Click rate, %"),
+    "stats.csv.click_to_open": ("Клики от открывших, %", "Click-to-open, %"),
+    "stats.csv.unsubscribe_rate": ("Отписки, %", "Unsubscribe rate, %"),
+    "stats.csv.link": ("№", "No."),
+    "stats.csv.url": ("Адрес", "URL"),
+    "stats.csv.clicks_total": ("Кликов всего", "Total clicks"),
+    "stats.csv.clickers": ("Разных получателей", "Unique clickers"),
 }

@@ -33,15 +33,13 @@ from portal.newsletters.message import message_bytes, sender_domain
 from portal.newsletters.model import (
     NEWSLETTER_COLUMNS,
     SEND_COLUMNS,
-    MailArtefact,
-    MailArtefactError,
     Newsletter,
     Send,
-    artefact_from_json,
     newsletter_from_row,
     send_from_row,
 )
 from portal.newsletters.smtp import Delivery, Outbox, SMTPConnection, TokenBucket, Transport
+from site_builder.contract import MailArtefact, MailArtefactError, artefact_from_json
 
 log = logging.getLogger("portal.newsletters.queue")
 BACKOFF = (60.0, 300.0, 1800.0, 7200.0, 21600.0)  # seconds before attempt 2, 3, ...; attempt 6 is the last

@@ -25,7 +25,7 @@ from portal.newsletters.worker import Summary, Worker, WorkerBusy, WorkerLock, w
 log = logging.getLogger("portal.newsletters.queue")
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser(
         "worker", help="send due newsletters (runs until stopped; `club serve` runs it too)",
         description="Freeze the recipients of newsletters whose time has come and send them over "

@@ -29,6 +29,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Match
 
 from portal.site.accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
+from site_builder import contract
 from portal.core.identity import User
 from portal.web.context import Visitor, portal_of, visitor
 from portal.core.sessions import cookie_name, hash_session_id
@@ -38,8 +39,7 @@ if TYPE_CHECKING:
     from portal.app import DevHooks
 
 log = logging.getLogger("portal")
-SEARCH_INDEX = "/search/search_index.json"
-_TEASER = re.compile(rb'<aside class="club-teaser".*?</aside>', re.S)
+SEARCH_INDEX = "/" + contract.SEARCH_INDEX
 PRIVATE: RawHeaders = ((b"cache-control", b"private, no-store"), (b"vary", b"Cookie"))  # ASVS 5.0 14.3.2
 PUBLIC_PAGE: RawHeaders = ((b"cache-control", b"no-cache"),)  # HTML revalidates: a rebuild shows at once
 PUBLIC_ASSET: RawHeaders = ((b"cache-control", b"public, max-age=300"),)
@@ -76,12 +76,13 @@ class GatedIndex:
         if mtime == self._mtime:
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            media = {url: {"access": access, "media": True} for url, access in data.get("media", {}).items()}
-            self._urls, self._media, self.broken, self._mtime = data["pages"], media, False, mtime
-        except (OSError, ValueError, KeyError):
-            log.error("%s is unreadable: serving no HTML until the next build", self.path)
+            manifest = contract.read_manifest(self.path)
+        except contract.ManifestError as exc:  # fail closed: an unknown or broken manifest gates everything
+            log.error("%s: serving no HTML until the next build", exc)
             self.broken = True
+            return
+        media = {url: {"access": access, "media": True} for url, access in manifest.media.items()}
+        self._urls, self._media, self.broken, self._mtime = manifest.pages, media, False, mtime
 
 
 class ReaderCache:
@@ -135,9 +136,10 @@ class GatedSite:
 
     def __init__(self, site_dir: Path):
         self.site_dir = Path(site_dir)
-        self.public = SiteFiles(self.site_dir / "public")
-        self.private = SiteFiles(self.site_dir / "private")
-        self.gated = GatedIndex(self.site_dir / "manifest.json")
+        layout = contract.SiteLayout(self.site_dir)
+        self.public = SiteFiles(layout.public)
+        self.private = SiteFiles(layout.private)
+        self.gated = GatedIndex(layout.manifest)
         self.readers = ReaderCache()
 
     def clear(self) -> None:
@@ -146,13 +148,22 @@ class GatedSite:
         self.readers.clear()
 
 
-# Paths the portal's own routes live under; everything else is the built site (app.ClubRouter).
-PORTAL_PREFIXES = ("/account/", "/staff/", "/forum", "/_portal/", "/_club/")
+def open_site(portal) -> None:
+    """The site capability's start: the built site under CLUB_SITE_DIR (re-read when it changes)."""
+    portal.site = GatedSite(portal.settings.site_dir)
+
+
+def sections_card(request: Request) -> dict:
+    """The cabinet's quick links: gated pages from the manifest, by title (the first twenty)."""
+    pages = portal_of(request).site.gated.pages()
+    return {"sections": [{"url": url, "title": entry["title"], "access": entry["access"]}
+                         for url, entry in sorted(pages.items(), key=lambda item: item[1]["title"])][:20]}
 
 
 async def serve_site(request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
-        if request.scope["path"].startswith(PORTAL_PREFIXES) and not portal_path_exists(request):
+        if request.scope["path"].startswith(request.scope["router"].portal_prefixes) \
+                and not portal_path_exists(request):
             return not_found(request)  # e.g. POST /staff/newsletters/<id too big for any route>/cancel
         return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
     site, path = portal_of(request).site, url_path(request)
@@ -240,7 +251,7 @@ def with_next_step(request: Request, item: StaticFile, who: Visitor, entry: dict
     back = quote(request.url.path, safe="/")
     html = ENV.get_template("_teaser.html").render(t=who.t, user=who.user, entry=entry, back=back,
                                                    level=who.level).encode()
-    body = _TEASER.sub(lambda _: html, item.body, count=1)
+    body = contract.TEASER_PATTERN.sub(lambda _: html, item.body, count=1)
     etag = item.etag + "-" + who.level
     return StaticFile(item.path, body, item.media_type, etag, item.mtime, item.csp,
                       headers=file_headers(body, item.media_type, etag, item.csp))

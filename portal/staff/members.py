@@ -12,23 +12,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core import identity
-from portal.web.context import Visitor, portal_of, visitor
+from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form, whole_number
-from portal.web.navigation import login_redirect, redirect
+from portal.web.guards import requires
+from portal.web.navigation import redirect
 from portal.web.templating import render
 
 PAGE_SIZE = 50
 MEMBER_DATA_ROLES = ("staff", "admin")  # who sees members' e-mails and phones and may suspend
 
-
-def staff_only(request: Request, roles: tuple[str, ...] | None = None) -> Visitor | Response:
-    """The signed-in staff member (any role, or one of `roles`); sign-in page for guests, 403 for others."""
-    who = visitor(request)
-    if who.user is None:
-        return login_redirect(request)
-    if not who.user.role or (roles is not None and who.user.role not in roles):  # ASVS 5.0 8.2.1: server-side
-        raise HTTPException(403, "staff_only")
-    return who
 
 
 def fold(text: str | None) -> str:
@@ -49,19 +41,16 @@ def find_people(db, query: str) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+@requires(roles=MEMBER_DATA_ROLES)
 async def members(request: Request) -> Response:
-    who = staff_only(request, MEMBER_DATA_ROLES)
-    if isinstance(who, Response):
-        return who
     query = request.query_params.get("q", "")[:100]
     return render(request, "staff_members.html", {"people": find_people(portal_of(request).db, query),
                                                   "q": query})
 
 
+@requires(roles=MEMBER_DATA_ROLES)
 async def suspend(request: Request) -> Response:
-    who = staff_only(request, MEMBER_DATA_ROLES)
-    if isinstance(who, Response):
-        return who
+    who = visitor(request)
     portal, form = portal_of(request), await read_form(request)
     user_id = whole_number(form.text("user", 20))
     if user_id is None:

@@ -2,37 +2,66 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 from starlette.requests import Request
 
 from portal.core.i18n import pick_language, translate
 from portal.core.identity import User, get_user
+from portal.core.mail import Mailer
 from portal.core.sessions import Session, load_session
 from portal.core.settings import Settings
 
 if TYPE_CHECKING:
-    from portal.accounts.oidc import OIDCClient
-    from portal.core.mail import Mailer
-    from portal.site.gated import GatedSite
+    from portal.core.capability import Capability
     from site_builder.config import ClubConfig
+
+log = logging.getLogger("portal")
 
 
 @dataclass
 class Portal:
+    """The parts of one running portal. Capabilities keep their own parts on it (their `on_start`
+    sets them): `site` (the built site, GatedSite), `oidc` (the external sign-in client)."""
+
     settings: Settings
     db: Database
     mailer: Mailer
-    site: GatedSite
     club: ClubConfig | None
-    oidc: OIDCClient | None = None
+    capabilities: tuple[Capability, ...] = ()
+    site: Any = None
+    oidc: Any = None
     background: set = field(default_factory=set)  # running mail tasks, so they are not garbage-collected
 
     @property
     def site_name(self) -> str:
         return self.club.site_name if self.club else "Partner Club"
+
+
+def load_club_config(path: Path) -> ClubConfig | None:
+    """Site name, time zone and vocabularies from mkdocs.yml when it is there; defaults otherwise."""
+    from site_builder.config import ConfigError, load_config
+
+    try:
+        return load_config(path) if path.is_file() else None
+    except ConfigError as exc:
+        log.warning("%s", exc)
+        return None
+
+
+def build_portal(settings: Settings, db: Database, capabilities: tuple[Capability, ...],
+                 mailer: Mailer | None = None) -> Portal:
+    """The portal's parts, each capability's `on_start` run (for the app and for `club` commands alike)."""
+    portal = Portal(settings=settings, db=db, mailer=mailer or Mailer(settings),
+                    club=load_club_config(settings.club_config), capabilities=capabilities)
+    for capability in capabilities:
+        for start in capability.on_start:
+            start(portal)
+    return portal
 
 
 @dataclass(frozen=True)

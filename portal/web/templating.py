@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from portal.core.i18n import LANG_COOKIE
+from portal.core.identity import LEVEL_RANK
 from portal.core.security import csrf_token
 from portal.web.context import portal_of, visitor
 
@@ -35,6 +36,18 @@ ZONE = ZoneInfo("Europe/Moscow")
 ENV.filters["when"] = format_when
 
 
+def header_links(portal, user) -> list[tuple[str, str]]:
+    """(url, word key) for the header: capabilities' links for the visitor's level, staff tools for their role."""
+    if user is None:
+        return []
+    rank = LEVEL_RANK.get(user.level, 0)
+    links = [(link.order, link.url, link.label) for capability in portal.capabilities
+             for link in capability.nav_links if rank >= LEVEL_RANK[link.level]]
+    links += [(100 + entry.order, entry.url, entry.label) for capability in portal.capabilities
+              for entry in capability.staff_menu if entry.header and user.role in entry.roles]
+    return [(url, label) for _order, url, label in sorted(links)]
+
+
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
     portal = portal_of(request)
@@ -46,6 +59,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "user": who.user,
         "level": who.level,
         "site_name": portal.site_name,
+        "header_links": header_links(portal, who.user),
         "csrf": csrf_token(request, portal.settings, who.session.id_hash if who.session else None),
         "oidc_name": portal.settings.oidc.name if portal.settings.oidc else None,
         "errors": {},

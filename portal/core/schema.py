@@ -1,0 +1,8 @@
+"""Core's own declaration: the shared tables' migrations (the capability list starts with it)."""
+
+from __future__ import annotations
+
+from portal.core.capability import Capability
+from portal.core.migrations import MIGRATIONS
+
+CAPABILITY = Capability(name="core", migrations=MIGRATIONS)

@@ -1,0 +1,26 @@
+"""The members' forum: categories, topics, replies, moderation, watching and the weekly digest,
+search; categories for admins; `club forum digest|reindex`."""
+
+from __future__ import annotations
+
+from portal.core.capability import CabinetCard, Capability, Command, MenuEntry, NavLink
+from portal.forum import admin, cli, moderation, pages, watch
+from portal.forum.migrations import MIGRATIONS
+from portal.forum.rules import MODERATOR_ROLES
+from portal.forum.words import WORDS
+
+CAPABILITY = Capability(
+    name="forum",
+    routes=(*pages.ROUTES, *moderation.ROUTES, *watch.ROUTES, *admin.ROUTES),
+    url_prefixes=("/forum", "/staff/forum"),
+    words=WORDS,
+    migrations=MIGRATIONS,
+    commands=(Command("forum", cli.add_parser, cli.run),),
+    cabinet_cards=(CabinetCard("forum/_cabinet_forum.html", watch.digest_card, level="member", order=40),),
+    nav_links=(NavLink("/forum/", "forum.title", level="registered", order=10),),
+    staff_menu=(MenuEntry("/staff/forum", "forum.categories_admin", admin.CATEGORY_ROLES, order=20),
+                MenuEntry("/forum/mod/flags", "forum.flags", MODERATOR_ROLES, header=False, order=41),
+                MenuEntry("/forum/mod/ban", "forum.bans", MODERATOR_ROLES, header=False, order=42),
+                MenuEntry("/forum/mod/log", "forum.mod_log", MODERATOR_ROLES, header=False, order=43)),
+    on_dev_start=(admin.seed_starter_categories,),
+)

@@ -1,0 +1,111 @@
+"""The forum's tables: categories, topics, posts and their revisions, reads, watches, flags,
+the moderation log, bans and the FTS5 search index.
+"""
+
+from __future__ import annotations
+
+from portal.core.capability import Migration
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "forum", """
+ALTER TABLE users ADD COLUMN handle TEXT;           -- @mention name, e.g. irina-lampova
+CREATE UNIQUE INDEX users_handle ON users(handle);
+ALTER TABLE users ADD COLUMN forum_digest INTEGER NOT NULL DEFAULT 0;   -- weekly digest, opt-in
+ALTER TABLE users ADD COLUMN forum_digest_sent REAL;
+CREATE TABLE forum_categories (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0,
+    read_level TEXT NOT NULL DEFAULT 'members',  -- members | staff
+    post_level TEXT NOT NULL DEFAULT 'members',  -- members | staff (announcements)
+    created_at TEXT NOT NULL
+);
+CREATE TABLE forum_topics (
+    id INTEGER PRIMARY KEY,
+    category_id INTEGER NOT NULL REFERENCES forum_categories(id),
+    author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    locked INTEGER NOT NULL DEFAULT 0,
+    post_count INTEGER NOT NULL DEFAULT 0,       -- visible posts, the first included
+    last_number INTEGER NOT NULL DEFAULT 0,      -- highest post number ever given
+    last_post_at REAL NOT NULL,
+    last_poster_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX forum_topics_listing ON forum_topics(category_id, pinned DESC, last_post_at DESC);
+CREATE INDEX forum_topics_recent ON forum_topics(last_post_at DESC);
+CREATE TABLE forum_posts (
+    id INTEGER PRIMARY KEY,
+    topic_id INTEGER NOT NULL REFERENCES forum_topics(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,                     -- 1 = the opening post
+    author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    body TEXT NOT NULL,                          -- Markdown as written
+    html TEXT NOT NULL,                          -- rendered and sanitised once, at write time
+    created_at REAL NOT NULL,
+    edited_at REAL,
+    deleted_at REAL,                             -- by the author
+    hidden_at REAL,                              -- by a moderator
+    hidden_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    hidden_reason TEXT,
+    UNIQUE (topic_id, number)
+);
+CREATE INDEX forum_posts_author ON forum_posts(author_id, created_at);
+CREATE TABLE forum_revisions (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES forum_posts(id) ON DELETE CASCADE,
+    body TEXT NOT NULL,                          -- the text before the edit
+    edited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    edited_at REAL NOT NULL
+);
+CREATE TABLE forum_reads (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    topic_id INTEGER NOT NULL REFERENCES forum_topics(id) ON DELETE CASCADE,
+    last_read INTEGER NOT NULL,                  -- highest post number seen
+    PRIMARY KEY (user_id, topic_id)
+) WITHOUT ROWID;
+CREATE TABLE forum_visits (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    last_seen REAL NOT NULL,
+    previous_visit REAL NOT NULL                 -- "new since last visit" is measured from here
+);
+CREATE TABLE forum_watches (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                          -- topic | category
+    target_id INTEGER NOT NULL,
+    PRIMARY KEY (user_id, kind, target_id)
+) WITHOUT ROWID;
+CREATE TABLE forum_flags (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES forum_posts(id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    reason TEXT NOT NULL,                        -- spam | inappropriate | off_topic | other
+    note TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL,
+    resolved_at REAL,
+    resolved_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    UNIQUE (post_id, user_id)
+);
+CREATE TABLE forum_mod_log (
+    id INTEGER PRIMARY KEY,
+    moderator_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,                        -- "topic:12", "post:345", "user:7"
+    reason TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL
+);
+CREATE TABLE forum_bans (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    until REAL NOT NULL,
+    reason TEXT NOT NULL,
+    by_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at REAL NOT NULL
+);
+CREATE VIRTUAL TABLE forum_search USING fts5(
+    title, body,                                 -- stemmed words (see portal/forum_search.py)
+    tokenize='unicode61 remove_diacritics 2'     -- rowid = forum_posts.id (SQLite 3.40: no contentless delete)
+);
+"""),
+)

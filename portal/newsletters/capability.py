@@ -1,0 +1,21 @@
+"""Segmented newsletters: the staff pages (queue, cancel, statistics), tracking and one-click
+unsubscribe, the sending worker (`club worker`, and a thread in `club serve`), `club newsletter`."""
+
+from __future__ import annotations
+
+from portal.core.capability import Capability, Command, Job, MenuEntry
+from portal.newsletters import cli, staff_pages, stats, tracking, worker_cli
+from portal.newsletters.migrations import MIGRATIONS
+from portal.newsletters.queue import NEWSLETTER_ROLES
+from portal.newsletters.words import WORDS
+
+CAPABILITY = Capability(
+    name="newsletters",
+    routes=(*staff_pages.ROUTES, *stats.ROUTES, *tracking.ROUTES),
+    url_prefixes=("/staff/newsletters", "/_club/n/"),
+    words=WORDS,
+    migrations=MIGRATIONS,
+    commands=(Command("newsletter", cli.add_parser, cli.run), Command("worker", worker_cli.add_parser, worker_cli.run)),
+    jobs=(Job("newsletter worker", worker_cli.background_worker),),
+    staff_menu=(MenuEntry("/staff/newsletters/", "nl.nav", NEWSLETTER_ROLES, order=30),),
+)

@@ -1,0 +1,63 @@
+"""The newsletters' tables: queued newsletters, one send per recipient, tracking events; and the
+users' columns for audiences, tracking, bounces and imports.
+"""
+
+from __future__ import annotations
+
+from portal.core.capability import Migration
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(3, "newsletters", """
+ALTER TABLE users ADD COLUMN job_role TEXT;          -- role in the company (extra.club.roles): who gets what
+ALTER TABLE users ADD COLUMN mail_tracking INTEGER NOT NULL DEFAULT 1;  -- 0: no open pixel, plain links
+ALTER TABLE users ADD COLUMN bounced_at TEXT;        -- a permanent SMTP failure: no more newsletters
+ALTER TABLE users ADD COLUMN bounce_reason TEXT;
+ALTER TABLE users ADD COLUMN imported_at TEXT;       -- brought in by `club members import`
+-- Subscriptions become one consent row ('newsletters'); what a member gets is chosen by users.topics.
+INSERT OR IGNORE INTO subscriptions (user_id, list) SELECT DISTINCT user_id, 'newsletters' FROM subscriptions;
+DELETE FROM subscriptions WHERE list != 'newsletters';
+CREATE TABLE newsletters (
+    id INTEGER PRIMARY KEY,
+    page TEXT NOT NULL,                  -- key of the built e-mail, e.g. newsletters/2026/11/novye-svetilniki
+    url TEXT NOT NULL,                   -- the web version, site-relative
+    subject TEXT NOT NULL,
+    access TEXT NOT NULL,                -- public | registered | members (of the page)
+    audience TEXT NOT NULL,              -- JSON {"segments": [], "regions": [], "roles": [], "topics": []}
+    mail TEXT NOT NULL,                  -- JSON snapshot of site/mail/<page>.json when queued
+    scheduled_at REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'scheduled',   -- scheduled | sending | done | cancelled
+    created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    started_at REAL,                     -- recipients frozen into newsletter_sends
+    finished_at REAL
+);
+CREATE INDEX newsletters_due ON newsletters(status, scheduled_at);
+CREATE TABLE newsletter_sends (
+    id INTEGER PRIMARY KEY,
+    newsletter_id INTEGER NOT NULL REFERENCES newsletters(id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    company TEXT NOT NULL DEFAULT '',
+    segment TEXT,                        -- copied when frozen: the statistics keep the audience as it was
+    region TEXT,
+    variant TEXT NOT NULL,               -- full | preview (may the recipient read the closed part?)
+    tracking INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued',      -- queued | sending | sent | failed | bounced
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    sent_at REAL,
+    error TEXT,
+    UNIQUE (newsletter_id, user_id)
+);
+CREATE INDEX newsletter_sends_due ON newsletter_sends(newsletter_id, status, next_attempt_at);
+CREATE TABLE newsletter_events (
+    id INTEGER PRIMARY KEY,
+    send_id INTEGER NOT NULL REFERENCES newsletter_sends(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                  -- open | click | unsubscribe
+    link INTEGER,                        -- clicks: index into the mail's links
+    at REAL NOT NULL
+);
+CREATE INDEX newsletter_events_send ON newsletter_events(send_id, kind);
+"""),
+)

@@ -1,0 +1,219 @@
+"""The one contract between the build and the portal: what `club build` publishes, and how to read it.
+
+The build (site_builder) writes, the portal reads, and both import the names from here, so nothing
+is spelled on two sides: the output folders and files, the access levels and their order, the
+manifest of gated URLs (versioned: the portal refuses a version it does not know, loudly), the
+teaser marker in gated pages, and the newsletter e-mail artefact. Only the standard library here:
+the portal imports this module without MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+# --- output layout ----------------------------------------------------------------------------------
+
+PUBLIC = "public"          # site/public: anyone may read it; deployable anywhere
+PRIVATE = "private"        # site/private: gated pages in full and members' media; only the portal serves it
+MAIL = "mail"              # site/mail: newsletter e-mails (never served)
+MANIFEST = "manifest.json"  # site/manifest.json: which URL is whose
+SEARCH_INDEX = "search/search_index.json"  # inside public (everyone's) and private (members')
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """Where a built site's parts are, below its folder (CLUB_SITE_DIR / `output_dir` in mkdocs.yml)."""
+
+    root: Path
+
+    @property
+    def public(self) -> Path:
+        return self.root / PUBLIC
+
+    @property
+    def private(self) -> Path:
+        return self.root / PRIVATE
+
+    @property
+    def mail(self) -> Path:
+        return self.root / MAIL
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / MANIFEST
+
+
+# --- access levels ----------------------------------------------------------------------------------
+
+ACCESS_LEVELS = ("public", "registered", "members")  # front matter `access:`, least closed first
+ACCESS_RANK = {level: rank for rank, level in enumerate(ACCESS_LEVELS)}
+
+# --- the teaser marker ------------------------------------------------------------------------------
+# A gated page's public version ends in this aside (themes/site/partials/_club_teaser.html); the portal
+# swaps it for the reader's next step (register / complete the profile).
+TEASER_CLASS = "club-teaser"
+TEASER_PATTERN = re.compile(rb'<aside class="' + TEASER_CLASS.encode() + rb'".*?</aside>', re.S)
+
+# --- the manifest -----------------------------------------------------------------------------------
+
+MANIFEST_VERSION = 1
+
+
+class ManifestError(ValueError):
+    """site/manifest.json is unreadable or of a version this code does not know (fail closed)."""
+
+
+@dataclass(frozen=True)
+class GatedEntry:
+    url: str  # "/analytics/rynok-2026/"
+    access: str
+    title: str
+    summary: str
+    kind: str
+    section: str | None
+    preview_html: str
+    file: str  # path of the full page inside site/private/
+
+
+@dataclass(frozen=True)
+class Manifest:
+    pages: dict[str, dict]  # URL -> GatedEntry as a dict
+    media: dict[str, str]   # URL of a file linked only from closed text -> its access level
+
+
+def write_manifest(path: Path, entries: list[GatedEntry], media: dict[str, str] | None = None) -> None:
+    data = {"version": MANIFEST_VERSION, "pages": {entry.url: asdict(entry) for entry in entries},
+            "media": media or {}}
+    write_json_atomic(path, data, indent=1)
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The manifest; ManifestError for an unreadable file or an unknown version, never 'nothing is gated'."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ManifestError(f"{path}: unreadable ({exc}); run `club build` again") from exc
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        found = data.get("version") if isinstance(data, dict) else None
+        raise ManifestError(f"{path}: manifest version {found!r}, but this portal reads version "
+                            f"{MANIFEST_VERSION}; build the site with the same version of the club as the portal")
+    pages, media = data.get("pages"), data.get("media", {})
+    if not isinstance(pages, dict) or not isinstance(media, dict):
+        raise ManifestError(f"{path}: no 'pages' map; run `club build` again")
+    return Manifest(pages, media)
+
+
+# --- the newsletter e-mail artefact ------------------------------------------------------------------
+# The build writes one e-mail per newsletter page to site/mail/<page>.json; the portal queues a copy
+# (a later rebuild never changes a letter that is going out) and fills the placeholders per recipient:
+# `{{club:name}}`, `{{club:recipient}}` (name and company), `{{club:link:N}}` (link N of `links`),
+# `{{club:unsubscribe}}` and, in HTML only, `{{club:pixel}}`.
+
+MAIL_VERSION = 1
+PLACEHOLDER = re.compile(r"\{\{club:(name|recipient|unsubscribe|pixel|link:(\d+))\}\}")
+AUDIENCE_KEYS = ("segments", "regions", "roles", "topics")
+
+
+class MailArtefactError(ValueError):
+    """site/mail/… is missing or not what this version of the portal reads; says how to fix it."""
+
+
+@dataclass(frozen=True)
+class MailVariant:
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MailArtefact:
+    """The built e-mail of one newsletter page (site/mail/<page>.json)."""
+
+    page: str  # "newsletters/2026/11/novye-svetilniki": the web URL's path without slashes at the ends
+    source: str  # "content/newsletters/2026/novye-svetilniki.md"
+    url: str  # absolute web version
+    title: str
+    subject: str
+    preheader: str
+    date: str  # ISO date of the page
+    language: str
+    access: str  # public | registered | members
+    audience: dict[str, list[str]]  # AUDIENCE_KEYS; an empty list = everyone subscribed
+    links: list[str]  # absolute URLs; {{club:link:N}} points at links[N]
+    full: MailVariant
+    preview: MailVariant | None  # for readers who may not read a gated page; None when access is public
+
+    def variant_for(self, may_read: bool) -> MailVariant:
+        return self.full if may_read or self.preview is None else self.preview
+
+    def to_json(self) -> str:
+        data = {"version": MAIL_VERSION, **{k: getattr(self, k) for k in (
+            "page", "source", "url", "title", "subject", "preheader", "date", "language", "access", "audience",
+            "links")}, "variants": {"full": vars(self.full)}}
+        if self.preview is not None:
+            data["variants"]["preview"] = vars(self.preview)
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def artefact_from_json(text: str, where: str = "newsletter mail") -> MailArtefact:
+    try:
+        data = json.loads(text)
+        if data.get("version") != MAIL_VERSION:
+            raise MailArtefactError(f"{where}: written by another version; run `club build` again")
+        variants = data["variants"]
+        return MailArtefact(
+            page=data["page"], source=data["source"], url=data["url"], title=data["title"],
+            subject=data["subject"], preheader=data["preheader"], date=data["date"], language=data["language"],
+            access=data["access"], audience={k: list(data["audience"].get(k, [])) for k in AUDIENCE_KEYS},
+            links=list(data["links"]), full=MailVariant(**variants["full"]),
+            preview=MailVariant(**variants["preview"]) if "preview" in variants else None)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        if isinstance(exc, MailArtefactError):
+            raise
+        raise MailArtefactError(f"{where}: not a newsletter e-mail ({exc}); run `club build` again") from None
+
+
+def mail_dir(site_dir: Path) -> Path:
+    return SiteLayout(site_dir).mail
+
+
+def load_artefact(site_dir: Path, page: str) -> MailArtefact:
+    """The built e-mail for `page` (a key, a site path such as /newsletters/2026/11/x/, or a full URL)."""
+    key = page_key(page)
+    path = mail_dir(site_dir) / f"{key}.json"
+    if not key or ".." in key.split("/") or not path.is_file():
+        raise MailArtefactError(f"{page}: no built newsletter e-mail at {path}; is it a page under "
+                                "content/newsletters/, and has `club build` run since it was written?")
+    return artefact_from_json(path.read_text(encoding="utf-8"), str(path))
+
+
+def page_key(page: str) -> str:
+    path = re.sub(r"^[a-z]+://[^/]+", "", page.strip())
+    return path.strip("/").removesuffix("/index.html").removesuffix(".json")
+
+
+def list_artefacts(site_dir: Path) -> tuple[list[MailArtefact], list[str]]:
+    """Every built e-mail, newest page first, and a line per file that could not be read (never a 500)."""
+    root, found, problems = mail_dir(site_dir), [], []
+    for path in sorted(root.rglob("*.json")) if root.is_dir() else []:
+        if path.name == "index.json":
+            continue
+        try:
+            found.append(artefact_from_json(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()))
+        except (MailArtefactError, OSError, UnicodeDecodeError) as exc:
+            problems.append(str(exc))
+    return sorted(found, key=lambda a: (a.date, a.page), reverse=True), problems
+
+
+
+def write_json_atomic(path: Path, data: Any, indent: int | None = None) -> None:
+    """Write to a temporary file beside `path`, then rename over it (readers never see half)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    separators = None if indent else (",", ":")
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=indent, separators=separators), encoding="utf-8")
+    os.replace(tmp, path)
