@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from starlette.testclient import TestClient
 
+from portal.newsletters import events as newsletter_events
 from portal.newsletters import links as newsletter_links
 from portal.newsletters.tracking import PIXEL
 from site_builder.contract import MailArtefact, MailVariant
@@ -110,10 +111,9 @@ def test_click_redirects_to_exactly_that_link_and_records_each_click(app, client
 
 
 def test_one_link_cannot_record_without_bound(app, client, letter, monkeypatch):
-    from portal.newsletters import tracking as newsletter_tracking
 
     db, _, _, send_id = letter
-    monkeypatch.setattr(newsletter_tracking, "MAX_EVENTS", 3)
+    monkeypatch.setattr(newsletter_events, "MAX_EVENTS", 3)
     click = path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 0))
     pixel = path(newsletter_links.open_url(BASE_URL, secret(app), send_id))
     for _ in range(5):

@@ -8,11 +8,8 @@ while its owner is signed in and starts the flow from the cabinet.
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 
-from sqlite_utils import Database
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,25 +27,6 @@ from portal.web.templating import render
 log = logging.getLogger("portal.accounts.oidc")
 
 
-class SQLiteStateStore:
-    """Flow state (PKCE verifier, nonce, next path) kept server-side until the callback."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    def put(self, key: str, value: dict, ttl_seconds: int) -> None:
-        self.db.execute("DELETE FROM oidc_states WHERE expires < ?", [time.time()])
-        self.db.execute("INSERT OR REPLACE INTO oidc_states (key, value, expires) VALUES (?, ?, ?)",
-                        [key, json.dumps(value), time.time() + ttl_seconds])
-
-    def pop(self, key: str) -> dict | None:
-        row = self.db.execute("SELECT value, expires FROM oidc_states WHERE key = ?", [key]).fetchone()
-        self.db.execute("DELETE FROM oidc_states WHERE key = ?", [key])
-        if row is None or row[1] < time.time():
-            return None
-        return json.loads(row[0])
-
-
 def start_client(portal: Portal) -> None:
     """The accounts capability's start: the external sign-in client, when CLUB_OIDC_* configure one."""
     portal.oidc = make_client(portal)
@@ -57,7 +35,7 @@ def start_client(portal: Portal) -> None:
 def make_client(portal: Portal) -> OIDCClient | None:
     if portal.settings.oidc is None:
         return None
-    return OIDCClient(portal.settings.oidc, SQLiteStateStore(portal.db))
+    return OIDCClient(portal.settings.oidc, account_store.SQLiteStateStore(portal.db))
 
 
 async def start(request: Request) -> Response:

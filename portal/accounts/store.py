@@ -1,10 +1,11 @@
-"""The accounts' own tables: external identities (OIDC), newsletter consent (subscriptions), and the
-export of everything the club holds about a person.
+"""The accounts' own tables: external identities and sign-in flow state (OIDC), newsletter consent
+(subscriptions), and the export of everything the club holds about a person.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -116,3 +117,22 @@ def newsletter_mail_of(db: Database, user_id: int) -> list[dict]:
         mail.append({"subject": subject, "email": email, "status": status, "sent_at": sent_at,
                      "events": [{"kind": kind, "link": link, "at": at} for kind, link, at in events.fetchall()]})
     return mail
+
+
+class SQLiteStateStore:
+    """Flow state (PKCE verifier, nonce, next path) kept server-side until the callback."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def put(self, key: str, value: dict, ttl_seconds: int) -> None:
+        self.db.execute("DELETE FROM oidc_states WHERE expires < ?", [time.time()])
+        self.db.execute("INSERT OR REPLACE INTO oidc_states (key, value, expires) VALUES (?, ?, ?)",
+                        [key, json.dumps(value), time.time() + ttl_seconds])
+
+    def pop(self, key: str) -> dict | None:
+        row = self.db.execute("SELECT value, expires FROM oidc_states WHERE key = ?", [key]).fetchone()
+        self.db.execute("DELETE FROM oidc_states WHERE key = ?", [key])
+        if row is None or row[1] < time.time():
+            return None
+        return json.loads(row[0])

@@ -232,3 +232,22 @@ def clear_bounce(db: Database, user_id: int) -> None:
     """The member says the address works again: newsletters are tried again from the next one."""
     db.execute("UPDATE users SET bounced_at = NULL, bounce_reason = NULL, updated_at = ? WHERE id = ?",
                [now_iso(), user_id])
+
+
+def fold(text: str | None) -> str:
+    """Case-insensitive for Cyrillic too (SQLite's LIKE folds ASCII only); ё matches е."""
+    return (text or "").casefold().replace("ё", "е")
+
+
+def find_people(db: Database, query: str, limit: int = 50) -> list[dict]:
+    """People whose name, e-mail or company contains `query` (any case, ё = е), newest first."""
+    needle = fold(query.strip())  # a plain substring: % and _ are not wildcards here
+    db.conn.create_function("club_fold", 1, fold, deterministic=True)
+    rows = db.execute(
+        "SELECT u.id, u.name, u.email, c.name, u.phone, u.role, u.suspended_at, u.email_confirmed_at "
+        "FROM users u LEFT JOIN companies c ON c.id = u.company_id "
+        "WHERE instr(club_fold(u.name), ?) OR instr(club_fold(u.email), ?) OR instr(club_fold(c.name), ?) "
+        "ORDER BY u.created_at DESC LIMIT ?",
+        [needle, needle, needle, limit]).fetchall()
+    keys = ("id", "name", "email", "company", "phone", "role", "suspended_at", "confirmed_at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]

@@ -35,7 +35,7 @@ STARTER = [  # slug, title, description, position, read, post
 
 def seed_categories(db: Database) -> int:
     """The starter categories, only into an empty forum. Returns how many were added."""
-    if db.execute("SELECT count(*) FROM forum_categories").fetchone()[0]:
+    if store.count_categories(db):
         return 0
     for slug, title, description, position, read, post in STARTER:
         store.create_category(db, slug, title, description, position, read, post)
@@ -83,9 +83,8 @@ async def save_category(request: Request) -> Response:
         store.create_category(db, values["slug"], values["title"], values["description"], int(values["position"]),
                               values["read_level"], values["post_level"])
     else:
-        db.execute("UPDATE forum_categories SET title = ?, description = ?, position = ?, read_level = ?, "
-                   "post_level = ? WHERE id = ?", [values["title"], values["description"], int(values["position"]),
-                                                  values["read_level"], values["post_level"], existing.id])
+        store.update_category(db, existing.id, values["title"], values["description"], int(values["position"]),
+                              values["read_level"], values["post_level"])
     return redirect("/staff/forum")
 
 

@@ -16,9 +16,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.identity import User, get_user, outranks
+from portal.forum import moderation_store, store
 from portal.forum import search as forum_search
-from portal.forum import store
 from portal.forum.access import moderators_only
+from portal.forum.moderation_store import log_action
 from portal.forum.rules import can_read_category, can_read_forum
 from portal.web.context import Visitor, portal_of, visitor
 from portal.web.forms import Form, read_form, whole_number
@@ -33,12 +34,6 @@ LOG_SIZE = 200
 TOPIC_ACTIONS = {"pin": ("pinned", True), "unpin": ("pinned", False), "lock": ("locked", True),
                  "unlock": ("locked", False)}
 
-
-
-def log_action(db: Database, who: User, action: str, target: str, reason: str = "") -> None:
-    """Inside the caller's transaction: one line of the moderation log."""
-    db.conn.execute("INSERT INTO forum_mod_log (moderator_id, action, target, reason, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)", [who.id, action, target, reason, time.time()])
 
 
 def post_or_404(db: Database, post_id: int) -> store.Post:
@@ -66,8 +61,7 @@ async def moderate_topic(request: Request) -> Response:
         if action in TOPIC_ACTIONS:
             column, value = TOPIC_ACTIONS[action]
             if getattr(topic, column) != value:
-                db.conn.execute(f"UPDATE forum_topics SET {column} = ? WHERE id = ?",  # noqa: S608 - constants
-                                [int(value), topic.id])
+                store.set_topic_state(db, topic.id, column, value)
                 log_action(db, who.user, action, f"topic:{topic.id}", reason)
         elif action == "move":
             target = store.get_category(db, slug=form.text("category", 100))
@@ -75,7 +69,7 @@ async def moderate_topic(request: Request) -> Response:
                 raise HTTPException(400, "bad_form")
             if target.id != topic.category_id:
                 source = store.get_category(db, category_id=topic.category_id)
-                db.conn.execute("UPDATE forum_topics SET category_id = ? WHERE id = ?", [target.id, topic.id])
+                store.move_topic(db, topic.id, target.id)
                 moved = f"{source.slug if source else topic.category_id} → {target.slug}"
                 log_action(db, who.user, action, f"topic:{topic.id}", f"{moved}. {reason}" if reason else moved)
         else:
@@ -96,14 +90,11 @@ def _set_hidden(db: Database, who: User, post: store.Post, reason: str | None, a
     if current is None or current.deleted_at is not None or (reason is not None) == (current.hidden_at is not None):
         return False
     hiding = reason is not None
-    db.conn.execute("UPDATE forum_posts SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
-                    [time.time() if hiding else None, who.id if hiding else None, reason, post.id])
-    db.conn.execute("UPDATE forum_topics SET post_count = post_count + ? WHERE id = ?",
-                    [-1 if hiding else 1, post.topic_id])
+    store.set_post_hidden(db, post, who if hiding else None, reason)
     if hiding:
         forum_search.unindex_post(db, post.id)
     else:
-        title = db.execute("SELECT title FROM forum_topics WHERE id = ?", [post.topic_id]).fetchone()[0]
+        title = store.get_topic(db, post.topic_id).title
         forum_search.index_post(db, post.id, title if current.number == 1 else "", current.body)
     log_action(db, who, action or ("hide" if hiding else "restore"), f"post:{post.id}", reason or why)
     return True
@@ -161,9 +152,8 @@ async def flag_post(request: Request) -> Response:
         raise HTTPException(400, "bad_form")
     if post.author_id == who.user.id:
         return _flag_message(request, post, "forum.flag_own", status_code=403)
-    cursor = db.execute("INSERT OR IGNORE INTO forum_flags (post_id, user_id, reason, note, created_at) "
-                        "VALUES (?, ?, ?, ?, ?)", [post.id, who.user.id, reason, note, time.time()])
-    return _flag_message(request, post, "forum.flag_thanks" if cursor.rowcount else "forum.flag_already")
+    added = moderation_store.add_flag(db, post.id, who.user.id, reason, note)
+    return _flag_message(request, post, "forum.flag_thanks" if added else "forum.flag_already")
 
 
 def _flag_message(request: Request, post: store.Post, key: str, status_code: int = 200) -> Response:
@@ -176,12 +166,7 @@ def _flag_message(request: Request, post: store.Post, key: str, status_code: int
 def open_flags(db: Database, language_of: Visitor, now: float | None = None) -> list[dict]:
     """Open flags grouped by post, the post with the newest flag first; `old` marks flags over 48 hours."""
     now = time.time() if now is None else now
-    rows = db.execute(
-        "SELECT f.post_id, f.reason, f.note, f.created_at, fu.name, p.topic_id, p.number, p.body, p.hidden_at, "
-        "a.name, t.title FROM forum_flags f JOIN forum_posts p ON p.id = f.post_id "
-        "JOIN forum_topics t ON t.id = p.topic_id LEFT JOIN users fu ON fu.id = f.user_id "
-        "LEFT JOIN users a ON a.id = p.author_id WHERE f.resolved_at IS NULL "
-        "ORDER BY f.created_at DESC, f.id DESC LIMIT 2000").fetchall()
+    rows = moderation_store.open_flag_rows(db)
     groups: dict[int, dict] = {}
     for post_id, reason, note, created_at, flagger, topic_id, number, body, hidden_at, author, title in rows:
         group = groups.setdefault(post_id, {
@@ -212,26 +197,17 @@ async def resolve_flags(request: Request) -> Response:
     if action not in ("dismiss", "hide"):
         raise HTTPException(400, "bad_form")
     with store.transaction(db):
-        cursor = db.conn.execute("UPDATE forum_flags SET resolved_at = ?, resolved_by = ? WHERE post_id = ? "
-                                 "AND resolved_at IS NULL", [time.time(), who.user.id, post.id])
+        closed = moderation_store.resolve_flags(db, post.id, who.user)
         if action == "hide":
             hidden = _set_hidden(db, who.user, post, reason or who.t("forum.hidden_by_flags"), "flags_hide")
-            if not hidden and cursor.rowcount:  # already hidden: the flags are closed all the same
+            if not hidden and closed:  # already hidden: the flags are closed all the same
                 log_action(db, who.user, "flags_hide", f"post:{post.id}", reason)
-        elif cursor.rowcount:
+        elif closed:
             log_action(db, who.user, "flags_dismiss", f"post:{post.id}", reason)
     return redirect("/forum/mod/flags")
 
 
 # --- posting bans -------------------------------------------------------------------------------
-
-def active_bans(db: Database) -> list[dict]:
-    rows = db.execute("SELECT b.user_id, u.name, u.email, b.until, b.reason, m.name, b.created_at FROM forum_bans b "
-                      "JOIN users u ON u.id = b.user_id LEFT JOIN users m ON m.id = b.by_id WHERE b.until > ? "
-                      "ORDER BY b.until", [time.time()]).fetchall()
-    keys = ("user_id", "name", "email", "until", "reason", "by", "created_at")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
 
 def ban_page(request: Request, values: dict, errors: dict | None = None, status_code: int = 200) -> Response:
     db = portal_of(request).db
@@ -240,7 +216,7 @@ def ban_page(request: Request, values: dict, errors: dict | None = None, status_
     if user_id is not None:
         person = get_user(db, user_id)
     return render(request, "forum/mod_ban.html", {"values": values, "errors": errors or {}, "person": person,
-                                                   "bans": active_bans(db), "days_range": BAN_DAYS},
+                                                   "bans": moderation_store.active_bans(db), "days_range": BAN_DAYS},
                   status_code=status_code)
 
 
@@ -260,12 +236,8 @@ async def ban(request: Request) -> Response:
     errors, target, days = _check_ban(db, who, values)
     if errors:
         return ban_page(request, values, errors, status_code=400)
-    now = time.time()
     with store.transaction(db):
-        db.conn.execute("INSERT INTO forum_bans (user_id, until, reason, by_id, created_at) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(user_id) DO UPDATE SET until = excluded.until, reason = excluded.reason, "
-                        "by_id = excluded.by_id, created_at = excluded.created_at",
-                        [target.id, now + days * 86400, values["reason"], who.user.id, now])
+        moderation_store.save_ban(db, target.id, days, values["reason"], who.user)
         log_action(db, who.user, "ban", f"user:{target.id}", f"{days} d: {values['reason']}")
     return redirect(f"/forum/mod/ban?user={target.id}")
 
@@ -300,8 +272,7 @@ async def _unban(request: Request, who: Visitor, form: Form) -> Response:
     if user_id is None:
         raise HTTPException(400, "bad_form")
     with store.transaction(db):
-        cursor = db.conn.execute("DELETE FROM forum_bans WHERE user_id = ?", [user_id])
-        if cursor.rowcount:
+        if moderation_store.lift_ban(db, user_id):
             log_action(db, who.user, "unban", f"user:{user_id}", form.text("reason", REASON_LIMIT))
     return redirect(f"/forum/mod/ban?user={user_id}")
 
@@ -310,9 +281,7 @@ async def _unban(request: Request, who: Visitor, form: Form) -> Response:
 
 def log_entries(db: Database, limit: int = LOG_SIZE) -> list[dict]:
     """The latest actions, each with a link to what it was done to (when that still exists)."""
-    rows = db.execute("SELECT l.created_at, u.name, l.action, l.target, l.reason FROM forum_mod_log l "
-                      "LEFT JOIN users u ON u.id = l.moderator_id ORDER BY l.id DESC LIMIT ?", [limit]).fetchall()
-    entries = [dict(zip(("created_at", "moderator", "action", "target", "reason"), row, strict=True)) for row in rows]
+    entries = moderation_store.latest_actions(db, limit)
     ids: dict[str, set[int]] = {"topic": set(), "post": set(), "user": set()}
     for entry in entries:
         kind, _, number = entry["target"].partition(":")
@@ -326,20 +295,12 @@ def log_entries(db: Database, limit: int = LOG_SIZE) -> list[dict]:
 
 
 def _targets(db: Database, ids: dict[str, set[int]]) -> dict[tuple[str, int], tuple[str, str]]:
-    found: dict[tuple[str, int], tuple[str, str]] = {}
-
-    def rows(sql: str, values: set[int]) -> list[tuple]:
-        if not values:
-            return []
-        return db.execute(sql.format(marks=",".join("?" * len(values))), sorted(values)).fetchall()
-
-    for topic_id, title in rows("SELECT id, title FROM forum_topics WHERE id IN ({marks})", ids["topic"]):
+    rows, found = moderation_store.target_names(db, ids), {}
+    for topic_id, title in rows["topic"]:
         found["topic", topic_id] = (f"/forum/t/{topic_id}/", title)
-    for post_id, topic_id, number, title in rows(
-            "SELECT p.id, p.topic_id, p.number, t.title FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id "
-            "WHERE p.id IN ({marks})", ids["post"]):
+    for post_id, topic_id, number, title in rows["post"]:
         found["post", post_id] = (f"/forum/t/{topic_id}/?page={store.page_of(number)}#p{number}", f"{title} #{number}")
-    for user_id, name in rows("SELECT id, name FROM users WHERE id IN ({marks})", ids["user"]):
+    for user_id, name in rows["user"]:
         found["user", user_id] = (f"/forum/mod/ban?user={user_id}", name)
     return found
 
@@ -347,6 +308,7 @@ def _targets(db: Database, ids: dict[str, set[int]]) -> dict[tuple[str, int], tu
 @moderators_only
 async def mod_log(request: Request) -> Response:
     return render(request, "forum/mod_log.html", {"entries": log_entries(portal_of(request).db)})
+
 
 @moderators_only
 async def history(request: Request) -> Response:

@@ -13,19 +13,11 @@ from starlette.routing import Route
 
 from portal.core.security import csrf_token
 from portal.core.usertext import quote_markdown
-from portal.forum import (
-    moderation as forum_moderation,
-)
-from portal.forum import (
-    render as forum_render,
-)
-from portal.forum import (
-    search as forum_search,
-)
-from portal.forum import store
-from portal.forum import (
-    watch as forum_watch,
-)
+from portal.forum import moderation as forum_moderation
+from portal.forum import render as forum_render
+from portal.forum import search as forum_search
+from portal.forum import store, watches
+from portal.forum import watch as forum_watch
 from portal.forum.access import members_only
 from portal.forum.rules import (
     PAGE_SIZE,
@@ -88,7 +80,7 @@ async def category_page(request: Request) -> Response:
     category = category_or_404(request, who)
     page = page_number(request)
     topics, pages = store.list_topics(portal_of(request).db, category, who.user, page)
-    watching = forum_watch.is_watching(portal_of(request).db, who.user.id, "category", category.id)
+    watching = watches.is_watching(portal_of(request).db, who.user.id, "category", category.id)
     return render(request, "forum/category.html", {"category": category, "topics": topics, "page": page,
                                                    "pages": pages, "watching": watching})
 
@@ -112,7 +104,7 @@ async def topic_page(request: Request) -> Response:
         "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
                                                csrf=csrf),
         "categories": store.categories(db) if moderator else [],
-        "watching": forum_watch.is_watching(db, who.user.id, "topic", topic.id)})
+        "watching": watches.is_watching(db, who.user.id, "topic", topic.id)})
 
 
 @members_only
@@ -197,9 +189,7 @@ def quoted(request: Request, topic: Topic) -> str:
     if number is None:
         return ""
     db = portal_of(request).db
-    row = db.execute("SELECT id FROM forum_posts WHERE topic_id = ? AND number = ? AND deleted_at IS NULL "
-                     "AND hidden_at IS NULL", [topic.id, number]).fetchone()
-    post = store.get_post(db, row[0]) if row else None
+    post = store.visible_post_by_number(db, topic.id, number)
     if post is None:
         return ""
     url = f"/forum/t/{topic.id}/?page={store.page_of(number)}#p{number}"
@@ -243,15 +233,10 @@ async def delete(request: Request) -> Response:
     request.path_params["topic_id"] = post.topic_id
     topic_or_404(request, who)  # a post the reader cannot see answers 404, like reading it
     if not may_change(who.user, post) or (post.number == 1 and not is_moderator(who.user)
-                                          and _has_replies(db, post)):
+                                          and store.has_replies(db, post.topic_id)):
         raise HTTPException(403, "forum_not_yours")
     store.delete_post(db, post)
     return redirect(f"/forum/t/{post.topic_id}/?page={store.page_of(post.number)}#p{post.number}")
-
-
-def _has_replies(db, post) -> bool:
-    return db.execute("SELECT 1 FROM forum_posts WHERE topic_id = ? AND number > 1 AND deleted_at IS NULL",
-                      [post.topic_id]).fetchone() is not None
 
 
 @members_only
@@ -272,15 +257,10 @@ async def search(request: Request) -> Response:
 @members_only
 async def member_page(request: Request) -> Response:
     db = portal_of(request).db
-    row = db.execute("SELECT u.id, u.name, c.name, u.position, (SELECT count(*) FROM forum_posts p WHERE "
-                     "p.author_id = u.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL) FROM users u "
-                     "LEFT JOIN companies c ON c.id = u.company_id WHERE u.handle = ?",
-                     [request.path_params["handle"]]).fetchone()
-    if row is None:
+    person = store.member_profile(db, request.path_params["handle"])
+    if person is None:
         raise HTTPException(404)
-    return render(request, "forum/member.html", {"person": dict(zip(("id", "name", "company", "position", "posts"),
-                                                                    row, strict=True)),
-                                                 "handle": request.path_params["handle"]})
+    return render(request, "forum/member.html", {"person": person, "handle": request.path_params["handle"]})
 
 
 @members_only

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from portal.core.identity import User
 from portal.core.usertext import render_user_markdown
+from portal.forum.moderation_store import posting_ban
 
 PAGE_SIZE = 20
 TOPICS_PAGE_SIZE = 30
@@ -114,12 +115,6 @@ def can_read_category(user: User | None, category: Category) -> bool:
     if category.read_level == "staff":
         return user is not None and bool(user.role)
     return can_read_forum(user)
-
-
-def posting_ban(db: Database, user: User) -> float | None:
-    """Until when the member may not post (a moderator's suspension), or None."""
-    row = db.execute("SELECT until FROM forum_bans WHERE user_id = ? AND until > ?", [user.id, time.time()]).fetchone()
-    return row[0] if row else None
 
 
 def check_can_post(db: Database, user: User | None, category: Category, topic: Topic | None = None) -> User:

@@ -232,10 +232,54 @@ def record_visit(db: Database, user: User, idle: float = 3600.0) -> float:
     return since
 
 
-def wants_digest(db: Database, user_id: int) -> bool:
-    row = db.execute("SELECT forum_digest FROM users WHERE id = ?", [user_id]).fetchone()
-    return bool(row and row[0])
+def count_categories(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM forum_categories").fetchone()[0]
 
 
-def set_digest(db: Database, user_id: int, wanted: bool) -> None:
-    db.execute("UPDATE users SET forum_digest = ? WHERE id = ?", [int(wanted), user_id])
+def update_category(db: Database, category_id: int, title: str, description: str, position: int,
+                    read_level: str, post_level: str) -> None:
+    db.execute("UPDATE forum_categories SET title = ?, description = ?, position = ?, read_level = ?, "
+               "post_level = ? WHERE id = ?", [title, description, position, read_level, post_level, category_id])
+
+
+TOPIC_STATES = ("pinned", "locked")
+
+
+def set_topic_state(db: Database, topic_id: int, column: str, value: bool) -> None:
+    """Inside a transaction: pin/unpin, lock/unlock."""
+    if column not in TOPIC_STATES:
+        raise ValueError(column)
+    db.conn.execute(f"UPDATE forum_topics SET {column} = ? WHERE id = ?", [int(value), topic_id])  # noqa: S608
+
+
+def move_topic(db: Database, topic_id: int, category_id: int) -> None:
+    db.conn.execute("UPDATE forum_topics SET category_id = ? WHERE id = ?", [category_id, topic_id])
+
+
+def set_post_hidden(db: Database, post: Post, by: User | None, reason: str | None) -> None:
+    """Inside a transaction: hide (by a moderator, with a reason) or restore (by=None) a post; the topic's
+    count of visible posts follows."""
+    hiding = by is not None
+    db.conn.execute("UPDATE forum_posts SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
+                    [time.time() if hiding else None, by.id if hiding else None, reason, post.id])
+    db.conn.execute("UPDATE forum_topics SET post_count = post_count + ? WHERE id = ?",
+                    [-1 if hiding else 1, post.topic_id])
+
+
+def visible_post_by_number(db: Database, topic_id: int, number: int) -> Post | None:
+    row = db.execute("SELECT id FROM forum_posts WHERE topic_id = ? AND number = ? AND deleted_at IS NULL "
+                     "AND hidden_at IS NULL", [topic_id, number]).fetchone()
+    return get_post(db, row[0]) if row else None
+
+
+def has_replies(db: Database, topic_id: int) -> bool:
+    return db.execute("SELECT 1 FROM forum_posts WHERE topic_id = ? AND number > 1 AND deleted_at IS NULL",
+                      [topic_id]).fetchone() is not None
+
+
+def member_profile(db: Database, handle: str) -> dict | None:
+    """A member's forum card by @handle: name, company, position and how many visible posts."""
+    row = db.execute("SELECT u.id, u.name, c.name, u.position, (SELECT count(*) FROM forum_posts p WHERE "
+                     "p.author_id = u.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL) FROM users u "
+                     "LEFT JOIN companies c ON c.id = u.company_id WHERE u.handle = ?", [handle]).fetchone()
+    return dict(zip(("id", "name", "company", "position", "posts"), row, strict=True)) if row else None

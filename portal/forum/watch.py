@@ -23,7 +23,7 @@ from portal.core.mail import Mail
 from portal.core.oneline import one_line
 from portal.core.tokens import TokenError, issue_token, read_token
 from portal.core.usertext import plain_text
-from portal.forum import store
+from portal.forum import store, watches
 from portal.forum.access import members_only
 from portal.forum.rules import Post, Topic, can_read_category, can_read_forum
 from portal.web.context import Portal, portal_of, visitor
@@ -37,20 +37,6 @@ KINDS = ("topic", "category")
 WEEK = 7 * 86400.0
 
 
-def watch(db: Database, user_id: int, kind: str, target_id: int) -> None:
-    db.execute("INSERT OR IGNORE INTO forum_watches (user_id, kind, target_id) VALUES (?, ?, ?)",
-               [user_id, kind, target_id])
-
-
-def unwatch(db: Database, user_id: int, kind: str, target_id: int) -> None:
-    db.execute("DELETE FROM forum_watches WHERE user_id = ? AND kind = ? AND target_id = ?", [user_id, kind, target_id])
-
-
-def is_watching(db: Database, user_id: int, kind: str, target_id: int) -> bool:
-    return db.execute("SELECT 1 FROM forum_watches WHERE user_id = ? AND kind = ? AND target_id = ?",
-                      [user_id, kind, target_id]).fetchone() is not None
-
-
 @members_only
 async def toggle_topic(request: Request) -> Response:
     who, db = visitor(request), portal_of(request).db
@@ -60,7 +46,7 @@ async def toggle_topic(request: Request) -> Response:
     category = store.get_category(db, category_id=topic.category_id) if topic else None
     if category is None or not can_read_category(who.user, category):
         raise HTTPException(404)  # like reading it: a staff-only topic does not exist for members
-    (watch if form.text("action") == "watch" else unwatch)(db, who.user.id, "topic", topic_id)
+    (watches.watch if form.text("action") == "watch" else watches.unwatch)(db, who.user.id, "topic", topic_id)
     return redirect(f"/forum/t/{topic_id}/")
 
 
@@ -71,7 +57,7 @@ async def toggle_category(request: Request) -> Response:
     category = store.get_category(db, slug=request.path_params["slug"])
     if category is None or not can_read_category(who.user, category):
         raise HTTPException(404)
-    (watch if form.text("action") == "watch" else unwatch)(db, who.user.id, "category", category.id)
+    (watches.watch if form.text("action") == "watch" else watches.unwatch)(db, who.user.id, "category", category.id)
     return redirect(f"/forum/c/{category.slug}/")
 
 
@@ -79,13 +65,13 @@ async def toggle_category(request: Request) -> Response:
 async def toggle_digest(request: Request) -> Response:
     who, db = visitor(request), portal_of(request).db
     form = await read_form(request)
-    store.set_digest(db, who.user.id, form.text("digest") == "on")
+    watches.set_digest(db, who.user.id, form.text("digest") == "on")
     return redirect("/account/?notice=saved")
 
 
 def digest_card(request: Request) -> dict:
     """The cabinet's forum card: the way in and the weekly digest switch."""
-    return {"digest": store.wants_digest(portal_of(request).db, visitor(request).user.id)}
+    return {"digest": watches.wants_digest(portal_of(request).db, visitor(request).user.id)}
 
 
 def stop_token(secret: str, user_id: int, kind: str, target_id: int) -> str:
@@ -119,7 +105,7 @@ async def stop(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     token = str(form.get("token") or request.query_params.get("token", ""))
     user_id, kind, target = watch_from_token(request, token)
-    unwatch(portal_of(request).db, user_id, kind, target)
+    watches.unwatch(portal_of(request).db, user_id, kind, target)
     who = visitor(request)
     return render(request, "message.html", {"title": who.t("forum.stop_title"), "message": who.t("forum.stopped"),
                                             "link": "/forum/", "link_text": who.t("forum.title")})
@@ -127,9 +113,7 @@ async def stop(request: Request) -> Response:
 
 def watchers(db: Database, topic: Topic, author_id: int | None) -> list[tuple[User, str, int]]:
     """(user, kind, target) for everyone watching the topic or its category, once each."""
-    rows = db.execute("SELECT user_id, kind, target_id FROM forum_watches WHERE (kind = 'topic' AND target_id = ?) "
-                      "OR (kind = 'category' AND target_id = ?) ORDER BY kind DESC",
-                      [topic.id, topic.category_id]).fetchall()
+    rows = watches.watching(db, topic.id, topic.category_id)
     category = store.get_category(db, category_id=topic.category_id)
     found: dict[int, tuple[User, str, int]] = {}
     for user_id, kind, target in rows:
@@ -174,11 +158,8 @@ def reply_mail(portal: Portal, topic: Topic, post: Post, user: User, kind: str, 
 
 def digest_readers(db: Database, now: float) -> list[tuple[User, list[tuple[int, str, int]]]]:
     """Weekly digests due now: opted in, absent from the forum this week, none sent this week; with their topics."""
-    people = db.execute("SELECT u.id FROM users u LEFT JOIN forum_visits v ON v.user_id = u.id "
-                        "WHERE u.forum_digest = 1 AND coalesce(v.last_seen, 0) < ? "
-                        "AND coalesce(u.forum_digest_sent, 0) < ?", [now - WEEK, now - WEEK + 3600]).fetchall()
     due = []
-    for (user_id,) in people:
+    for user_id in watches.digest_due(db, now - WEEK, now - WEEK + 3600):
         user = get_user(db, user_id)
         if user is not None and can_read_forum(user):
             topics = active_topics(db, user, now - WEEK)
@@ -195,15 +176,7 @@ def digest_mail(portal: Portal, user: User, topics: list[tuple[int, str, int]]) 
 
 
 def active_topics(db: Database, user: User, since: float) -> list[tuple[int, str, int]]:
-    readable = store.readable_category_ids(db, user)
-    if not readable:
-        return []
-    marks = ",".join("?" * len(readable))  # placeholders only: the values are bound
-    sql = ("SELECT t.id, t.title, count(p.id) FROM forum_topics t JOIN forum_posts p ON p.topic_id = t.id "  # noqa: S608
-           "WHERE p.created_at > ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND t.category_id "
-           f"IN ({marks}) GROUP BY t.id ORDER BY count(p.id) DESC LIMIT 10")
-    return db.execute(sql, [since, *readable]).fetchall()
-
+    return watches.active_topics(db, store.readable_category_ids(db, user), since)
 
 async def send_digests(portal: Portal, now: float | None = None) -> int:
     """Send the digests due; one that cannot be built or sent is logged and tried again on the next run."""
@@ -211,7 +184,7 @@ async def send_digests(portal: Portal, now: float | None = None) -> int:
     sent = 0
     for user, topics in digest_readers(portal.db, now):
         if await build_and_send(portal, user.email, functools.partial(digest_mail, portal, user, topics)):
-            portal.db.execute("UPDATE users SET forum_digest_sent = ? WHERE id = ?", [now, user.id])
+            watches.digest_sent(portal.db, user.id, now)
             sent += 1
     return sent
 

@@ -4,14 +4,14 @@ unsubscribe, the sending worker (`club worker`, and a thread in `club serve`), `
 from __future__ import annotations
 
 from portal.core.capability import Capability, Command, Job, MenuEntry
-from portal.newsletters import cli, staff_pages, stats, tracking, worker_cli
+from portal.newsletters import cli, staff_pages, stats_pages, tracking, worker_cli
 from portal.newsletters.migrations import MIGRATIONS
 from portal.newsletters.queue import NEWSLETTER_ROLES
 from portal.newsletters.words import WORDS
 
 CAPABILITY = Capability(
     name="newsletters",
-    routes=(*staff_pages.ROUTES, *stats.ROUTES, *tracking.ROUTES),
+    routes=(*staff_pages.ROUTES, *stats_pages.ROUTES, *tracking.ROUTES),
     url_prefixes=("/staff/newsletters", "/_club/n/"),
     words=WORDS,
     migrations=MIGRATIONS,

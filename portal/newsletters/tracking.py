@@ -17,8 +17,6 @@ the 'newsletters' consent row. Either is recorded once per send as an 'unsubscri
 from __future__ import annotations
 
 import base64
-import json
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal.core.db import now_iso
 from portal.core.security import is_one_click
+from portal.newsletters import events
 from portal.newsletters import links as newsletter_links
 from portal.newsletters.model import Send, get_newsletter, get_send
 from portal.web.context import portal_of, visitor
@@ -44,23 +42,12 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRA
 NO_STORE = {"Cache-Control": "no-store"}
 CABINET = "/account/newsletters"  # the cabinet's newsletter settings: topics, tracking, subscription
 CHOICES = ("topic", "all")
-MAX_EVENTS = 100  # per send and kind: far above any reader; bounds garbage data from a script (ASVS 5.0 2.4.1)
 
-
-# Tracked when the letter was frozen with tracking and the member has not switched it off since.
-_TRACKING = "s.tracking AND coalesce(u.mail_tracking, 1)"
 
 
 def tracking_enabled(settings: object) -> bool:
     """The club-wide switch (Settings.newsletter_tracking, CLUB_NEWSLETTER_TRACKING); on unless set to off."""
     return bool(getattr(settings, "newsletter_tracking", True))
-
-
-def record_event(db: Database, send_id: int, kind: str, link: int | None = None, at: float | None = None) -> None:
-    """One open or click; at most MAX_EVENTS per send and kind, so one leaked link cannot fill the disk."""
-    db.execute("INSERT INTO newsletter_events (send_id, kind, link, at) SELECT ?, ?, ?, ? WHERE (SELECT count(*) "
-               "FROM newsletter_events WHERE send_id = ? AND kind = ?) < ?",
-               [send_id, kind, link, time.time() if at is None else at, send_id, kind, MAX_EVENTS])
 
 
 def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool, str] | None:
@@ -69,10 +56,7 @@ def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool,
     if values is None:
         return None
     send_id, index = values
-    # The same as Newsletter.mail.links[index], without parsing the whole letter on every click.
-    row = db.execute(f"SELECT {_TRACKING}, json_extract(n.mail, ?) FROM newsletter_sends s "  # noqa: S608
-                     "JOIN newsletters n ON n.id = s.newsletter_id LEFT JOIN users u ON u.id = s.user_id "
-                     "WHERE s.id = ?", [f"$.links[{index}]", send_id]).fetchone()
+    row = events.link_of(db, send_id, index)
     if row is None or not isinstance(row[1], str):
         return None
     url = row[1]
@@ -97,18 +81,16 @@ async def click(request: Request) -> Response:
     send_id, index, tracking, url = found
     # HEAD is what link checkers send; only a GET is somebody following the link
     if request.method == "GET" and tracking and tracking_enabled(portal.settings):
-        record_event(portal.db, send_id, "click", index)
+        events.record_event(portal.db, send_id, "click", index)
     return RedirectResponse(url, status_code=302, headers=NO_STORE)
 
 
 async def pixel(request: Request) -> Response:
     portal = portal_of(request)
     values = newsletter_links.verify(portal.settings.secret_key, "open", request.path_params["token"], 1)
-    if values is not None and request.method == "GET" and tracking_enabled(portal.settings):
-        row = portal.db.execute(f"SELECT {_TRACKING} FROM newsletter_sends s "  # noqa: S608 - a constant
-                                "LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?", [values[0]]).fetchone()
-        if row is not None and row[0]:
-            record_event(portal.db, values[0], "open")
+    if values is not None and request.method == "GET" and tracking_enabled(portal.settings) \
+            and events.tracked(portal.db, values[0]):
+        events.record_event(portal.db, values[0], "open")
     return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
 
@@ -130,43 +112,6 @@ def unsubscribe_target(db: Database, secret: str, token: str) -> Target | None:
     return Target(send, newsletter.subject, list(newsletter.audience.get("topics") or []))
 
 
-def is_subscribed(db: Database, user_id: int | None) -> bool:
-    return user_id is not None and db.execute(
-        "SELECT 1 FROM subscriptions WHERE user_id = ? AND list = 'newsletters'", [user_id]).fetchone() is not None
-
-
-def unsubscribe(db: Database, target: Target, choice: str, club_topics: list[str]) -> str:
-    """Apply `choice` (topic | all) in one transaction; returns what happened: 'topic' or 'all'."""
-    user_id = target.send.user_id
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
-        done = "all"
-        if user_id is not None and choice == "topic" and target.topics:
-            done = _drop_topics(db, user_id, target.topics, club_topics)
-        if user_id is not None and done == "all":
-            db.conn.execute("DELETE FROM subscriptions WHERE user_id = ? AND list = 'newsletters'", [user_id])
-        # once per send, however often the link is used
-        db.conn.execute("INSERT INTO newsletter_events (send_id, kind, link, at) SELECT ?, 'unsubscribe', NULL, ? "
-                        "WHERE NOT EXISTS (SELECT 1 FROM newsletter_events WHERE send_id = ? AND kind = 'unsubscribe')",
-                        [target.send.id, time.time(), target.send.id])
-    return done
-
-
-def _drop_topics(db: Database, user_id: int, topics: list[str], club_topics: list[str]) -> str:
-    row = db.conn.execute("SELECT topics FROM users WHERE id = ?", [user_id]).fetchone()
-    if row is None:
-        return "all"
-    mine = json.loads(row[0] or "[]") or list(club_topics)  # [] = "no preference" = every club topic
-    left = [topic for topic in mine if topic not in topics]
-    if not left:
-        # An empty list would mean "every topic" again: someone leaving the last topics they had
-        # wants no newsletters at all.
-        return "all"
-    db.conn.execute("UPDATE users SET topics = ?, updated_at = ? WHERE id = ?",
-                    [json.dumps(left, ensure_ascii=False), now_iso(), user_id])
-    return "topic"
-
-
 def club_topics(request: Request) -> dict[str, str]:
     club = portal_of(request).club
     return dict(club.topics) if club is not None else dict(DEFAULT_TOPICS)
@@ -183,7 +128,7 @@ def unsubscribe_form(request: Request, target: Target, token: str, errors: dict 
     db = portal_of(request).db
     return render(request, "newsletter_unsubscribe.html", {
         "title": who.t("unsub.title"), "target": target, "token": token, "topics": topic_labels(request, target),
-        "subscribed": is_subscribed(db, target.send.user_id), "choice": choice or ("topic" if target.topics
+        "subscribed": events.is_subscribed(db, target.send.user_id), "choice": choice or ("topic" if target.topics
                                                                                   else "all"),
         "errors": errors or {}, "cabinet": CABINET}, status_code=status_code)
 
@@ -212,7 +157,8 @@ async def unsubscribe_post(request: Request) -> Response:
     if choice not in CHOICES or (choice == "topic" and not target.topics):
         who = visitor(request)
         return unsubscribe_form(request, target, token, {"choice": who.t("unsub.choose")}, status_code=400)
-    done = unsubscribe(portal.db, target, choice, list(club_topics(request)))
+    done = events.unsubscribe(portal.db, target.send.id, target.send.user_id, target.topics, choice,
+                              list(club_topics(request)))
     return unsubscribed_page(request, target, done)
 
 

@@ -23,29 +23,11 @@ MEMBER_DATA_ROLES = ("staff", "admin")  # who sees members' e-mails and phones a
 
 
 
-def fold(text: str | None) -> str:
-    """Case-insensitive for Cyrillic too (SQLite's LIKE folds ASCII only); ё matches е."""
-    return (text or "").casefold().replace("ё", "е")
-
-
-def find_people(db, query: str) -> list[dict]:
-    needle = fold(query.strip())  # a plain substring: % and _ are not wildcards here
-    db.conn.create_function("club_fold", 1, fold, deterministic=True)
-    rows = db.execute(
-        "SELECT u.id, u.name, u.email, c.name, u.phone, u.role, u.suspended_at, u.email_confirmed_at "
-        "FROM users u LEFT JOIN companies c ON c.id = u.company_id "
-        "WHERE instr(club_fold(u.name), ?) OR instr(club_fold(u.email), ?) OR instr(club_fold(c.name), ?) "
-        "ORDER BY u.created_at DESC LIMIT ?",
-        [needle, needle, needle, PAGE_SIZE]).fetchall()
-    keys = ("id", "name", "email", "company", "phone", "role", "suspended_at", "confirmed_at")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
 @requires(roles=MEMBER_DATA_ROLES)
 async def members(request: Request) -> Response:
     query = request.query_params.get("q", "")[:100]
-    return render(request, "staff_members.html", {"people": find_people(portal_of(request).db, query),
-                                                  "q": query})
+    people = identity.find_people(portal_of(request).db, query, PAGE_SIZE)
+    return render(request, "staff_members.html", {"people": people, "q": query})
 
 
 @requires(roles=MEMBER_DATA_ROLES)
