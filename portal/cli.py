@@ -10,6 +10,7 @@ import sys
 from . import accounts, members_cli, newsletter_cli, passwords, worker_cli
 from .db import connect
 from .oneline import one_line
+from .ops import cli as ops_cli  # the ops capability (portal/ops/): `club db backup|restore`
 from .settings import SettingsError, load_settings
 
 
@@ -18,6 +19,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                              "(CLUB_DATABASE, default var/club.db).")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply pending migrations (also done when the portal starts)")
+    ops_cli.add_parsers(db_commands)
     user = commands.add_parser("user", help="staff accounts", description="Create or update staff accounts.")
     user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = user_commands.add_parser("add", help="create a staff account (or give an existing one a role)",
@@ -41,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"club: {exc}", file=sys.stderr)
         return 2
+    if args.command == "db" and args.db_command in ops_cli.ACTIONS:  # before connect(): it would migrate
+        return ops_cli.run(args, settings)
     db = connect(settings.database)  # connecting applies pending migrations
     if args.command == "db":
         print(f"club: {settings.database} is at schema version {max(db_versions(db))}")
