@@ -36,6 +36,7 @@ from .db import connect
 from .errors import error_page, http_exception, server_error
 from .gated import PORTAL_PREFIXES, GatedSite, serve_site
 from .mail import Mailer
+from .ops import wiring as ops  # the ops capability (portal/ops/): /healthz, the database's in-use lock
 from .security import SecurityMiddleware
 from .settings import Settings, load_settings
 from .templating import STATIC
@@ -55,7 +56,7 @@ class ClubRouter(Router):
     Middleware (security headers, error pages) still wraps both ways.
     """
 
-    PORTAL_PREFIXES = PORTAL_PREFIXES
+    PORTAL_PREFIXES = (*PORTAL_PREFIXES, *ops.PREFIXES)
 
     def __init__(self, routes: list, site_endpoint) -> None:
         super().__init__(routes=routes)
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
     routes = [*account_pages.ROUTES, *password_reset.ROUTES, *cabinet.ROUTES, *oidc_pages.ROUTES, *staff.ROUTES,
               *forum_pages.ROUTES, *forum_moderation.ROUTES, *forum_watch.ROUTES, *forum_admin.ROUTES,
               *newsletter_staff.ROUTES, *newsletter_stats.ROUTES, *newsletter_tracking.ROUTES,
+              *ops.ROUTES,
               Mount("/_portal/static", StaticFiles(directory=STATIC), name="portal-static")]
     if dev is not None:
         routes += dev.routes()
@@ -107,4 +109,5 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
     app.state.portal = portal
     app.state.dev = dev
     app.state.files = site.public
+    ops.attach(app, portal)
     return app
