@@ -60,6 +60,7 @@ class Restored:
     schema: int
     kept: Path | None  # the replaced database, None when there was none
     forced_past: list[str] = field(default_factory=list)  # users of the database --force ignored
+    unfinished_newsletters: int = 0  # scheduled or sending in the backup: some may have gone out since
 
 
 def code_schema() -> int:
@@ -231,13 +232,26 @@ def restore(source: Path | str, database: Path | str, *, force: bool = False,
             if schema > code_schema():
                 raise BackupError(f"{source} has schema version {schema}, newer than this code's {code_schema()}: "
                                   "install the release it was made with (or newer), then restore")
+            unfinished = unfinished_newsletters(staged)
             fsync_path(staged)
             kept = set_aside(database, time.strftime("%Y%m%d-%H%M%S", time.localtime(clock())))
             os.replace(staged, database)
             fsync_path(database.parent)
         finally:
             staged.unlink(missing_ok=True)
-    return Restored(database, schema, kept, forced_past)
+    return Restored(database, schema, kept, forced_past, unfinished)
+
+
+def unfinished_newsletters(path: Path) -> int:
+    """Newsletters the worker would go on sending from this copy; messages it recorded as sent after the
+    backup was taken are queued again in it, and would go out a second time."""
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM newsletters WHERE status IN ('scheduled', 'sending')").fetchone()[0]
+    except sqlite3.OperationalError:  # a schema from before newsletters
+        return 0
+    finally:
+        conn.close()
 
 
 def check_source(source: Path, database: Path) -> None:

@@ -79,6 +79,10 @@ def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     if done.schema < code_schema():
         print(f"club: the backup is at schema version {done.schema}; the portal applies migrations up to "
               f"{code_schema()} when it starts (or run club db upgrade)")
+    if done.unfinished_newsletters:
+        print(f"club: {done.unfinished_newsletters} newsletter(s) are scheduled or sending in this backup. Before "
+              "starting club-worker, check `club newsletter status`: what was sent after the backup was taken "
+              "would go out again; `club newsletter cancel ID` stops one")
     if done.forced_past:
         print(f"club: --force: {'; '.join(done.forced_past)}. Restart them now: they still use the replaced "
               "database, and /healthz says so", file=sys.stderr)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,9 +19,11 @@ import pytest
 from portal import accounts
 from portal.db import connect
 from portal.newsletter_worker import WorkerLock
+from portal.newsletters import queue_newsletter
 from portal.ops.backup import BackupError, backup, code_schema, dated, prune, restore, verify
 from portal.ops.inuse import DatabaseBusy, PortalLock, exclusive_use
 from site_builder.cli import main
+from tests.newsletter_fixtures import artefact
 
 from .dbfiles import club_database, commit_and_crash, count_in_other_process, emails
 
@@ -297,6 +299,16 @@ def test_club_db_backup_and_restore(club_env, copy_dir, capsys):
     assert main(["db", "restore", str(made)]) == 0
     out = capsys.readouterr().out
     assert f"restored {club_env} from {made}" in out and "kept as" in out
+
+
+def test_club_db_restore_warns_of_newsletters_that_would_go_out_again(club_env, copy_dir, capsys):
+    db = connect(club_env)
+    queue_newsletter(db, artefact("public"), datetime(2026, 1, 1, tzinfo=UTC), None, again=True)
+    db.conn.close()
+    made = backup(club_env, copy_dir / "club.db")
+    assert main(["db", "restore", str(made.path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 newsletter(s) are scheduled or sending" in out and "club newsletter status" in out
 
 
 def test_club_db_restore_says_who_uses_the_database(club_env, copy_dir, capsys):
