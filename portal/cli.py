@@ -1,8 +1,8 @@
 """The `club` command: check, build and serve the club site, and every capability's commands.
 
 `club check|build` are the build's (site_builder), `club serve` puts the build and the portal
-together (portal/serve.py), `club db upgrade` is the portal's own; everything else comes from the
-capability list (`capability.commands`), so a new capability's command needs no edit here.
+together (portal/serve.py); everything else comes from the capability list (`capability.commands`),
+so a new capability's command needs no edit here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from portal.capabilities import installed  # noqa: E402
 from portal.core.capability import Command  # noqa: E402
 from portal.core.db import connect  # noqa: E402
+from portal.core.inuse import DatabaseBusy, PortalLock  # noqa: E402
 from portal.core.settings import SettingsError, load_settings  # noqa: E402
 from site_builder.config import ConfigError, load_config  # noqa: E402
 from site_builder.errors import ContentErrors  # noqa: E402
@@ -30,10 +31,6 @@ def parser(commands_of: list[Command]) -> argparse.ArgumentParser:
     main.add_argument("--config", "-f", metavar="FILE", help="path to mkdocs.yml (default: found upwards)")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_build_parsers(commands)
-    db = commands.add_parser("db", help="the portal database", description="Manage the portal's SQLite database "
-                             "(CLUB_DATABASE, default var/club.db).")
-    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_commands.add_parser("upgrade", help="apply pending migrations (also done when the portal starts)")
     for command in commands_of:
         command.add(commands)
     return main
@@ -67,8 +64,8 @@ def add_build_parsers(commands: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     commands = {command.name: command for capability in installed() for command in capability.commands}
     args = parser(list(commands.values())).parse_args(argv)
-    if args.command == "db" or args.command in commands:  # the portal's commands need no mkdocs.yml
-        return run_portal_command(args, commands.get(args.command))
+    if args.command in commands:  # the portal's commands need no mkdocs.yml
+        return run_portal_command(args, commands[args.command])
     try:
         config = load_config(args.config, getattr(args, "site_dir", None))
         return BUILD_COMMANDS[args.command](args, config)
@@ -86,18 +83,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def run_portal_command(args: argparse.Namespace, command: Command | None) -> int:
+def run_portal_command(args: argparse.Namespace, command: Command) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"club: {exc}", file=sys.stderr)
         return 2
-    db = connect(settings.database)  # connecting applies pending migrations
-    if command is None:  # club db upgrade
-        versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()] or [0]
-        print(f"club: {settings.database} is at schema version {max(versions)}")
-        return 0
-    return command.run(args, settings, db)
+    if not command.database:
+        return command.run(args, settings, None)
+    try:
+        lock = PortalLock.hold(settings.database)  # `club db restore` waits for us, and we for it
+    except DatabaseBusy as exc:
+        print(f"club: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return command.run(args, settings, connect(settings.database))  # connecting applies pending migrations
+    finally:
+        lock.release()
 
 
 def run_check(args: argparse.Namespace, config) -> int:

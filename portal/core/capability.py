@@ -40,12 +40,14 @@ class Migration(NamedTuple):
 @dataclass(frozen=True)
 class Command:
     """A `club NAME …` subcommand: `add(subcommands)` adds its parser (help, arguments) to the `club`
-    command's subparsers; `run(args, settings, db)` does it (the database with migrations applied)
-    and returns the exit code."""
+    command's subparsers; `run(args, settings, db)` does it and returns the exit code. The database
+    comes open with migrations applied (and its in-use lock held), or None with `database=False`:
+    such a command opens it itself, if at all."""
 
     name: str
     add: Callable[[argparse._SubParsersAction], Any]
-    run: Callable[[argparse.Namespace, Settings, Database], int]
+    run: Callable[[argparse.Namespace, Settings, Database | None], int]
+    database: bool = True
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Portal:
     capabilities: tuple[Capability, ...] = ()
     site: Any = None
     oidc: Any = None
+    parts: dict[str, Any] = field(default_factory=dict)  # other capabilities' per-process state, by name
     background: set = field(default_factory=set)  # running mail tasks, so they are not garbage-collected
 
     @property
