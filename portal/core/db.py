@@ -142,6 +142,11 @@ class Checkpointer:
 CHECKPOINTER = Checkpointer()
 
 
+def schema_version(db: sqlite_utils.Database) -> int | None:
+    """The newest migration applied (a real query: it fails when the database does not answer)."""
+    return db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+
+
 def applied_versions(db: sqlite_utils.Database) -> set[int]:
     db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")

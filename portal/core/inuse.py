@@ -61,6 +61,12 @@ class PortalLock:
     def release(self) -> None:
         self._close()
 
+    def __enter__(self) -> PortalLock:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
 
 @contextlib.contextmanager
 def exclusive_use(database: Path | str, *, force: bool = False) -> Iterator[list[str]]:

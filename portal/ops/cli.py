@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from portal.core.db import connect
+from portal.core.db import connect, schema_version
 from portal.core.inuse import DatabaseBusy, PortalLock
 from portal.core.settings import Settings
 from portal.ops.backup import BackupError, backup, backups_like, code_schema, dated, prune, restore
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings, db: None = None) -> int:
 def run_upgrade(settings: Settings) -> int:
     with PortalLock.hold(settings.database):
         db = connect(settings.database)  # connecting applies pending migrations
-        version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+        version = schema_version(db) or 0
         db.conn.close()
     print(f"club: {settings.database} is at schema version {version}")
     return 0

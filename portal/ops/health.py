@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from portal.core.db import schema_version
 from portal.core.inuse import PortalLock
 from portal.ops.backup import code_schema
 from portal.web.context import portal_of
@@ -62,7 +63,7 @@ async def healthz(request: Request) -> Response:
 def database_state(db: Database, state: OpsState) -> tuple[str, int | None]:
     """("ok", schema version) or (what is wrong, the version when the connection still answers)."""
     try:
-        schema = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        schema = schema_version(db)
     except sqlite3.Error as exc:
         return f"not answering: {exc}", None
     problem = file_problem(state)
