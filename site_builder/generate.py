@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import posixpath
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import club_themes
 import jinja2
 from babel.dates import format_date, format_datetime
 
@@ -14,7 +14,7 @@ from .content import Site
 from .i18n import translator
 from .model import Page
 
-THEMES = Path(__file__).resolve().parent.parent / "themes"
+THEMES = club_themes.ROOT
 
 
 def href(here: str, target: str) -> str:

@@ -26,6 +26,7 @@ from typing import Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+import club_themes
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from portal.core.oneline import one_line
@@ -33,7 +34,7 @@ from portal.core.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "themes" / "portal" / "mail"
+TEMPLATES = club_themes.ROOT / "portal" / "mail"
 LANGUAGES = ("ru", "en")
 DEFAULT_TIMEOUT = 10.0  # seconds per SMTP step; a dead relay must not hold a request for aiosmtplib's 60 s
 

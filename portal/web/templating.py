@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import club_themes
 import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -15,7 +15,7 @@ from portal.core.identity import LEVEL_RANK
 from portal.core.security import csrf_token
 from portal.web.context import portal_of, visitor
 
-THEMES = Path(__file__).resolve().parent.parent.parent / "themes" / "portal"
+THEMES = club_themes.ROOT / "portal"
 TEMPLATES = THEMES / "templates"
 STATIC = THEMES / "static"
 
