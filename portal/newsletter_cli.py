@@ -29,6 +29,7 @@ from .newsletter_model import (
     list_artefacts,
     load_artefact,
     mail_dir,
+    on_club,
     page_key,
 )
 from .settings import Settings
@@ -156,7 +157,7 @@ def preview(args: argparse.Namespace, settings: Settings, db: Database, club: nl
     split = nl.audience_breakdown(db, artefact, club.segments, club.regions, none_label)
     print(f"Subject:    {artefact.subject}")
     print(f"Preheader:  {artefact.preheader or '—'}")
-    print(f"Page:       {artefact.url} (access: {artefact.access})")
+    print(f"Page:       {on_club(artefact.url, settings.base_url)} (access: {artefact.access})")
     print(f"Audience:   {audience_text(artefact, club)}")
     print(f"Recipients: {split.total} — full letter {split.variants['full']}, preview {split.variants['preview']}"
           + (" (may not read the page on the site)" if split.variants["preview"] else ""))

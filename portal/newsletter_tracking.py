@@ -36,7 +36,7 @@ from . import newsletter_links
 from .context import portal_of, visitor
 from .db import now_iso
 from .forms import read_form
-from .newsletter_model import Send, get_newsletter, get_send
+from .newsletter_model import Send, get_newsletter, get_send, on_club
 from .security import is_one_click
 from .templating import render
 
@@ -64,8 +64,9 @@ def record_event(db: Database, send_id: int, kind: str, link: int | None = None,
                [send_id, kind, link, time.time() if at is None else at, send_id, kind, MAX_EVENTS])
 
 
-def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool, str] | None:
-    """(send id, link index, tracking, URL) for a genuine click token; None for anything else."""
+def click_target(db: Database, secret: str, token: str, base_url: str) -> tuple[int, int, bool, str] | None:
+    """(send id, link index, tracking, URL) for a genuine click token; None for anything else.
+    A link to the club's own page (a site path) goes to it at `base_url` (CLUB_BASE_URL)."""
     values = newsletter_links.verify(secret, "click", token, 2)
     if values is None:
         return None
@@ -76,7 +77,7 @@ def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool,
                      "WHERE s.id = ?", [f"$.links[{index}]", send_id]).fetchone()
     if row is None or not isinstance(row[1], str):
         return None
-    url = row[1]
+    url = on_club(row[1], base_url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:  # never javascript:, data: or a bare path
         return None
@@ -92,7 +93,7 @@ def broken_link(request: Request, status_code: int = 404) -> Response:
 
 async def click(request: Request) -> Response:
     portal = portal_of(request)
-    found = click_target(portal.db, portal.settings.secret_key, request.path_params["token"])
+    found = click_target(portal.db, portal.settings.secret_key, request.path_params["token"], portal.settings.base_url)
     if found is None:
         return broken_link(request)
     send_id, index, tracking, url = found
