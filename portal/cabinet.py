@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from email.utils import parseaddr
 
 from starlette.requests import Request
@@ -17,7 +16,7 @@ from .navigation import login_redirect, redirect
 from .phones import display_phone
 from .profile import profile_page, save_profile, vocabularies
 from .sessions import end_session, list_sessions, revoke_session, revoke_sessions
-from .templating import render
+from .templating import format_when, render
 
 NOTICES = {"saved": "cabinet.saved", "password_changed": "reset.done", "retry": "aud.bounce.retry_done"}
 
@@ -38,7 +37,7 @@ async def cabinet(request: Request) -> Response:
     notice = NOTICES.get(request.query_params.get("notice", ""))
     sessions = [{"id": s.id_hash, "current": who.session and s.id_hash == who.session.id_hash,
                  "user_agent": s.user_agent or "?", "ip": s.ip,
-                 "last_seen": datetime.fromtimestamp(s.last_seen, UTC).strftime("%Y-%m-%d %H:%M UTC")}
+                 "last_seen": format_when(s.last_seen, portal.zone)}
                 for s in list_sessions(portal.db, user.id)]
     company, vocab = get_company(portal.db, user.company_id), vocabularies(request)
     return render(request, "cabinet.html", {

@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from slugify import slugify
 from sqlite_utils import Database
 
 from .accounts import User
+from .templating import format_when
 from .usertext import render_user_markdown
 
 PAGE_SIZE = 20
@@ -122,7 +124,9 @@ def posting_ban(db: Database, user: User) -> float | None:
     return row[0] if row else None
 
 
-def check_can_post(db: Database, user: User | None, category: Category, topic: Topic | None = None) -> User:
+def check_can_post(db: Database, user: User | None, category: Category, topic: Topic | None = None, *,
+                   zone: ZoneInfo) -> User:
+    """The member who may post here, or ForumError with the reason (a ban's end in `zone`, the club's)."""
     if user is None or not can_read_category(user, category):
         raise ForumError("forum.members_only")
     if category.post_level == "staff" and not user.role:
@@ -131,7 +135,7 @@ def check_can_post(db: Database, user: User | None, category: Category, topic: T
         raise ForumError("forum.locked")
     until = posting_ban(db, user)
     if until is not None:
-        raise ForumError("forum.banned", until=time.strftime("%d.%m.%Y %H:%M", time.localtime(until)))
+        raise ForumError("forum.banned", until=format_when(until, zone))
     return user
 
 
