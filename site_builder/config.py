@@ -40,6 +40,9 @@ class ConfigError(ValueError):
     pass
 
 
+DEFAULT_TIMEZONE = "Europe/Moscow"  # extra.club.timezone when mkdocs.yml does not say
+
+
 @dataclass(frozen=True)
 class ClubConfig:
     root: Path
@@ -53,7 +56,7 @@ class ClubConfig:
     regions: dict[str, str]
     topics: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOPICS))
     roles: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROLES))
-    timezone: str = "Europe/Moscow"
+    timezone: str = DEFAULT_TIMEZONE
     portal_url: str = ""  # where /account/... lives; "" = same origin as the site
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -99,7 +102,7 @@ def load_config(config_file: Path | str | None = None, site_dir: Path | str | No
         regions=_vocabulary(club, "regions", {}, path),
         topics=_vocabulary(club, "topics", DEFAULT_TOPICS, path),
         roles=_vocabulary(club, "roles", DEFAULT_ROLES, path),
-        timezone=str(club.get("timezone", "Europe/Moscow")),
+        timezone=str(club.get("timezone", DEFAULT_TIMEZONE)),
         portal_url=str(club.get("portal_url", "")).rstrip("/"),
         raw=raw,
     )

@@ -9,10 +9,11 @@ the portal imports this module without MkDocs.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,13 @@ def read_manifest(path: Path) -> Manifest:
 # (a later rebuild never changes a letter that is going out) and fills the placeholders per recipient:
 # `{{club:name}}`, `{{club:recipient}}` (name and company), `{{club:link:N}}` (link N of `links`),
 # `{{club:unsubscribe}}` and, in HTML only, `{{club:pixel}}`.
+# The build does not know where the portal runs, so addresses on the club are relative to it: `url` and
+# the club's entries in `links` are site paths ("/newsletters/2026/11/x/"), and image sources in the HTML
+# start with CLUB_BASE ("{{club:base}}/newsletters/img/x.png"). `on_club` and `resolve` make them
+# absolute with CLUB_BASE_URL when a letter's messages are made; links to other sites stay as they are.
 
-MAIL_VERSION = 1
+MAIL_VERSION = 2  # 2: the club's own addresses relative to CLUB_BASE_URL (1: absolute, from site_url)
+CLUB_BASE = "{{club:base}}"  # the portal's address (CLUB_BASE_URL) in a letter's HTML, without "/" at the end
 PLACEHOLDER = re.compile(r"\{\{club:(name|recipient|unsubscribe|pixel|link:(\d+))\}\}")
 AUDIENCE_KEYS = ("segments", "regions", "roles", "topics")
 
@@ -135,7 +141,7 @@ class MailArtefact:
 
     page: str  # "newsletters/2026/11/novye-svetilniki": the web URL's path without slashes at the ends
     source: str  # "content/newsletters/2026/novye-svetilniki.md"
-    url: str  # absolute web version
+    url: str  # the web version's site path ("/newsletters/2026/11/x/"); `on_club` makes it absolute
     title: str
     subject: str
     preheader: str
@@ -143,7 +149,7 @@ class MailArtefact:
     language: str
     access: str  # public | registered | members
     audience: dict[str, list[str]]  # AUDIENCE_KEYS; an empty list = everyone subscribed
-    links: list[str]  # absolute URLs; {{club:link:N}} points at links[N]
+    links: list[str]  # site paths on the club, absolute URLs elsewhere; {{club:link:N}} points at links[N]
     full: MailVariant
     preview: MailVariant | None  # for readers who may not read a gated page; None when access is public
 
@@ -159,11 +165,29 @@ class MailArtefact:
         return json.dumps(data, ensure_ascii=False, indent=1)
 
 
+def on_club(url: str, base_url: str) -> str:
+    """A site path ("/x/") as an address on the portal; absolute URLs, mailto: and the like as they are."""
+    return base_url + url if url.startswith("/") and not url.startswith("//") else url
+
+
+def resolve(artefact: MailArtefact, base_url: str) -> MailArtefact:
+    """The letter with every address on the club made absolute with `base_url` (CLUB_BASE_URL)."""
+    base = html.escape(base_url, quote=True)
+    variants = {name: MailVariant(v.html.replace(CLUB_BASE, base), v.text.replace(CLUB_BASE, base_url))
+                for name, v in (("full", artefact.full), ("preview", artefact.preview)) if v is not None}
+    return replace(artefact, url=on_club(artefact.url, base_url),
+                   links=[on_club(link, base_url) for link in artefact.links],
+                   full=variants["full"], preview=variants.get("preview"))
+
+
 def artefact_from_json(text: str, where: str = "newsletter mail") -> MailArtefact:
     try:
         data = json.loads(text)
-        if data.get("version") != MAIL_VERSION:
-            raise MailArtefactError(f"{where}: written by another version; run `club build` again")
+        version = data.get("version")
+        if version != MAIL_VERSION:
+            raise MailArtefactError(
+                f"{where}: e-mail format version {version!r}, but this portal reads version {MAIL_VERSION}; "
+                "run `club build` again (a newsletter queued before an upgrade: cancel it and queue it again)")
         variants = data["variants"]
         return MailArtefact(
             page=data["page"], source=data["source"], url=data["url"], title=data["title"],

@@ -1,14 +1,23 @@
-"""RSS 2.0, JSON Feed 1.1 and iCalendar files, built from the content model.
+"""RSS 2.0, JSON Feed 1.1 and iCalendar files, built from the content model, and a sitemap beside each feed.
 
 Feeds carry title, summary and link only — never body text — so a gated page can appear in a
 feed without any of its closed part (its summary is public by definition).
+
+Every page links the feeds with <link rel="alternate"> (themes/site/main.html), as feed readers expect.
+Material's bundle takes every such link for a language version of the site and fetches `sitemap.xml`
+next to it, on every page: /newsletters/sitemap.xml, /magazine/sitemap.xml. So each feed's section
+gets one (`section_sitemap`): the root sitemap's entries under that folder, which is what a sitemap in
+a folder may list (sitemaps.org protocol), and Material finds nothing to redirect in it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -16,6 +25,27 @@ from icalendar import Calendar, Event
 
 from .config import ClubConfig
 from .model import Page
+
+FEED_SECTIONS = {"newsletters": "newsletter", "magazine": "article"}  # section -> kind of page in its feeds
+_SITEMAP_URL = re.compile(r"[ \t]*<url>.*?</url>\n?", re.DOTALL)
+_LOC = re.compile(r"<loc>([^<]*)</loc>")
+
+
+def section_sitemap(root_sitemap: str, folder_url: str) -> str:
+    """The entries of MkDocs' sitemap.xml whose address is under `folder_url`, in a sitemap of their own."""
+    entries = [m.group(0) for m in _SITEMAP_URL.finditer(root_sitemap)
+               if (loc := _LOC.search(m.group(0))) and loc.group(1).startswith(folder_url)]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(entries) + "</urlset>\n")
+
+
+def write_section_sitemaps(site_dir: Path, site_url: str) -> None:
+    """<section>/sitemap.xml for every section with feeds, from the sitemap.xml MkDocs just wrote."""
+    root = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    for section in FEED_SECTIONS:
+        target = site_dir / section / "sitemap.xml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(section_sitemap(root, urljoin(site_url, section + "/")), encoding="utf-8")
 
 
 def absolute(config: ClubConfig, url: str) -> str:

@@ -98,9 +98,8 @@ class MailCache:
         except (OSError, ValueError):
             self.known = {}
         self.seen: dict[str, str] = {}
-        made_by = hashlib.sha256(repr((MAIL_VERSION, config.site_url, config.portal_url, config.site_name,
-                                       config.language, config.segments, config.regions, config.roles,
-                                       config.topics)).encode())
+        made_by = hashlib.sha256(repr((MAIL_VERSION, config.site_name, config.language, config.segments,
+                                       config.regions, config.roles, config.topics)).encode())
         here = Path(__file__).parent
         for path in [*(here / name for name in self.SOURCES), *sorted(mail_theme(config).iterdir())]:
             made_by.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -1,4 +1,4 @@
-"""E-mail HTML helpers: absolute links, numbered link placeholders, and HTML -> readable plain text.
+"""E-mail HTML helpers: links as site paths, numbered link placeholders, and HTML -> readable plain text.
 
 The plain-text part of a newsletter is written from the same HTML as the HTML part, so both say
 the same thing. The converter is small on purpose (no third-party GPL converters): headings,
@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from .contract import CLUB_BASE
+
 WIDTH = 72  # plain-text lines: short enough to read in any client, long enough for Russian words
 TABLE_WIDTH = 78  # a wider table is written row by row, "Header: value"
 BREAK = "\x01"  # a <br> inside inline text, kept through whitespace collapsing
@@ -28,7 +30,7 @@ PLACEHOLDER_PREFIX = "{{club:"
 
 
 class Links:
-    """The links of one e-mail: each absolute URL gets one number, shared by HTML, text and variants."""
+    """The links of one e-mail: each URL (or site path) gets one number, shared by HTML, text and variants."""
 
     def __init__(self) -> None:
         self.urls: list[str] = []
@@ -43,8 +45,13 @@ class Links:
 
 
 def trackable(url: str) -> bool:
-    """Web links become placeholders; mailto:, tel: and placeholders stay as they are."""
-    return url.startswith(("http://", "https://"))
+    """Web links (other sites' and the club's own site paths) become placeholders; mailto:, tel: and
+    placeholders stay as they are."""
+    return url.startswith(("http://", "https://")) or is_site_path(url)
+
+
+def is_site_path(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
 
 
 def _attribute_value(match: re.Match) -> str:
@@ -52,8 +59,9 @@ def _attribute_value(match: re.Match) -> str:
 
 
 def clean_content(page_html: str, page_url: str) -> str:
-    """A page's rendered article as e-mail content: no comments, permalinks or SVG icons, and every
-    link and image address absolute (relative addresses mean nothing in a mail client)."""
+    """A page's rendered article as e-mail content: no comments, permalinks or SVG icons. `page_url` is
+    the page's site path: links become site paths (numbered later), and image sources on the club start
+    with CLUB_BASE, which the portal replaces with its address (a mail client needs an absolute one)."""
     text = _SVG.sub("", _HEADERLINK.sub("", _COMMENT.sub("", page_html)))
     # Placeholders belong to the template: one typed into a page ({{club:link:7}}) would point at
     # someone else's link. A zero-width space keeps it readable and out of PLACEHOLDER's reach.
@@ -63,7 +71,10 @@ def clean_content(page_html: str, page_url: str) -> str:
         value = _attribute_value(match)
         if value.startswith(PLACEHOLDER_PREFIX) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
             return match.group(0)
-        return f'{match.group(1)}"{html.escape(urljoin(page_url, value), quote=True)}"'
+        url = "https:" + value if value.startswith("//") else urljoin(page_url, value)  # "//host/x": another site
+        if is_site_path(url) and match.group(1).lstrip().lower().startswith("src"):
+            url = CLUB_BASE + url
+        return f'{match.group(1)}"{html.escape(url, quote=True)}"'
 
     return _ATTR.sub(absolute, text).strip()
 

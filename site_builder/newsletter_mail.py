@@ -8,6 +8,10 @@ what the public site shows of a gated page (the part above `<!-- more -->`), whi
 `preview` variant with the way in. The preview is made only from the public build's stub, which
 never contained the closed text, and is then scanned for it like the public site (`mail_leaks`).
 
+Addresses on the club are written relative to the portal (site paths, and CLUB_BASE before image
+sources): the portal resolves them against CLUB_BASE_URL when it sends, so `site_url` in mkdocs.yml
+never reaches a letter and one build serves wherever the portal runs.
+
 site/mail sits beside site/public and site/private and is never published: the portal serves only
 those two folders (portal/gated.py, portal/static.py), and queuing copies a letter into the database.
 """
@@ -19,14 +23,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
 
 import css_inline
 import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from site_builder.contract import AUDIENCE_KEYS, MailArtefact, MailVariant, mail_dir
+from site_builder.contract import AUDIENCE_KEYS, CLUB_BASE, MailArtefact, MailVariant, mail_dir
 
 from .config import ClubConfig
 from .content import Site
@@ -81,15 +84,18 @@ class MailRenderer:
         # goes into style="" attributes (mail clients drop or ignore <style> for content).
         self.inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
-    def absolute(self, path: str) -> str:
-        return urljoin(self.config.site_url, path)
+    @staticmethod
+    def site_path(path: str) -> str:
+        """A page's site path. Not absolute yet: the portal resolves it against CLUB_BASE_URL when it
+        sends (portal.newsletter_model.resolve), because only the portal knows where it runs."""
+        return "/" + path.lstrip("/")
 
     def portal(self, path: str) -> str:
-        """An address on the portal: its own host when configured, else the site's host (as on the site)."""
-        return urljoin(self.config.site_url, self.config.portal_url + path)
+        """An address on the portal, which serves the site too: a site path like every page's."""
+        return self.site_path(path)
 
     def artefact(self, page: Page, full_html: str, preview_html: str | None) -> MailArtefact:
-        url = self.absolute(page.url)
+        url = self.site_path(page.url)
         links = Links()
         context = self.context(page, url)
         full = self.variant(context, "full", clean_content(full_html, url), links)
@@ -111,7 +117,7 @@ class MailRenderer:
             else [(self.t("mail.register"), self.portal("/account/register" + back))]
         way_in.append((self.t("mail.signin"), self.portal("/account/login" + back)))
         return {
-            "t": self.t, "lang": config.language, "site_name": config.site_name, "home_url": self.absolute(""),
+            "t": self.t, "lang": config.language, "site_name": config.site_name, "home_url": self.site_path(""),
             "url": url, "title": page.title, "summary": page.summary, "access": page.access,
             "subject": page.extra.get("subject") or page.title,
             "preheader": page.extra.get("preheader") or shorten(page.summary, PREHEADER_MAX),
@@ -234,14 +240,14 @@ class Prerender:
 def closed_images(site: Site, artefacts: list[MailArtefact]) -> list[str]:
     """Images only the closed part shows live in site/private, served to signed-in readers; a mail
     client is never signed in, so the letter shows their alt text instead. Say so, once per image."""
-    private = {urljoin(site.config.site_url, url.lstrip("/")) for url in gated_media(site)}
+    private = {CLUB_BASE + "/" + url.lstrip("/") for url in gated_media(site)}
     found: list[str] = []
     if not private:
         return found
     for mail in artefacts:
         for src in sorted(set(re.findall(r'<img\b[^>]*\ssrc="([^"]+)"', mail.full.html)) & private):
-            found.append(f"{mail.source}: the image {src} is linked only below <!-- more -->, so mail clients "
-                         "cannot load it (it is for signed-in readers); the letter shows its alt text")
+            found.append(f"{mail.source}: the image {src.removeprefix(CLUB_BASE)} is linked only below <!-- more -->, "
+                         "so mail clients cannot load it (it is for signed-in readers); the letter shows its alt text")
     return found
 
 

@@ -26,6 +26,7 @@ from .config import load_config
 from .content import Site, load_site
 from .contract import write_json_atomic
 from .errors import ContentErrors
+from .feeds import write_section_sitemaps
 from .i18n import translator
 from .mail_inputs import save_capture, stream_capture
 from .speedups import PostList
@@ -163,6 +164,7 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             merge_index(config.site_dir, self.previous_index, self.rendered)
         if self.config.mode == "public" and self.site is not None:
             save_previews(self.site, self.previews, self.dirty)
+            write_section_sitemaps(Path(config.site_dir), config.site_url or "")  # see feeds.py
         if self.config.mode in ("public", "private") and self.site is not None:
             save_capture(self.site, self.config.mode, self.mail_html, self.dirty)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .content import Site, per_site
-from .feeds import icalendar, json_feed, rss
+from .feeds import FEED_SECTIONS, icalendar, json_feed, rss
 from .generate import Listings
 from .i18n import translator
 from .links import find_links, resolve, rewrite
@@ -163,7 +163,7 @@ def feed_files(site: Site) -> dict[str, bytes]:
     config = site.config
     t = translator(config.language)
     out: dict[str, bytes] = {}
-    for section, kind in (("newsletters", "newsletter"), ("magazine", "article")):
+    for section, kind in FEED_SECTIONS.items():
         pages = sorted(site.of_kind(kind), key=lambda p: p.date, reverse=True)[:50]
         title = t(f"section.{section}")
         out[f"{section}/feed.xml"] = rss(config, title, f"{section}/", pages).encode()

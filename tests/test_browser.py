@@ -41,3 +41,30 @@ def test_header_shows_the_members_name_when_the_portal_says_so(browser, server):
     assert name.get_attribute("href") == "/account/"
     assert page.locator("[data-club-signin]").count() == 0
     page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/magazine/2026-osen/arkhitektor-risuet-nastroenie-my-schitaem-lyuksy/"])
+def test_a_page_loads_without_a_failed_request_or_console_error(browser, server, path):
+    # Material's bundle fetches sitemap.xml next to every <link rel="alternate"> (the feeds' links):
+    # the build writes those sitemaps, so none of them is a 404 any more.
+    _, base = server
+    page = browser.new_page()
+    errors: list[str] = []
+    answers: dict[str, int] = {}
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: answers.__setitem__(response.url, response.status))
+    wanted = {base + "/newsletters/sitemap.xml", base + "/magazine/sitemap.xml"}
+    page.goto(base + path)
+    page.wait_for_load_state("load")
+    for _ in range(100):  # not "networkidle": club serve's live reload keeps a request open
+        if wanted <= set(answers):
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)  # anything else the page asks for right after
+    page.close()
+    sitemaps = {url: status for url, status in answers.items() if url.endswith("sitemap.xml")}
+    assert wanted <= set(sitemaps)  # fetched ...
+    assert all(status == 200 for status in sitemaps.values()), sitemaps  # ... and there
+    assert [url for url, status in answers.items() if status >= 400] == []
+    assert errors == []

@@ -76,11 +76,6 @@ def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser,
     report = first_members_report(project)
     preview, secret = report_sentences(project, report)
     problems: list[tuple[str, str | None]] = []  # console errors and CSP violations: (what, which resource)
-    # Material's bundle fetches sitemap.xml next to every <link rel="alternate"> (meant for language
-    # versions; here the newsletter and magazine feeds), so /newsletters/sitemap.xml and
-    # /magazine/sitemap.xml answer 404 on every site page. Harmless (the theme ignores the failure),
-    # upstream (same code as zensical/zensical#908); only those exact URLs are let through.
-    tolerated: set[str] = set()
 
     expect.set_options(timeout=TIMEOUT_MS)  # global in Playwright: put back in `finally`
     context = browser.new_context(base_url=base, locale="ru-RU")
@@ -107,9 +102,6 @@ def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser,
         page.goto(report)
         teaser = page.locator("aside.club-teaser")
         expect(teaser).to_be_visible()
-        tolerated.update(page.eval_on_selector_all(
-            "link[rel=alternate]", "links => links.map(l => new URL('sitemap.xml', l.href).href)"))
-        tolerated.discard(base + "/sitemap.xml")  # the real one must load
         assert preview in text_of(page)
         assert secret not in text_of(page)
         expect(page.locator("[data-club-signin]")).to_be_visible()
@@ -179,8 +171,7 @@ def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser,
         expect(page.locator("[data-club-signin]")).to_be_visible()
 
         # The detector works: an inline script injected now is refused and reported.
-        found = [f"{what} ({url})" for what, url in problems
-                 if not (url in tolerated and what.startswith("console error") and "404" in what)]
+        found = [f"{what} ({url})" for what, url in problems]
         refused = page.evaluate("""() => new Promise(resolve => {
           document.addEventListener("securitypolicyviolation", e => resolve(e.violatedDirective), {once: true});
           const canary = document.createElement("script");

@@ -3,6 +3,7 @@
 import json
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urljoin
 
 import pytest
 from icalendar import Calendar
@@ -131,6 +132,31 @@ def test_sitemap_lists_teasers_not_private_files(demo):
     sitemap = (demo.site / "public/sitemap.xml").read_text()
     assert "/analytics/ofisnyy-segment-2026/" in sitemap
     assert "private" not in sitemap
+
+
+def referenced_sitemaps(page_url: str, page_html: str) -> set[str]:
+    """The sitemaps a page makes Material's bundle fetch: the root one, and `sitemap.xml` resolved against
+    every <link rel="alternate"> (Material reads them as language versions of the site, each with its own)."""
+    alternates = re.findall(r'<link\b[^>]*\brel="alternate"[^>]*\bhref="([^"]*)"', page_html)
+    return {"sitemap.xml"} | {urljoin(urljoin(page_url, href), "sitemap.xml").lstrip("/") for href in alternates}
+
+
+def test_every_sitemap_a_page_makes_the_browser_fetch_is_there(demo):
+    public = demo.site / "public"
+    wanted: set[str] = set()
+    for path in public.rglob("*.html"):
+        url = "/" + path.relative_to(public).as_posix().removesuffix("index.html")
+        wanted |= referenced_sitemaps(url, path.read_text(encoding="utf-8"))
+    assert {"newsletters/sitemap.xml", "magazine/sitemap.xml"} <= wanted  # the feeds' links
+    for rel in sorted(wanted):
+        sitemap = ET.fromstring((public / rel).read_bytes())  # there, and a sitemap
+        locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        folder = "http://127.0.0.1:8000/" + rel.removesuffix("sitemap.xml")
+        assert locs and all(loc.startswith(folder) for loc in locs), rel  # only pages under its folder
+    section = (public / "newsletters/sitemap.xml").read_text(encoding="utf-8")
+    root = (public / "sitemap.xml").read_text(encoding="utf-8")
+    newsletters = set(re.findall(r"<loc>(http://127\.0\.0\.1:8000/newsletters/[^<]*)</loc>", root))
+    assert set(re.findall(r"<loc>([^<]*)</loc>", section)) == newsletters  # the root one's entries
 
 
 def test_rebuild_is_stable(demo, tmp_path):

@@ -18,14 +18,15 @@ from starlette.testclient import TestClient
 
 from site_builder.build import MailLeakError
 from site_builder.content import load_site
-from site_builder.contract import PLACEHOLDER, MailArtefact, list_artefacts, load_artefact
+from site_builder.contract import CLUB_BASE, PLACEHOLDER, MailArtefact, list_artefacts, load_artefact
 from site_builder.newsletter_mail import render_mail
 
 from .conftest import MINIMAL, Project, new_project
 
 pytestmark = pytest.mark.slow
 
-SITE = "http://127.0.0.1:8000/"  # site_url of the repository's mkdocs.yml
+SITE_URL = "http://127.0.0.1:8000/"  # site_url of the repository's mkdocs.yml: never in a letter
+SITE = "/"  # a letter's addresses on the club are site paths; the portal adds CLUB_BASE_URL when it sends
 CANARY = "Канарейка поёт только для участников клуба в закрытой части этого письма"
 CLOSED_LINK = "https://example.com/closed-price.xlsx"
 PUBLIC = "newsletters/2026/11/otkrytoe-pismo"
@@ -161,7 +162,7 @@ def test_every_newsletter_has_a_letter_the_portal_loads(built):
     assert letter.audience == {"segments": ["installers"], "regions": ["ural", "siberia"],
                                "roles": ["engineering"], "topics": ["products", "installation"]}
     assert letters[MEMBERS].audience == {"segments": ["distributors"], "regions": [], "roles": [], "topics": []}
-    assert mail(built, SITE + MEMBERS + "/") == letters[MEMBERS]  # any form of the page's address
+    assert mail(built, SITE_URL + MEMBERS + "/") == letters[MEMBERS]  # any form of the page's address
 
 
 def test_files_are_exactly_to_json(built):
@@ -218,10 +219,10 @@ def test_placeholders_typed_into_a_page_stay_text(built):
         assert "подставляет {\u200b{club:pixel}}" in part.replace("&#8203;", "\u200b")
 
 
-def test_images_are_absolute(built):
+def test_images_start_with_the_portals_address(built):
     html = mail(built, PUBLIC).full.html
     sources = re.findall(r'<img[^>]* src="([^"]*)"', html)
-    assert sources == [SITE + "newsletters/2026/img/schema.png"]
+    assert sources == [CLUB_BASE + "/newsletters/2026/img/schema.png"]
     assert 'width="300"' in html  # attr_list, as on the site
     assert not re.search(r'(?:href|src)="(?!https?://|mailto:|\{\{club:)', html)
 
@@ -370,7 +371,7 @@ def test_an_image_only_in_the_closed_part_is_reported(project):
     lines: list[str] = []
     build(project.config(), progress=lines.append)
     [warning] = [line for line in lines if line.startswith("warning:")]
-    assert warning.startswith(f"warning: content/newsletters/2026/zakrytoe.md: the image {SITE}newsletters/2026/"
+    assert warning.startswith("warning: content/newsletters/2026/zakrytoe.md: the image /newsletters/2026/"
                               "plan.png is linked only below <!-- more -->, so mail clients cannot load it")
     assert "[План]" in mail(project, MEMBERS).full.text
 

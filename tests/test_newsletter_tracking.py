@@ -154,7 +154,8 @@ def bad_click_tokens(app, db, newsletter_id: int, send_id: int) -> dict[str, str
     gone = make_send(db, newsletter_id, email="gone@svet.example")
     gone_token = newsletter_links.sign(key, "click", gone, 0)
     db.execute("DELETE FROM newsletter_sends WHERE id = ?", [gone])
-    scripted = make_newsletter(db, links=["javascript:alert(1)", "/relative/path", "https://ok.example/"])
+    scripted = make_newsletter(db, links=["javascript:alert(1)", "relative/path", "//evil.example/x",
+                                          "https://ok.example/"])
     scripted_send = make_send(db, scripted, email="x@svet.example")
     return {
         "altered signature": f"{payload}.{flipped}",
@@ -172,6 +173,7 @@ def bad_click_tokens(app, db, newsletter_id: int, send_id: int) -> dict[str, str
         "another club's secret": newsletter_links.sign("x" * 48, "click", send_id, 1),
         "javascript: target": newsletter_links.sign(key, "click", scripted_send, 0),
         "relative target": newsletter_links.sign(key, "click", scripted_send, 1),
+        "protocol-relative target": newsletter_links.sign(key, "click", scripted_send, 2),
         "garbage": "evil.example",
         "overlong": "A" * 300 + "." + mac,
     }
@@ -189,11 +191,14 @@ def test_altered_unsigned_or_unknown_click_links_never_redirect(app, client, let
 
 def test_a_good_token_for_a_non_web_link_is_refused_but_a_web_one_in_the_same_letter_works(app, client, letter):
     db = letter[0]
-    scripted = make_newsletter(db, links=["javascript:alert(1)", "https://ok.example/"])
+    scripted = make_newsletter(db, links=["javascript:alert(1)", "https://ok.example/", "/technical/montazh/"])
     send_id = make_send(db, scripted, email="x@svet.example")
     bad = client.get(path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 0)), follow_redirects=False)
     good = client.get(path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 1)), follow_redirects=False)
     assert bad.status_code == 404 and good.headers["location"] == "https://ok.example/"
+    # a site path is a page of the club: it opens on this portal (CLUB_BASE_URL), wherever the site was built for
+    ours = client.get(path(newsletter_links.click_url(BASE_URL, secret(app), send_id, 2)), follow_redirects=False)
+    assert ours.status_code == 302 and ours.headers["location"] == BASE_URL + "/technical/montazh/"
 
 
 # --- the open pixel -----------------------------------------------------------------------------------

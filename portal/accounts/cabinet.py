@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from email.utils import parseaddr
 
 from starlette.requests import Request
@@ -20,7 +19,7 @@ from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form
 from portal.web.guards import requires
 from portal.web.navigation import redirect
-from portal.web.templating import render
+from portal.web.templating import format_when, render
 
 NOTICES = {"saved": "cabinet.saved", "password_changed": "reset.done", "retry": "aud.bounce.retry_done"}
 
@@ -55,7 +54,7 @@ def sessions_card(request: Request) -> dict:
     who = visitor(request)
     return {"sessions": [{"id": s.id_hash, "current": who.session and s.id_hash == who.session.id_hash,
                           "user_agent": s.user_agent or "?", "ip": s.ip,
-                          "last_seen": datetime.fromtimestamp(s.last_seen, UTC).strftime("%Y-%m-%d %H:%M UTC")}
+                          "last_seen": format_when(s.last_seen, portal_of(request).zone)}
                          for s in list_sessions(portal_of(request).db, who.user.id)]}
 
 

@@ -4,12 +4,14 @@ Nothing a member types is trusted. Raw HTML is never parsed (the processors that
 removed, so `<b>` shows as text), images become links, headings are demoted below the page's own, and
 nh3 has the last word: only the tags and attributes below, links only http, https, mailto or relative
 (club pages), every link rel="nofollow noopener ugc". Hostile input must also stay cheap to render:
-python-markdown has a few quadratic corners, bounded here (tests/test_usertext.py feeds them).
+python-markdown has a few quadratic corners, bounded or made linear here, so the time to render grows
+in step with the text (tests/test_usertext.py feeds them, tests/test_usertext_growth.py measures it).
 """
 
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import html
 import logging
@@ -21,8 +23,9 @@ from xml.etree import ElementTree as etree
 import markdown
 import nh3
 from markdown import inlinepatterns as inline
+from markdown import util
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import nearing_recursion_limit
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ ]*\.?[\w#.+-]*[ ]*$")  # as fenced_cod
 _FENCE_CLOSE = re.compile(r"(`{3,}|~{3,})[ ]*$")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!~|])")
 BLOCK_LINES = 100  # lines per Markdown block, see _ShortBlocks
+BLOCK_CHARS = 20_000  # characters per Markdown block: the longest forum post (forum.BODY_LIMITS), see _ShortBlocks
 LINK_SCAN = 1000  # longest link text or target python-markdown may look for, in characters
 
 _CLEANER = nh3.Cleaner(
@@ -125,6 +129,9 @@ def _converter(resolve: Callable[[str], str | None] | None, budget: int) -> mark
     md.ESCAPED_CHARS.append("@")  # `\@name` writes a handle without mentioning anyone
     md.preprocessors.register(_Fences(md), "club_fences", 25)
     md.preprocessors.register(_ShortBlocks(md), "club_short_blocks", 24)
+    md.treeprocessors.register(_LinearInline(md), "inline", 20)  # replaces python-markdown's, same priority
+    parse_blocks = md.parser.parseBlocks  # every block processor takes its block with blocks.pop(0): see _Blocks
+    md.parser.parseBlocks = lambda parent, blocks: parse_blocks(parent, _Blocks(blocks))  # type: ignore[method-assign]
     for name in ("olist", "ulist"):  # "1. 1. 1. …" nests lists by recursion; stop before Python's limit, as quotes do
         processor = md.parser.blockprocessors[name]
         processor.test = functools.partial(_shallow, processor.test)  # type: ignore[method-assign]
@@ -204,17 +211,103 @@ class _ShortBlocks(Preprocessor):
     """python-markdown re-tests the rest of a block (lines without a blank one between them) after every
     line it takes off, with regexes that scan the whole rest: quadratic (100 KB of `---` lines: 7 s,
     measured). A blank line after every BLOCK_LINES lines bounds that; only a paragraph or list that
-    long notices. Table rows are never split."""
+    long notices. Table rows are never split by that count.
+
+    Its inline patterns rebuild a block's whole text for every match they replace: quadratic in the
+    block's length (100 KB of `\\* ` on one line: 1.45 s of CPU, 0.5 s cut). So a block also ends
+    before BLOCK_CHARS characters, and a longer line is cut at a space; no forum post is that long,
+    so none notices."""
 
     def run(self, lines: list[str]) -> list[str]:
-        out, count = [], 0
+        out, count, size = [], 0, 0
         for line in lines:
-            count = count + 1 if line.strip() else 0
-            if count > BLOCK_LINES and not line.startswith("|"):
-                out.append("")
-                count = 1
-            out.append(line)
+            for piece in _pieces(line, BLOCK_CHARS):
+                count, size = (count + 1, size + len(piece)) if piece.strip() else (0, 0)
+                if count > 1 and (size > BLOCK_CHARS or count > BLOCK_LINES and not piece.startswith("|")):
+                    out.append("")
+                    count, size = 1, len(piece)
+                out.append(piece)
         return out
+
+
+def _pieces(line: str, limit: int) -> list[str]:
+    """`line` cut into parts of at most `limit` characters, each ending at a space where there is one."""
+    pieces = []
+    while len(line) > limit:
+        cut = line.rfind(" ", 1, limit + 1)
+        cut = cut if cut > 0 else limit
+        pieces.append(line[:cut])
+        line = line[cut:].lstrip(" ")
+    return [*pieces, line]
+
+
+class _Blocks(collections.deque):
+    """The blocks python-markdown's block processors take one by one with pop(0) and put back with
+    insert(0, …): on a list each moves every block after it, quadratic in their number (200 KB of
+    one-word paragraphs: 4.6 s of CPU, 2.4 s on a deque); on a deque both are O(1)."""
+
+    def pop(self, index: int = -1) -> str:  # type: ignore[override]
+        if index == 0:
+            return self.popleft()
+        value = self[index]
+        del self[index]
+        return value
+
+
+class _LinearInline(InlineProcessor):
+    """python-markdown's InlineProcessor.run (3.11) with its two quadratic steps made linear; the tree
+    it builds is the same. It visits the inline elements breadth first from a list it takes from the
+    front with pop(0), which moves every element still waiting: quadratic in their number (every line
+    break is a <br>: 100 KB of `x\\n` took 1.15 s of CPU, 0.7 s with a deque; 400 KB 7.4 s, 4.0 s).
+    A deque takes from the front in constant time. And it found where a child's tail goes by
+    searching the parent's children for the child; the loop's own index says where it is."""
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        handle, place = self._InlineProcessor__handleInline, self._InlineProcessor__processPlaceholders
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        waiting = collections.deque([(tree, tree_parents)])
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        while waiting:
+            element, parents = waiting.popleft()
+            self.ancestors = parents
+            if element is not tree:
+                self.ancestors.append(element.tag.lower())
+            queued = []
+            index = 0
+            while index < len(element):  # as `for child in element`: children inserted after it are visited too
+                child = element[index]
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text, child.text = child.text, None
+                    found = place(handle(text), child)
+                    for item in found:
+                        self.parent_map[item[0]] = child
+                    waiting += found
+                    queued.append((child, found))
+                    self.ancestors.pop()
+                if child.tail:
+                    self._insert_tail(element, child, index, handle(child.tail))
+                if len(child):
+                    self.parent_map[child] = element
+                    waiting.append((child, self.ancestors[:]))
+                index += 1
+            for child, found in queued:
+                for position, item in enumerate(found):
+                    child.insert(position, item[0])
+        return tree
+
+    def _insert_tail(self, parent: etree.Element, child: etree.Element, index: int, tail: str) -> None:
+        """The elements of `child`'s processed tail go right after it (it is parent[index])."""
+        holder = etree.Element("d")
+        child.tail = None
+        found = self._InlineProcessor__processPlaceholders(tail, holder, False)
+        if holder.tail:
+            child.tail = holder.tail
+        for item in reversed(found):
+            self.parent_map[item[0]] = parent
+            parent.insert(index + 1, item[0])
 
 
 class _Post(Treeprocessor):

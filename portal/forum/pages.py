@@ -102,7 +102,7 @@ async def topic_page(request: Request) -> Response:
     return render(request, "forum/topic.html", {
         "topic": topic, "category": category, "moderator": moderator, "can_reply": can_reply,
         "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
-                                               csrf=csrf),
+                                               csrf=csrf, zone=portal_of(request).zone),
         "categories": store.categories(db) if moderator else [],
         "watching": watches.is_watching(db, who.user.id, "topic", topic.id)})
 
@@ -131,7 +131,7 @@ async def new_topic(request: Request) -> Response:
     category = category_or_404(request, who)
     db = portal_of(request).db
     try:
-        check_can_post(db, who.user, category)
+        check_can_post(db, who.user, category, zone=portal_of(request).zone)
     except ForumError as exc:
         return forum_refusal(request, exc)
     if request.method == "GET":
@@ -159,7 +159,7 @@ async def reply(request: Request) -> Response:
     db = portal_of(request).db
     topic, category = topic_or_404(request, who)
     try:
-        check_can_post(db, who.user, category, topic)
+        check_can_post(db, who.user, category, topic, zone=portal_of(request).zone)
     except ForumError as exc:
         return forum_refusal(request, exc)
     if request.method == "GET":

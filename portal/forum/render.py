@@ -21,6 +21,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from sqlite_utils import Database
@@ -84,31 +85,32 @@ def page_posts(db: Database, topic: Topic, page: int) -> tuple[Post, ...]:
     return posts
 
 
-def post_block(post: Post, moderator: bool, who: Visitor) -> Markup:
-    """A post's header and body, the same for every reader of one level and language."""
-    key = (post, moderator, who.language)  # a Post is a frozen dataclass: every field is in the key
+def post_block(post: Post, moderator: bool, who: Visitor, zone: ZoneInfo) -> Markup:
+    """A post's header and body, the same for every reader of one level and language (times in `zone`)."""
+    key = (post, moderator, who.language, zone)  # a Post is a frozen dataclass: every field is in the key
     html = _BLOCKS.get(key)
     if html is None:
-        html = ENV.get_template("forum/_post.html").render(post=post, moderator=moderator, t=who.t)
+        html = ENV.get_template("forum/_post.html").render(post=post, moderator=moderator, t=who.t, club_zone=zone)
         _BLOCKS.put(key, html)
     return Markup(html)  # noqa: S704 - an autoescaping template's output, user HTML already nh3-clean
 
 
 def topic_posts(topic: Topic, posts: tuple[Post, ...], page: int, who: Visitor, *, moderator: bool,
-                can_reply: bool, csrf: str) -> Markup:
+                can_reply: bool, csrf: str, zone: ZoneInfo) -> Markup:
     """Pager, posts with their footers, pager: from the cache when the same viewer rights saw the same posts."""
     assert who.user is not None  # topic pages are for members
     # What differs between members: may they change a post (author, a day), is it their own (no flag link).
     rights = tuple((may_change(who.user, post), post.author_id == who.user.id) for post in posts)
-    key = (topic.id, page, topic.pages, moderator, can_reply, who.language, rights)
+    key = (topic.id, page, topic.pages, moderator, can_reply, who.language, rights, zone)
     found = _PAGES.get(key)
     if found is not None and (found[0] is posts or found[0] == posts):  # every field of every post
         html = found[1]
     else:
         html = ENV.get_template("forum/_topic_posts.html").render(
             topic_id=topic.id, page=page, pages=topic.pages, moderator=moderator, can_reply=can_reply,
-            items=[(post, post_block(post, moderator, who), *right) for post, right in zip(posts, rights, strict=True)],
-            csrf=CSRF_PLACEHOLDER, t=who.t)
+            items=[(post, post_block(post, moderator, who, zone), *right)
+                   for post, right in zip(posts, rights, strict=True)],
+            csrf=CSRF_PLACEHOLDER, t=who.t, club_zone=zone)
         _PAGES.put(key, (posts, html))
     return Markup(with_token(html, csrf))  # noqa: S704 - as post_block; the token is hex
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from slugify import slugify
 from sqlite_utils import Database
@@ -17,6 +18,7 @@ from sqlite_utils import Database
 from portal.core.identity import User
 from portal.core.usertext import render_user_markdown
 from portal.forum.moderation_store import posting_ban
+from portal.web.templating import format_when
 
 PAGE_SIZE = 20
 TOPICS_PAGE_SIZE = 30
@@ -117,7 +119,9 @@ def can_read_category(user: User | None, category: Category) -> bool:
     return can_read_forum(user)
 
 
-def check_can_post(db: Database, user: User | None, category: Category, topic: Topic | None = None) -> User:
+def check_can_post(db: Database, user: User | None, category: Category, topic: Topic | None = None, *,
+                   zone: ZoneInfo) -> User:
+    """The member who may post here, or ForumError with the reason (a ban's end in `zone`, the club's)."""
     if user is None or not can_read_category(user, category):
         raise ForumError("forum.members_only")
     if category.post_level == "staff" and not user.role:
@@ -126,7 +130,7 @@ def check_can_post(db: Database, user: User | None, category: Category, topic: T
         raise ForumError("forum.locked")
     until = posting_ban(db, user)
     if until is not None:
-        raise ForumError("forum.banned", until=time.strftime("%d.%m.%Y %H:%M", time.localtime(until)))
+        raise ForumError("forum.banned", until=format_when(until, zone))
     return user
 
 

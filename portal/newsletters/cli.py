@@ -23,7 +23,15 @@ from portal.newsletters import queue as nl
 from portal.newsletters.audience import audience_size
 from portal.newsletters.message import message_bytes, personalise
 from portal.newsletters.model import Newsletter, Send
-from site_builder.contract import MailArtefact, MailArtefactError, list_artefacts, load_artefact, mail_dir, page_key
+from site_builder.contract import (
+    MailArtefact,
+    MailArtefactError,
+    list_artefacts,
+    load_artefact,
+    mail_dir,
+    on_club,
+    page_key,
+)
 
 PAGE_HELP = "content/newsletters/…/x.md, /newsletters/YYYY/MM/x/ or the page's full URL"
 USAGE_ERRORS = {"nl.error.bad_at", "nl.error.past", "nl.error.no_such_time", "nl.error.timezone"}
@@ -148,7 +156,7 @@ def preview(args: argparse.Namespace, settings: Settings, db: Database, club: nl
     split = nl.audience_breakdown(db, artefact, club.segments, club.regions, none_label)
     print(f"Subject:    {artefact.subject}")
     print(f"Preheader:  {artefact.preheader or '—'}")
-    print(f"Page:       {artefact.url} (access: {artefact.access})")
+    print(f"Page:       {on_club(artefact.url, settings.base_url)} (access: {artefact.access})")
     print(f"Audience:   {audience_text(artefact, club)}")
     print(f"Recipients: {split.total} — full letter {split.variants['full']}, preview {split.variants['preview']}"
           + (" (may not read the page on the site)" if split.variants["preview"] else ""))

@@ -1,7 +1,8 @@
 """One newsletter message per recipient: placeholders filled, headers set, MIME assembled by hand.
 
 The worker makes 100,000 of these per newsletter, so the expensive parts happen once per newsletter
-(`_compile`): each variant's HTML and text are split at their placeholders, the constant headers are
+(`_compile`): the club's addresses are made absolute with CLUB_BASE_URL (newsletter_model.resolve),
+each variant's HTML and text are split at their placeholders, the constant headers are
 folded and RFC 2047-encoded by the `email` package. Per recipient only the placeholders are joined
 in, two bodies are base64-encoded (binascii, 76-character lines, RFC 2045 6.8) and a few header
 lines are formatted — about 30x cheaper than an EmailMessage per recipient. tests/
@@ -28,7 +29,7 @@ from portal.core.oneline import one_line
 from portal.core.settings import Settings
 from portal.newsletters import links
 from portal.newsletters.model import Send
-from site_builder.contract import PLACEHOLDER, MailArtefact, MailArtefactError, MailVariant
+from site_builder.contract import PLACEHOLDER, MailArtefact, MailArtefactError, MailVariant, resolve
 
 NAME, RECIPIENT, UNSUBSCRIBE, PIXEL = -1, -2, -3, -4  # placeholder codes; 0.. are link indexes
 _CODES = {"name": NAME, "recipient": RECIPIENT, "unsubscribe": UNSUBSCRIBE, "pixel": PIXEL}
@@ -78,6 +79,7 @@ def _compile(artefact: MailArtefact, settings: Settings) -> Compiled:
         # Without a preview, readers who may not read the page would get the closed text (Ghost's failure).
         raise MailArtefactError(f"{artefact.page}: a {artefact.access} page's e-mail has no preview variant; "
                                 "run `club build` again")
+    artefact = resolve(artefact, settings.base_url)  # the club's pages and images at the portal's address
     variants = {"full": artefact.full, **({"preview": artefact.preview} if artefact.preview else {})}
     split = {name: (_split(v.html, len(artefact.links), "html"),
                     _split(v.text.replace("\r\n", "\n").replace("\n", "\r\n"), len(artefact.links), "text"))

@@ -376,15 +376,15 @@ class ClubView:
 
 
 def club_view(club: ClubConfig | None) -> ClubView:
-    from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TOPICS
+    from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TIMEZONE, DEFAULT_TOPICS
 
     if club is None:
-        return ClubView("Europe/Moscow", DEFAULT_SLOTS, DEFAULT_SEGMENTS, {}, DEFAULT_ROLES, DEFAULT_TOPICS)
+        return ClubView(DEFAULT_TIMEZONE, DEFAULT_SLOTS, DEFAULT_SEGMENTS, {}, DEFAULT_ROLES, DEFAULT_TOPICS)
     problem, timezone, slots = None, club.timezone, DEFAULT_SLOTS
     try:
         zone(timezone)
     except QueueError as exc:
-        problem, timezone = str(exc), "Europe/Moscow"
+        problem, timezone = str(exc), DEFAULT_TIMEZONE  # as context.club_zone, so pages agree
     try:
         slots = parse_slots(((club.raw.get("extra") or {}).get("club") or {}).get("newsletter_slots"))
     except ValueError as exc:

@@ -36,6 +36,7 @@ from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form
 from portal.web.templating import render
 from site_builder.config import DEFAULT_TOPICS
+from site_builder.contract import on_club
 
 # A 1x1 transparent GIF89a (43 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
@@ -50,8 +51,9 @@ def tracking_enabled(settings: object) -> bool:
     return bool(getattr(settings, "newsletter_tracking", True))
 
 
-def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool, str] | None:
-    """(send id, link index, tracking, URL) for a genuine click token; None for anything else."""
+def click_target(db: Database, secret: str, token: str, base_url: str) -> tuple[int, int, bool, str] | None:
+    """(send id, link index, tracking, URL) for a genuine click token; None for anything else.
+    A link to the club's own page (a site path) goes to it at `base_url` (CLUB_BASE_URL)."""
     values = newsletter_links.verify(secret, "click", token, 2)
     if values is None:
         return None
@@ -59,7 +61,7 @@ def click_target(db: Database, secret: str, token: str) -> tuple[int, int, bool,
     row = events.link_of(db, send_id, index)
     if row is None or not isinstance(row[1], str):
         return None
-    url = row[1]
+    url = on_club(row[1], base_url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:  # never javascript:, data: or a bare path
         return None
@@ -75,7 +77,7 @@ def broken_link(request: Request, status_code: int = 404) -> Response:
 
 async def click(request: Request) -> Response:
     portal = portal_of(request)
-    found = click_target(portal.db, portal.settings.secret_key, request.path_params["token"])
+    found = click_target(portal.db, portal.settings.secret_key, request.path_params["token"], portal.settings.base_url)
     if found is None:
         return broken_link(request)
     send_id, index, tracking, url = found

@@ -55,10 +55,18 @@ def run(args: argparse.Namespace, settings: Settings, db) -> int:
     print(f"club worker: {describe(summary)}")
     left, next_at = waiting(db)
     if left:
-        when = datetime.fromtimestamp(next_at).strftime("%Y-%m-%d %H:%M") if next_at else "?"
+        when = club_clock(settings, next_at) if next_at else "?"
         print(f"club worker: {left} message(s) wait for another attempt (next at {when}); run again later")
         return 1 if args.once else 0
     return 0
+
+
+def club_clock(settings: Settings, timestamp: float) -> str:
+    """"2026-12-03 14:30 (Asia/Vladivostok)": club time, as `club newsletter status` writes it."""
+    from portal.web.context import club_zone, load_club_config
+
+    zone = club_zone(load_club_config(settings.club_config))
+    return f"{datetime.fromtimestamp(timestamp, zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
 async def _main(worker: Worker, once: bool) -> Summary:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 from starlette.requests import Request
@@ -41,6 +42,22 @@ class Portal:
     @property
     def site_name(self) -> str:
         return self.club.site_name if self.club else "Partner Club"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The club's time zone: every time the portal shows (forum, bans, newsletters) is in it."""
+        return club_zone(self.club)
+
+
+def club_zone(club: ClubConfig | None) -> ZoneInfo:
+    """extra.club.timezone of mkdocs.yml; its default when there is no config or the name is unknown
+    (newsletters.club_view falls back the same way and tells staff why)."""
+    from site_builder.config import DEFAULT_TIMEZONE
+
+    try:
+        return ZoneInfo(club.timezone if club else DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def load_club_config(path: Path) -> ClubConfig | None:

@@ -25,15 +25,20 @@ ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=T
                          trim_blocks=True, lstrip_blocks=True)
 
 
-def format_when(timestamp: float | None) -> str:
-    """Forum times in the club's time zone (Europe/Moscow unless mkdocs.yml says otherwise)."""
+def format_when(timestamp: float | None, zone: ZoneInfo) -> str:
+    """A time on the portal's pages: "03.12.2026 14:30" in `zone`, the club's (Portal.zone)."""
     if not timestamp:
         return ""
-    return datetime.fromtimestamp(timestamp, ZONE).strftime("%d.%m.%Y %H:%M")
+    return datetime.fromtimestamp(timestamp, zone).strftime("%d.%m.%Y %H:%M")
 
 
-ZONE = ZoneInfo("Europe/Moscow")
-ENV.filters["when"] = format_when
+@jinja2.pass_context
+def when_filter(context: jinja2.runtime.Context, timestamp: float | None) -> str:
+    """`{{ post.created_at | when }}`: in the club's zone, which every render passes as `club_zone`."""
+    return format_when(timestamp, context["club_zone"])
+
+
+ENV.filters["when"] = when_filter
 
 
 def header_links(portal, user) -> list[tuple[str, str]]:
@@ -60,6 +65,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "level": who.level,
         "site_name": portal.site_name,
         "header_links": header_links(portal, who.user),
+        "club_zone": portal.zone,
         "csrf": csrf_token(request, portal.settings, who.session.id_hash if who.session else None),
         "oidc_name": portal.settings.oidc.name if portal.settings.oidc else None,
         "errors": {},
