@@ -173,7 +173,7 @@ STATIC_SERVER = """    server {{
 def example_config(site: Path, port: int, portal_port: int) -> str:
     """docs/nginx.conf.example on 127.0.0.1:`port` for `site` and a portal on `portal_port`.
 
-    tests/test_nginx_example.py runs it too, so the placeholders are replaced in this one place."""
+    tests/ops/test_nginx_example.py runs it too, so the placeholders are replaced in this one place."""
     example = EXAMPLE.read_text(encoding="utf-8")
     for placeholder in PLACEHOLDERS:
         if placeholder not in example:

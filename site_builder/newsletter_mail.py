@@ -13,7 +13,7 @@ sources): the portal resolves them against CLUB_BASE_URL when it sends, so `site
 never reaches a letter and one build serves wherever the portal runs.
 
 site/mail sits beside site/public and site/private and is never published: the portal serves only
-those two folders (portal/gated.py, portal/static.py), and queuing copies a letter into the database.
+those two folders (portal/site/gated.py, portal/static.py), and queuing copies a letter into the database.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Performance patches to MkDocs and Material, applied by the club plugin. Each is measured in
-bench/build.py, and tests/test_speedups.py checks that none of them changes a page.
+bench/build.py, and tests/site_builder/test_speedups.py checks that none of them changes a page.
 
 They exist because the stock pieces do per-page work whose cost grows with the site: a fresh
 Markdown parser per page and per blog post, a linear `page in posts` test, whole posts converted

@@ -5,7 +5,7 @@ removed, so `<b>` shows as text), images become links, headings are demoted belo
 nh3 has the last word: only the tags and attributes below, links only http, https, mailto or relative
 (club pages), every link rel="nofollow noopener ugc". Hostile input must also stay cheap to render:
 python-markdown has a few quadratic corners, bounded or made linear here, so the time to render grows
-in step with the text (tests/test_usertext.py feeds them, tests/test_usertext_growth.py measures it).
+in step with the text (tests/core/test_usertext.py feeds them, tests/core/test_usertext_growth.py measures it).
 """
 
 from __future__ import annotations

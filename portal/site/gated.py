@@ -5,7 +5,7 @@ from site/private/; anyone else gets the public teaser page, with its call to ac
 the next step for this reader (register, or add company and phone) and a way back here after.
 Gated answers are `private, no-store` with `Vary: Cookie` (ASVS 5.0 14.3.2).
 
-With CLUB_ACCEL_REDIRECT set, nginx sends the full pages instead (portal/accel.py).
+With CLUB_ACCEL_REDIRECT set, nginx sends the full pages instead (portal/site/accel.py).
 
 This is the hot path of the site (bench/serve.py, docs/nginx.md): files are found with one stat
 (`SiteFiles.find`), the reader's session with no query while the database is unchanged

@@ -1,7 +1,7 @@
 """deploy/nginx/club.conf with a real nginx (Debian's nginx-light) in front of a real portal, over TLS.
 
 Its placeholders are replaced here (each must still be in the file), the non-root main config is
-bench/serve.py's, as for docs/nginx.conf.example in tests/test_nginx_example.py, with Debian's
+bench/serve.py's, as for docs/nginx.conf.example in tests/ops/test_nginx_example.py, with Debian's
 `gzip on` added to show the server block turns it off for the portal's answers. Skipped without
 nginx, except in CI (CLUB_REQUIRE_NGINX=1).
 """
@@ -25,8 +25,8 @@ from portal.core.db import connect
 from ..live_portal import live_portal, sign_in
 from ..portal_fixtures import SECRET_TEXT, make_user
 from ..smtp_server import make_tls_contexts
-from ..test_nginx_example import load_bench
 from .deploy_files import DEPLOY, REPO, nginx_block, nginx_directive
+from .test_nginx_example import load_bench
 from .workers import port_of
 
 pytestmark = pytest.mark.slow

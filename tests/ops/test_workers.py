@@ -5,7 +5,7 @@ worker process sent it, so "both workers" is checked, not hoped for. Each worker
 its own (who a session cookie is, a topic's posts): these tests prove that a write through one
 worker is seen by the other on its very next request.
 
-Login throttling across workers is tests/test_login_races.py (parallel guesses against two workers).
+Login throttling across workers is tests/accounts/test_login_races.py (parallel guesses against two workers).
 """
 
 from __future__ import annotations
