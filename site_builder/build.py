@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fast
 from .config import ClubConfig
 from .content import Site, load_site
 from .contract import MANIFEST, SEARCH_INDEX, write_json_atomic, write_manifest
@@ -98,33 +99,22 @@ def _show_mkdocs_warnings() -> None:
         logger.propagate = False
 
 
-def _use_plugin_cache(mode: str) -> None:
-    """Give each mode its own plugin instances.
-
-    MkDocs keeps plugin instances in one process-wide cache so `serve` can reuse them; sharing
-    them between the public and private builds would let state (e.g. Material's search index
-    kept for dirty rebuilds) cross from the private build into the public one.
-    """
-    from mkdocs.config.defaults import MkDocsConfig
-
-    dict(MkDocsConfig._schema)["plugins"].plugin_cache = _PLUGIN_CACHES.setdefault(mode, {})
-
-
 def run_mkdocs(config_file: str, mode: str, site_dir: str, dirty: bool = False, strict: bool = False,
                keep_plugins: bool = False, split: bool = False) -> float:
     """One MkDocs build of one mode; returns its seconds. Runs in a worker process or in-process.
 
-    `split`: convert and render the pages in two processes (site_builder/prefetch.py, split.py);
+    `split`: convert and render the pages in two processes (site_builder/fast/prefetch.py, split.py);
     only for a worker process of its own, as forking a process with other threads running is unsafe."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config as mkdocs_config
 
-    from .prefetch import Prefetch
-    from .split import PageSplit
+    from .fast.prefetch import Prefetch
+    from .fast.split import PageSplit
 
     _show_mkdocs_warnings()
     started = time.perf_counter()
-    _use_plugin_cache(mode)
+    if fast.enabled():
+        fast.use_plugin_cache(mode, _PLUGIN_CACHES)
     config = mkdocs_config(config_file, site_dir=site_dir, strict=strict)
     config.plugins["club"].config.mode = mode
     config.plugins.on_startup(command="build", dirty=dirty)
@@ -169,8 +159,10 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
                 keep_plugins: bool = False, modes: tuple[str, ...] = ("public", "private"),
                 meanwhile: Callable[[dict[str, Future]], None] | None = None) -> dict:
     # The public build is the longest: it converts and renders its pages in two processes (not
-    # with the stock code, which CLUB_NO_SPEEDUPS asks for).
-    split = jobs > 1 and not os.environ.get("CLUB_NO_SPEEDUPS")
+    # with the stock code: other MkDocs versions, or CLUB_NO_SPEEDUPS). Plugins are kept between
+    # builds (club serve's dirty rebuilds) only where each mode can have its own instances.
+    split = jobs > 1 and fast.enabled()
+    keep_plugins = keep_plugins and fast.enabled()
     args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins,
              split and mode == "public") for mode in modes]
     if jobs > 1:

@@ -21,20 +21,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 
-from . import speedups
+from . import fast
 from .config import load_config
 from .content import Site, load_site
 from .contract import write_json_atomic
 from .errors import ContentErrors
+from .fast import patches
 from .feeds import write_section_sitemaps
 from .i18n import translator
 from .mail_inputs import save_capture, stream_capture
-from .speedups import PostList
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
 log = logging.getLogger("mkdocs.plugins.club")
 
-speedups.apply()
+patches.apply()
 
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -103,10 +103,10 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
 
     @event_priority(-100)  # after the blog plugin generated its views
     def on_files(self, files, *, config):
-        for plugin in config.plugins.values():
+        for plugin in config.plugins.values() if fast.enabled() else ():
             blog = getattr(plugin, "blog", None)
             if blog is not None and hasattr(blog, "posts"):
-                blog.posts = PostList(blog.posts)
+                blog.posts = patches.PostList(blog.posts)
         if self.dirty:
             # The blog plugin writes its archive/category views afresh every build, so MkDocs sees
             # them as modified; a dirty rebuild only happens when no listing changed (devserver

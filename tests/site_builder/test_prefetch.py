@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from site_builder import prefetch, split
+from site_builder.fast import prefetch, split
 from tests.site_builder.test_speedups import differences
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from site_builder import split
-from site_builder.speedups import PostList
+from site_builder.fast import split
+from site_builder.fast.patches import PostList
 from tests.conftest import new_project
 
 pytestmark = pytest.mark.slow
@@ -93,7 +93,7 @@ def test_split_rendering_falls_back_to_one_process_when_the_child_fails(tmp_path
 
 
 def test_excerpts_share_a_parser_only_with_the_extensions_checked():
-    from site_builder.speedups import ExcerptMarkdown
+    from site_builder.fast.patches import ExcerptMarkdown
 
     checked = ExcerptMarkdown(["toc", "tables", "footnotes"], {})
     checked.convert("Просто абзац.")

@@ -9,12 +9,13 @@ for every listing.
 from __future__ import annotations
 
 import logging
-import os
 
 import markdown
 import yaml
 from material.plugins.blog import structure as blog_structure
 from mkdocs.structure import pages as mkdocs_pages
+
+from . import enabled
 
 _APPLIED = False
 
@@ -160,9 +161,9 @@ class ExcerptMarkdown:
 
 
 def apply() -> None:
-    """Install the patches once per process (CLUB_NO_SPEEDUPS=1 builds with the stock code)."""
+    """Install the patches once per process (never on other versions or with CLUB_NO_SPEEDUPS=1)."""
     global _APPLIED
-    if _APPLIED or os.environ.get("CLUB_NO_SPEEDUPS"):
+    if _APPLIED or not enabled():
         return
     _APPLIED = True
     if hasattr(yaml, "CSafeLoader"):

@@ -158,7 +158,7 @@ def stateful_listings(config, pages: list) -> set[int]:
     rendered here, in page order, so every one sees the excerpt exactly as one process would."""
     from material.plugins.blog.structure import View
 
-    from .speedups import STATEFUL, checked_extensions
+    from .patches import STATEFUL, checked_extensions
 
     if not checked_extensions(config.markdown_extensions):  # any excerpt may remember: keep them all here
         return {id(page) for page in pages if isinstance(page, View)}
