@@ -181,3 +181,26 @@ def test_publishing_replaces_site_public_and_clears_the_old_one(project):
     while list(project.site.glob(".public.replaced-*")) and _time.monotonic() < deadline:
         _time.sleep(0.1)
     assert list(project.site.glob(".public.replaced-*")) == []
+
+
+def test_search_indexes_are_utf8_without_escapes(demo):
+    for mode in ("public", "private"):
+        raw = (demo.site / mode / "search" / "search_index.json").read_bytes()
+        assert b"\\u04" not in raw, mode  # Cyrillic as UTF-8 (2 bytes a letter), not \u043a (6)
+        assert "Клуб".encode() in raw and json.loads(raw)["docs"]
+
+
+def test_the_rewritten_search_index_is_the_same_json(tmp_path):
+    from site_builder.plugin import rewrite_index
+
+    value = {"config": {"lang": ["ru"], "separator": "[\\s\\-]+"},
+             "docs": [{"location": "a/", "title": "Светильник «Трек» \U0001F4A1",
+                       "text": "tab\tquote\" \\ \u2028 end"}]}
+    material = json.dumps(value, separators=(",", ":"), default=str)  # what Material's search plugin writes
+    path = tmp_path / "search" / "search_index.json"
+    path.parent.mkdir()
+    path.write_text(material, encoding="utf-8")
+    rewrite_index(str(tmp_path))
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == json.loads(material) and "Светильник «Трек» \U0001F4A1" in text
+    assert len(text.encode()) < len(material)
