@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compress import Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
 from .content import Site, load_site
 from .errors import ContentError, ContentErrors
@@ -218,23 +219,36 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
         raise MailLeakError(leaks)
     # Order matters for a portal serving while we publish: members' pages first, then the
     # manifest that points at them, then the public files.
+    private, members = out_dir(config, "private"), config.output_dir("private")
     private_files = [p.url + "index.html" for p in site.gated] + sorted(private_media(site))
-    sync_files(out_dir(config, "private"), config.output_dir("private"), private_files, keep={INDEX})
-    write_members_index(public / INDEX, out_dir(config, "private") / INDEX, config.output_dir("private") / INDEX)
+    copies = compress_files(private, private_files, previous=members)
+    sync_files(private, members, private_files + copies.present, keep={INDEX, *copy_rels(INDEX)})
+    write_members_index(public / INDEX, private / INDEX, members / INDEX)
+    copies.add(compress_files(members, [INDEX]))
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews), gated_media(site))
-    if swap:
-        swap_in(public, config.output_dir("public"))
-    elif only is None:
-        sync_tree(public, config.output_dir("public"))
-    else:  # a dirty build rewrites changed files only and never removes any
-        sync_files(public, config.output_dir("public"), [p.relative_to(public).as_posix() for p in only],
-                   remove_extra=False)
+    copies.add(publish_public(public, config.output_dir("public"), only, swap))
+    progress(f"compressed copies (.br, .gz): {copies.summary()}")
     written = write_mail(config.site_dir, mails)
     for warning in mails.warnings:
         progress(f"warning: {warning}")
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
+
+
+def publish_public(built: Path, target: Path, only: list[Path] | None, swap: bool) -> Outcome:
+    """Compress the scanned public build (the copies go with it), then put it in place of `target`."""
+    rels = text_files(built) if only is None else [path.relative_to(built).as_posix() for path in only]
+    copies = compress_files(built, rels, previous=target)
+    if swap:
+        swap_in(built, target)
+    elif only is None:
+        sync_tree(built, target)
+    else:  # a dirty build rewrites changed files only and removes none but their stale copies
+        sync_files(built, target, rels + copies.present, remove_extra=False)
+        for rel in copies.absent:
+            (target / rel).unlink(missing_ok=True)
+    return copies
 
 
 INDEX = "search/search_index.json"
@@ -247,7 +261,7 @@ def write_members_index(public_index: Path, private_index: Path, target: Path) -
     rendered = {doc["location"].split("#", 1)[0] for doc in private["docs"]}
     public_docs = json.loads(public_index.read_text(encoding="utf-8"))["docs"]
     private["docs"] += [doc for doc in public_docs if doc["location"].split("#", 1)[0] not in rendered]
-    write_json_atomic(target, private)
+    write_json_atomic(target, private, keep_same=True)  # unchanged, it keeps its compressed copies
 
 
 def _read_json(path: Path) -> dict:
