@@ -33,6 +33,7 @@ from . import (
 )
 from .context import Portal
 from .db import connect
+from .dynamic_gzip import DynamicGzip
 from .errors import error_page, http_exception, server_error
 from .gated import PORTAL_PREFIXES, GatedSite, serve_site
 from .mail import Mailer
@@ -99,7 +100,8 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
         routes += dev.routes()
     routes.append(Route("/{path:path}", serve_site, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]))
     app = Starlette(
-        middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
+        # gzip outermost: it also compresses the error pages SecurityMiddleware answers by itself.
+        middleware=[Middleware(DynamicGzip), Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
         exception_handlers={HTTPException: http_exception, forum_pages.ForumClosed: forum_closed,
                             Exception: server_error},
     )

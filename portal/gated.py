@@ -31,6 +31,7 @@ from starlette.routing import Match
 from .accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
 from .accounts import User
 from .context import Visitor, portal_of, visitor
+from .dynamic_gzip import etag_matches
 from .precompressed import negotiate, vary_value, varying
 from .sessions import cookie_name, hash_session_id
 from .static import RawHeaders, SiteFiles, StaticFile, file_headers
@@ -257,7 +258,8 @@ def dev_hooks(request: Request) -> DevHooks | None:
 def file_response(request: Request, item: StaticFile, private: bool, status_code: int = 200) -> Response:
     html = item.html
     dev = dev_hooks(request)
-    if status_code == 200 and dev is None and (private or request.headers.get("if-none-match") != item.etag):
+    unchanged = not private and etag_matches(request.headers.get("if-none-match"), item.etag)
+    if status_code == 200 and dev is None and not unchanged:
         # The common answer, with headers encoded once per file (the same headers as below).
         cache = PRIVATE if private else PUBLIC_PAGE if html else PUBLIC_ASSET
         encoded = item.headers or file_headers(item.body, item.media_type, item.etag, item.csp)
@@ -277,7 +279,7 @@ def file_response(request: Request, item: StaticFile, private: bool, status_code
     if dev is not None and html:
         body = dev.decorate_html(body)
         headers.pop("ETag")
-    elif status_code == 200 and request.headers.get("if-none-match") == item.etag and not private:
+    elif status_code == 200 and unchanged:
         return Response(status_code=304, headers=headers)
     if item.encoding:
         headers["Content-Encoding"] = item.encoding
