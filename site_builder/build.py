@@ -8,6 +8,7 @@ Nothing reaches `site/public` unless the scan passed (fail closed).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import multiprocessing
@@ -20,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compress import Outcome, compress_files, copy_rels, text_files
+from .compress import LATER_SIZE, Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
 from .content import Site, load_site
 from .errors import ContentError, ContentErrors
@@ -193,12 +194,13 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
 
 def publish(site: Site, progress: Progress, changed_since: float | None = None,
             prints: dict | None = None, scanner: IncrementalScan | None = None, swap: bool = False,
-            mail: Prerender | None = None, memo: dict | None = None) -> None:
+            mail: Prerender | None = None, memo: dict | None = None, later: list | None = None) -> None:
     """Scan the public build, then copy it and the private pages into site/ (only if clean).
 
     `changed_since` (dev rebuilds): scan and copy only public files written since then; `prints`:
     fingerprints the caller already has, and `memo` the scan's answers for them (leaks.first_run);
-    `mail`: newsletter e-mails made while the build ran.
+    `mail`: newsletter e-mails made while the build ran; `later` (`club serve`): gets the calls that
+    compress the big files (compress.LATER_SIZE), to be made once the browser has the rebuild.
     """
     config = site.config
     public = out_dir(config, "public")
@@ -221,13 +223,18 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     # manifest that points at them, then the public files.
     private, members = out_dir(config, "private"), config.output_dir("private")
     private_files = [p.url + "index.html" for p in site.gated] + sorted(private_media(site))
-    copies = compress_files(private, private_files, previous=members)
+    later_over = LATER_SIZE if later is not None else None
+    copies = compress_files(private, private_files, previous=members, later_over=later_over)
     sync_files(private, members, private_files + copies.present, keep={INDEX, *copy_rels(INDEX)})
     write_members_index(public / INDEX, private / INDEX, members / INDEX)
-    copies.add(compress_files(members, [INDEX]))
+    copies.add(compress_files(members, [INDEX], later_over=later_over))
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / "manifest.json", gated_entries(site, previews), gated_media(site))
-    copies.add(publish_public(public, config.output_dir("public"), only, swap))
+    public_copies = publish_public(public, config.output_dir("public"), only, swap, later_over)
+    if later is not None:  # in place, in site/: made from the files just published
+        later.append(functools.partial(compress_files, members, copies.later))
+        later.append(functools.partial(compress_files, config.output_dir("public"), public_copies.later))
+    copies.add(public_copies)
     progress(f"compressed copies (.br, .gz): {copies.summary()}")
     written = write_mail(config.site_dir, mails)
     for warning in mails.warnings:
@@ -236,10 +243,11 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 
-def publish_public(built: Path, target: Path, only: list[Path] | None, swap: bool) -> Outcome:
+def publish_public(built: Path, target: Path, only: list[Path] | None, swap: bool,
+                   later_over: int | None = None) -> Outcome:
     """Compress the scanned public build (the copies go with it), then put it in place of `target`."""
     rels = text_files(built) if only is None else [path.relative_to(built).as_posix() for path in only]
-    copies = compress_files(built, rels, previous=target)
+    copies = compress_files(built, rels, previous=target, later_over=later_over)
     if swap:
         swap_in(built, target)
     elif only is None:

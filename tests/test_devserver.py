@@ -145,3 +145,26 @@ def test_a_removed_page_loses_its_compressed_copies(project, builder):
     assert builder.rebuild({path.resolve()})
     assert not page.exists() and not page.with_name("index.html.br").exists()
     assert not page.with_name("index.html.gz").exists()
+
+
+def test_big_files_are_compressed_after_the_browser_has_the_rebuild(project, builder, monkeypatch):
+    from site_builder import compress
+
+    monkeypatch.setattr(compress, "LATER_SIZE", 1024)  # the test's indexes are small; at 1,000 pages they are MBs
+    monkeypatch.setattr("site_builder.build.LATER_SIZE", 1024)
+    index = project.site / "private/search/search_index.json"
+    seen = {}
+
+    def announce():
+        copy = index.with_name(index.name + ".br")
+        seen["fresh"] = copy.exists() and copy.stat().st_mtime_ns == index.stat().st_mtime_ns
+
+    monkeypatch.setattr(builder, "_announce", announce)
+    path = project.content / "technical/t.md"
+    long_enough = "Абзац о монтаже трековой системы в торговом зале. " * 30
+    path.write_text(f"---\ntitle: Гайд\n---\nТретий вариант.\n\n{long_enough}\n", encoding="utf-8")
+    assert builder.rebuild({path.resolve()})
+    assert seen == {"fresh": False}  # the reload did not wait for the index's copies
+    assert "Третий вариант" in unpacked(index)["br"].decode() and set(unpacked(index).values()) == {index.read_bytes()}
+    public = project.site / "public/search/search_index.json"
+    assert set(unpacked(public).values()) == {public.read_bytes()}
