@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -65,9 +66,10 @@ class Outcome:
         self.reused += other.reused
         self.fresh += other.fresh
         self.seconds += other.seconds
-        self.present += other.present
-        self.absent += other.absent
-        self.later += other.later
+        # New lists, not +=: a caller may hold on to one of ours (build.publish keeps `later`).
+        self.present = self.present + other.present
+        self.absent = self.absent + other.absent
+        self.later = self.later + other.later
 
     def summary(self) -> str:
         return f"{self.made} compressed, {self.reused} reused, {self.fresh} unchanged in {self.seconds:.2f} s"
@@ -92,7 +94,7 @@ def compress_files(root: Path, rels: Iterable[str], previous: Path | None = None
     zlib and brotli release the GIL, so `jobs` threads use that many cores (and a thread, unlike
     a forked process, is safe inside `club serve`)."""
     started = time.perf_counter()
-    todo = [rel for rel in rels if compressible(rel)]
+    todo = list(dict.fromkeys(rel for rel in rels if compressible(rel)))  # once each: threads must not share a file
     outcome = Outcome()
     todo.sort(key=lambda rel: -_size(root / rel))  # big files first: the threads end together
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -177,7 +179,7 @@ def _reused(previous: Path, rel: str, data: bytes) -> list[bytes | None] | None:
 
 def _write(path: Path, body: bytes, mtime_ns: int) -> None:
     """Whole or not at all, with the file's mtime (the mark of a fresh copy)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(body)
     os.utime(tmp, ns=(mtime_ns, mtime_ns))
     os.replace(tmp, path)

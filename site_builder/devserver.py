@@ -115,11 +115,11 @@ class DevBuilder:
         """Compress the big files (the search indexes) once the browser has the rebuild: the portal
         sends them uncompressed until their copies are fresh. Still under the lock: the next
         rebuild starts after."""
-        try:
-            for call in later:
+        for call in later:
+            try:
                 call()
-        except OSError as exc:  # the site is published and right; only its copies are missing
-            self.progress(f"could not compress the search indexes: {exc}")
+            except OSError as exc:  # the site is published and right; only some copies are missing
+                self.progress(f"could not compress: {exc}")
 
     def _can_be_dirty(self, site: Site, changed: set[Path] | None) -> bool:
         if self.site is None or not changed or self.error:

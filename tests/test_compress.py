@@ -91,3 +91,18 @@ def test_stale_copies_of_the_previous_publish_are_not_reused(tmp_path):
     write(new, "a.html", PAGE)
     assert compress_files(new, ["a.html"], previous=old).made == 1
     assert brotli.decompress((new / "a.html.br").read_bytes()) == PAGE
+
+
+def test_a_file_named_twice_is_compressed_once(tmp_path, monkeypatch):
+    write(tmp_path, "index.json", PAGE)
+    made = []
+    real = compress.encode
+    monkeypatch.setattr(compress, "encode", lambda data: made.append(data) or real(data))
+    assert compress_files(tmp_path, ["index.json", "index.json"]).made == 1 and len(made) == 1
+
+
+def test_adding_outcomes_leaves_the_lists_handed_out_alone():
+    first, second = compress.Outcome(later=["a"]), compress.Outcome(later=["b"])
+    kept = first.later
+    first.add(second)
+    assert first.later == ["a", "b"] and kept == ["a"]
