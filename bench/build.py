@@ -3,7 +3,7 @@
 For each page count N (bench/gen_content.py makes the project in a temporary folder):
 
 * club:  `club --config DIR/mkdocs.yml build` as a subprocess, wall-clock seconds, and the output
-  size (apparent bytes of site/public + site/private) per page;
+  size (apparent bytes of site/public + site/private, without the .br/.gz copies) per page;
 * plain: `mkdocs build` of the same content with a stock Material config (search, tags and one
   blog plugin per blog section, default navigation listing every page; newsletters and articles
   moved under `posts/` as the blog plugin wants, links rewritten to match). Skip with --skip-plain:
@@ -80,7 +80,9 @@ def run(command: list[str], cwd: Path) -> float:
 
 
 def tree_bytes(*folders: Path) -> int:
-    return sum(p.stat().st_size for folder in folders for p in folder.rglob("*") if p.is_file())
+    """Apparent bytes of the output, without compressed copies (.br, .gz: the same pages again)."""
+    return sum(p.stat().st_size for folder in folders for p in folder.rglob("*")
+               if p.is_file() and p.suffix not in (".br", ".gz"))
 
 
 def club_build(project: Path) -> tuple[float, int]:

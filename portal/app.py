@@ -27,6 +27,7 @@ from portal.core.security import SecurityMiddleware
 from portal.core.settings import Settings, load_settings
 from portal.web.context import build_portal
 from portal.web.errors import error_page, http_exception, server_error
+from portal.web.gzip import DynamicGzip
 from portal.web.templating import STATIC
 
 OWN_PREFIXES = ("/_portal/", "/_club/")  # the portal's static files; development and mail endpoints
@@ -75,7 +76,9 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
     handlers: dict = {HTTPException: http_exception, Exception: server_error}
     for capability in capabilities:
         handlers.update(capability.exception_handlers)
-    app = Starlette(middleware=[Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
+    # gzip outermost: it also compresses the error pages SecurityMiddleware answers by itself.
+    app = Starlette(middleware=[Middleware(DynamicGzip),
+                                Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
                     exception_handlers=handlers)
     prefixes = OWN_PREFIXES + tuple(p for capability in capabilities for p in capability.url_prefixes)
     app.router = ClubRouter(routes, fallback, prefixes)  # before the first request builds the middleware stack

@@ -8,6 +8,7 @@ Nothing reaches `site/public` unless the scan passed (fail closed).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import multiprocessing
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fast
+from .compress import LATER_SIZE, Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
 from .content import Site, load_site
 from .contract import MANIFEST, SEARCH_INDEX, write_json_atomic, write_manifest
@@ -184,12 +186,13 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
 
 def publish(site: Site, progress: Progress, changed_since: float | None = None,
             prints: dict | None = None, scanner: IncrementalScan | None = None, swap: bool = False,
-            mail: Prerender | None = None, memo: dict | None = None) -> None:
+            mail: Prerender | None = None, memo: dict | None = None, later: list | None = None) -> None:
     """Scan the public build, then copy it and the private pages into site/ (only if clean).
 
     `changed_since` (dev rebuilds): scan and copy only public files written since then; `prints`:
     fingerprints the caller already has, and `memo` the scan's answers for them (leaks.first_run);
-    `mail`: newsletter e-mails made while the build ran.
+    `mail`: newsletter e-mails made while the build ran; `later` (`club serve`): gets the calls that
+    compress the big files (compress.LATER_SIZE), to be made once the browser has the rebuild.
     """
     config = site.config
     public = out_dir(config, "public")
@@ -210,23 +213,42 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
         raise MailLeakError(leaks)
     # Order matters for a portal serving while we publish: members' pages first, then the
     # manifest that points at them, then the public files.
+    private, members = out_dir(config, "private"), config.output_dir("private")
     private_files = [p.url + "index.html" for p in site.gated] + sorted(private_media(site))
-    sync_files(out_dir(config, "private"), config.output_dir("private"), private_files, keep={INDEX})
-    write_members_index(public / INDEX, out_dir(config, "private") / INDEX, config.output_dir("private") / INDEX)
+    later_over = LATER_SIZE if later is not None else None
+    copies = compress_files(private, private_files, previous=members, later_over=later_over)
+    sync_files(private, members, private_files + copies.present, keep={INDEX, *copy_rels(INDEX)})
+    write_members_index(public / INDEX, private / INDEX, members / INDEX)
+    copies.add(compress_files(members, [INDEX], later_over=later_over))
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / MANIFEST, gated_entries(site, previews), gated_media(site))
-    if swap:
-        swap_in(public, config.output_dir("public"))
-    elif only is None:
-        sync_tree(public, config.output_dir("public"))
-    else:  # a dirty build rewrites changed files only and never removes any
-        sync_files(public, config.output_dir("public"), [p.relative_to(public).as_posix() for p in only],
-                   remove_extra=False)
+    public_copies = publish_public(public, config.output_dir("public"), only, swap, later_over)
+    if later is not None:  # in place, in site/: made from the files just published
+        later.append(functools.partial(compress_files, members, copies.later))
+        later.append(functools.partial(compress_files, config.output_dir("public"), public_copies.later))
+    copies.add(public_copies)
+    progress(f"compressed copies (.br, .gz): {copies.summary()}")
     written = write_mail(config.site_dir, mails)
     for warning in mails.warnings:
         progress(f"warning: {warning}")
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
+
+
+def publish_public(built: Path, target: Path, only: list[Path] | None, swap: bool,
+                   later_over: int | None = None) -> Outcome:
+    """Compress the scanned public build (the copies go with it), then put it in place of `target`."""
+    rels = text_files(built) if only is None else [path.relative_to(built).as_posix() for path in only]
+    copies = compress_files(built, rels, previous=target, later_over=later_over)
+    if swap:
+        swap_in(built, target)
+    elif only is None:
+        sync_tree(built, target)
+    else:  # a dirty build rewrites changed files only and removes none but their stale copies
+        sync_files(built, target, rels + copies.present, remove_extra=False)
+        for rel in copies.absent:
+            (target / rel).unlink(missing_ok=True)
+    return copies
 
 
 INDEX = SEARCH_INDEX
@@ -239,7 +261,7 @@ def write_members_index(public_index: Path, private_index: Path, target: Path) -
     rendered = {doc["location"].split("#", 1)[0] for doc in private["docs"]}
     public_docs = json.loads(public_index.read_text(encoding="utf-8"))["docs"]
     private["docs"] += [doc for doc in public_docs if doc["location"].split("#", 1)[0] not in rendered]
-    write_json_atomic(target, private)
+    write_json_atomic(target, private, keep_same=True)  # unchanged, it keeps its compressed copies
 
 
 def _read_json(path: Path) -> dict:

@@ -99,8 +99,9 @@ class DevBuilder:
                 finally:
                     BODY_EDITS.pop(str(config.config_file), None)
                 prints = self._fingerprints(site, changed, dirty)
+                later: list = []
                 publish(site, lambda _: None, changed_since=started - 1 if dirty else None, prints=prints,
-                        memo=self.scan_memo)
+                        memo=self.scan_memo, later=later)
             except ContentErrors as exc:
                 return self._failed(str(exc))
             except Exception as exc:  # noqa: BLE001 - any build failure is shown, the server keeps running
@@ -108,7 +109,18 @@ class DevBuilder:
             self.config, self.site, self.error = config, site, ""
             self.progress(f"rebuilt ({'changed pages' if dirty else 'full'}) in {time.time() - started:.2f} s")
             self._announce()
+            self._compress(later)
             return True
+
+    def _compress(self, later: list) -> None:
+        """Compress the big files (the search indexes) once the browser has the rebuild: the portal
+        sends them uncompressed until their copies are fresh. Still under the lock: the next
+        rebuild starts after."""
+        for call in later:
+            try:
+                call()
+            except OSError as exc:  # the site is published and right; only some copies are missing
+                self.progress(f"could not compress: {exc}")
 
     def _can_be_dirty(self, site: Site, changed: set[Path] | None) -> bool:
         if self.site is None or not changed or self.error:

@@ -37,7 +37,8 @@ _MD_BLOCK = re.compile(r"\n\s*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)]|#{1,6}|>|!!!|\?\?\?
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE)
 _ICS_ESCAPE = re.compile(r"\\([,;nN\\])")
 _SEP = f" {BOUNDARY} "
-BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".gz", ".zip"}
+BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".gz", ".br",
+          ".zip"}
 
 Shingle = tuple[str, ...]
 

@@ -162,6 +162,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
     def on_post_build(self, *, config) -> None:
         if self.previous_index is not None:
             merge_index(config.site_dir, self.previous_index, self.rendered)
+        else:
+            rewrite_index(config.site_dir)
         if self.config.mode == "public" and self.site is not None:
             save_previews(self.site, self.previews, self.dirty)
             write_section_sitemaps(Path(config.site_dir), config.site_url or "")  # see feeds.py
@@ -243,6 +245,18 @@ def read_index(site_dir: str) -> list[dict[str, Any]] | None:
         return json.loads(_index_path(site_dir).read_text(encoding="utf-8"))["docs"]
     except (OSError, ValueError, KeyError):
         return None
+
+
+def rewrite_index(site_dir: str) -> None:
+    """The search index as UTF-8. Material writes it with json.dumps' default ensure_ascii, so every
+    Cyrillic letter takes six bytes (`\\u043a`) instead of two; the JSON value stays the same
+    (write_json_atomic, as merge_index and the members' index)."""
+    path = _index_path(site_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # search turned off: no index to rewrite
+    write_json_atomic(path, data)
 
 
 def merge_index(site_dir: str, previous: list[dict[str, Any]], rendered: set[str]) -> None:

@@ -18,6 +18,7 @@ from portal.app import create_app
 from portal.core import identity, passwords
 from portal.core.db import connect
 from portal.core.settings import Settings, load_settings
+from site_builder.compress import compress_files
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_URL = "http://127.0.0.1:8000"
@@ -55,6 +56,24 @@ def mini_site(tmp_path: Path) -> Path:
                "/analytics/brief/": {"access": "registered", "title": "Обзор", "summary": "s", "file": "y"}}
     (site / "manifest.json").write_text(json.dumps({"version": 1, "pages": entries}), encoding="utf-8")
     return site
+
+
+PAD = "<p>" + "Светодиодные панели для офиса и торговых залов. " * 40 + "</p>"  # over the build's 1 KB
+
+
+@pytest.fixture
+def packed(mini_site: Path) -> Path:
+    """mini_site with pages over 1 KB, compressed as `club build` does; returns the site folder."""
+    pages = {"public/index.html": page("home" + PAD), "public/style.css": "body{}" + "/* c */" * 200,
+             "public/analytics/report/index.html": page("<p>Preview of the report.</p>" + TEASER + PAD),
+             "public/search/search_index.json": '{"docs": ["public", "' + "x" * 2000 + '"]}',
+             "private/analytics/report/index.html": page(f"<p>{SECRET_TEXT}</p>" + PAD),
+             "private/search/search_index.json": '{"docs": ["public", "members", "' + "x" * 2000 + '"]}'}
+    for rel, text in pages.items():
+        (mini_site / rel).write_text(text, encoding="utf-8")
+    for root in ("public", "private"):
+        compress_files(mini_site / root, [rel.split("/", 1)[1] for rel in pages if rel.startswith(root)])
+    return mini_site
 
 
 @pytest.fixture

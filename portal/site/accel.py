@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from portal.site.precompressed import varying
 from portal.site.static import RawHeaders, StaticFile
 
 log = logging.getLogger("portal")
@@ -70,5 +71,7 @@ def accel_response(item: StaticFile, target: str, cache_headers: RawHeaders) -> 
                (HEADER, target.encode("ascii"))]
     if item.csp:
         headers.append((b"content-security-policy", item.csp.encode("latin-1")))
-    headers.extend(cache_headers)
+    if item.encoding:  # `target` is a compressed copy (portal/site/precompressed.py): nginx copies this header
+        headers.append((b"content-encoding", item.encoding.encode("latin-1")))
+    headers.extend(varying(cache_headers) if item.negotiated else cache_headers)
     return PrebuiltResponse(b"", headers)

@@ -28,12 +28,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Match
 
-from portal.site.accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
-from site_builder import contract
 from portal.core.identity import User
-from portal.web.context import Visitor, portal_of, visitor
 from portal.core.sessions import cookie_name, hash_session_id
+from portal.site.accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
+from portal.site.precompressed import negotiate, vary_value, varying
 from portal.site.static import RawHeaders, SiteFiles, StaticFile, file_headers
+from portal.web.context import Visitor, portal_of, visitor
+from portal.web.gzip import etag_matches
+from site_builder import contract
 
 if TYPE_CHECKING:
     from portal.app import DevHooks
@@ -182,7 +184,7 @@ async def serve_site(request: Request) -> Response:
         if not path.endswith("/") and site.public.is_directory(path):
             return RedirectResponse(directory_url(path), status_code=301)
         return not_found(request)
-    return file_response(request, item, private=False)
+    return file_response(request, negotiate(request, site.public, item), private=False)
 
 
 def directory_url(path: str) -> str:
@@ -223,6 +225,8 @@ def serve_gated(request: Request, entry: dict, path: str) -> Response:
     who = visitor(request)
     if who.user is not None:
         item = with_next_step(request, item, who, entry)
+    else:  # the teaser as built, the same for every anonymous reader: its compressed copies fit
+        item = negotiate(request, site.public, item)
     return file_response(request, item, private=True)
 
 
@@ -233,6 +237,7 @@ def send_private(request: Request, path: str) -> Response | None:
     item = private.find(path, need_body=accel is None)
     if item is None:
         return None
+    item = negotiate(request, private, item, need_body=accel is None)
     if accel is not None:
         return accel_response(item, accel_target(accel, private.relative(item.path)), PRIVATE)
     return file_response(request, item, private=True)
@@ -264,11 +269,12 @@ def dev_hooks(request: Request) -> DevHooks | None:
 def file_response(request: Request, item: StaticFile, private: bool, status_code: int = 200) -> Response:
     html = item.html
     dev = dev_hooks(request)
-    if status_code == 200 and dev is None and (private or request.headers.get("if-none-match") != item.etag):
+    unchanged = not private and etag_matches(request.headers.get("if-none-match"), item.etag)
+    if status_code == 200 and dev is None and not unchanged:
         # The common answer, with headers encoded once per file (the same headers as below).
         cache = PRIVATE if private else PUBLIC_PAGE if html else PUBLIC_ASSET
         encoded = item.headers or file_headers(item.body, item.media_type, item.etag, item.csp)
-        return PrebuiltResponse(item.body, [*encoded, *cache])
+        return PrebuiltResponse(item.body, [*encoded, *(varying(cache) if item.negotiated else cache)])
     headers: dict[str, str] = {"ETag": item.etag}
     if html:
         headers["Content-Security-Policy"] = item.csp
@@ -278,12 +284,16 @@ def file_response(request: Request, item: StaticFile, private: bool, status_code
         headers["Cache-Control"] = "no-cache"
     else:
         headers["Cache-Control"] = "public, max-age=300"
+    if item.negotiated:
+        headers["Vary"] = vary_value(headers.get("Vary"))
     body = item.body
     if dev is not None and html:
         body = dev.decorate_html(body)
         headers.pop("ETag")
-    elif status_code == 200 and request.headers.get("if-none-match") == item.etag and not private:
+    elif status_code == 200 and unchanged:
         return Response(status_code=304, headers=headers)
+    if item.encoding:
+        headers["Content-Encoding"] = item.encoding
     # uvicorn drops the body of a HEAD response itself and keeps the real Content-Length.
     return Response(body, status_code=status_code, media_type=item.media_type, headers=headers)
 
@@ -293,6 +303,6 @@ def not_found(request: Request) -> Response:
     page = files.find("/404.html")
     if page is None:
         return PlainTextResponse("Not Found", status_code=404)
-    response = file_response(request, page, private=False, status_code=404)
+    response = file_response(request, negotiate(request, files, page), private=False, status_code=404)
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -17,12 +17,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.web.gzip import TEXT_TYPES
 from portal.core.security import site_csp
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/calendar", ".ics")
 
-TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml", "image/svg+xml")
 MAX_URLS = 10_000  # remembered URL -> file mappings; past this the map starts again (URL variants are unbounded)
 Signature = tuple[int, int, int, int]
 RawHeaders = tuple[tuple[bytes, bytes], ...]
@@ -38,6 +38,8 @@ class StaticFile:
     csp: str = ""  # for HTML: the policy allowing exactly this page's inline scripts
     signature: Signature = (0, 0, 0, 0)  # (st_dev, st_ino, st_mtime_ns, st_size) when it was read
     headers: RawHeaders = ()  # content-type, content-length, etag, CSP: encoded once, sent with every 200
+    encoding: str = ""  # the Content-Encoding of `body`: "" for the file itself, else a copy (precompressed.py)
+    negotiated: bool = False  # the file has compressed copies: the answer varies on Accept-Encoding
 
     @property
     def html(self) -> bool:
@@ -118,7 +120,10 @@ class SiteFiles:
         cached = self._cache.get(path)
         if cached and cached.signature == signature_of(stat):
             return cached
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        media_type, packed = mimetypes.guess_type(path.name)
+        if packed:  # a compressed file asked for by its own name (sitemap.xml.gz, a .br copy): not the type inside
+            media_type = "application/gzip" if packed == "gzip" else "application/octet-stream"
+        media_type = media_type or "application/octet-stream"
         if media_type.startswith(TEXT_TYPES):
             media_type += "; charset=utf-8"
         html, etag = media_type.startswith("text/html"), f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'

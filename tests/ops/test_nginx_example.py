@@ -213,6 +213,27 @@ def test_members_get_closed_pages_and_their_media_from_nginx(stack: Stack):
         assert "x-accel-redirect" not in answer.headers
 
 
+def test_members_get_compressed_copies_through_nginx_and_assets_come_gzipped(stack: Stack, packed: Path):
+    import gzip
+
+    import brotli
+
+    member = Browser(stack.port)
+    member.sign_in(EMAIL)
+    full = (packed / "private" / "analytics/report/index.html").read_bytes()
+    for encoding, unpack in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        answer = member.request("GET", REPORT, headers={"Accept-Encoding": encoding})
+        assert answer.status == 200 and answer.headers["content-encoding"] == encoding
+        assert unpack(answer.body) == full  # once: nginx's `gzip on` did not compress the copy again
+        assert answer.headers["content-type"] == "text/html; charset=utf-8"
+        assert answer.headers["vary"] == "Cookie, Accept-Encoding" and "x-accel-redirect" not in answer.headers
+    plain = member.request("GET", REPORT, headers={"Accept-Encoding": "identity"})
+    assert plain.body == full and "content-encoding" not in plain.headers
+    asset = member.request("GET", "/style.css", headers={"Accept-Encoding": "gzip, br"})
+    assert asset.headers["content-encoding"] == "gzip"  # gzip_static: the build's copy, from disk
+    assert gzip.decompress(asset.body) == (packed / "public" / "style.css").read_bytes()
+
+
 def test_the_internal_location_is_not_reachable_directly(stack: Stack):
     member = Browser(stack.port)
     member.sign_in(EMAIL)

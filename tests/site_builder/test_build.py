@@ -39,7 +39,10 @@ def test_manifest_lists_every_gated_page_with_teaser_parts(demo):
 def test_private_holds_only_gated_pages_and_the_members_index(demo):
     files = {p.relative_to(demo.site / "private").as_posix() for p in (demo.site / "private").rglob("*") if p.is_file()}
     pages = json.loads((demo.site / "manifest.json").read_text())["pages"]
-    assert files == {e["file"] for e in pages.values()} | {"search/search_index.json"}
+    expected = {e["file"] for e in pages.values()} | {"search/search_index.json"}
+    copies = {name for name in files if name.endswith((".br", ".gz"))}
+    assert files - copies == expected
+    assert copies == {name + suffix for name in expected for suffix in (".br", ".gz")}  # every one is over 1 KB
 
 
 def test_members_search_index_covers_every_page(demo):
@@ -207,3 +210,52 @@ def test_publishing_replaces_site_public_and_clears_the_old_one(project):
     while list(project.site.glob(".public.replaced-*")) and _time.monotonic() < deadline:
         _time.sleep(0.1)
     assert list(project.site.glob(".public.replaced-*")) == []
+
+
+def test_search_indexes_are_utf8_without_escapes(demo):
+    for mode in ("public", "private"):
+        raw = (demo.site / mode / "search" / "search_index.json").read_bytes()
+        assert b"\\u04" not in raw, mode  # Cyrillic as UTF-8 (2 bytes a letter), not \u043a (6)
+        assert "Клуб".encode() in raw and json.loads(raw)["docs"]
+
+
+def test_the_rewritten_search_index_is_the_same_json(tmp_path):
+    from site_builder.plugin import rewrite_index
+
+    value = {"config": {"lang": ["ru"], "separator": "[\\s\\-]+"},
+             "docs": [{"location": "a/", "title": "Светильник «Трек» \U0001F4A1",
+                       "text": "tab\tquote\" \\ \u2028 end"}]}
+    material = json.dumps(value, separators=(",", ":"), default=str)  # what Material's search plugin writes
+    path = tmp_path / "search" / "search_index.json"
+    path.parent.mkdir()
+    path.write_text(material, encoding="utf-8")
+    rewrite_index(str(tmp_path))
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == json.loads(material) and "Светильник «Трек» \U0001F4A1" in text
+    assert len(text.encode()) < len(material)
+
+
+def test_text_files_have_fresh_compressed_copies(demo):
+    import gzip
+
+    import brotli
+
+    from site_builder.compress import SUFFIXES
+
+    checked = 0
+    for mode in ("public", "private"):
+        for path in (demo.site / mode).rglob("*"):
+            if path.suffix not in SUFFIXES or path.name == "sitemap.xml" or not path.is_file():
+                continue
+            data, copies = path.read_bytes(), [path.with_name(path.name + ".br"), path.with_name(path.name + ".gz")]
+            if len(data) < 1024:
+                assert not any(c.exists() for c in copies), path
+                continue
+            br, gz = copies
+            assert brotli.decompress(br.read_bytes()) == data and gzip.decompress(gz.read_bytes()) == data, path
+            assert len(br.read_bytes()) < len(gz.read_bytes()) < len(data)
+            assert br.stat().st_mtime_ns == gz.stat().st_mtime_ns == path.stat().st_mtime_ns  # the mark of fresh
+            checked += 1
+    assert checked > 50
+    assert (demo.site / "private" / "search" / "search_index.json.br").is_file()
+    assert not list((demo.site / "public").rglob("*.br.br")) and not list((demo.site / "public").rglob("*.gz.br"))

@@ -106,3 +106,65 @@ def test_a_dirty_rebuild_does_not_warn_about_navigation(project, builder, caplog
     finally:
         mkdocs_log.removeHandler(caplog.handler)
     assert not [r for r in caplog.records if "dirty" in r.getMessage()]
+
+
+def unpacked(path):
+    import gzip
+
+    import brotli
+
+    return {"br": brotli.decompress(path.with_name(path.name + ".br").read_bytes()),
+            "gz": gzip.decompress(path.with_name(path.name + ".gz").read_bytes())}
+
+
+def test_an_edit_gets_fresh_compressed_copies_and_nothing_else_is_compressed_again(project, builder):
+    public, private = project.site / "public", project.site / "private"
+    other = (public / "analytics/r/index.html.br").stat()
+    path = project.content / "technical/t.md"
+    long_enough = "Абзац о монтаже трековой системы в торговом зале. " * 30  # the members' index passes 1 KB
+    path.write_text(f"---\ntitle: Гайд\n---\nВторой вариант текста.\n\n{long_enough}\n", encoding="utf-8")
+    assert builder.rebuild({path.resolve()})
+    page = public / "technical/t/index.html"
+    assert "Второй вариант" in page.read_text() and set(unpacked(page).values()) == {page.read_bytes()}
+    index = private / "search/search_index.json"
+    assert "Второй вариант" in index.read_text() and set(unpacked(index).values()) == {index.read_bytes()}
+    again = (public / "analytics/r/index.html.br").stat()
+    assert (again.st_ino, again.st_mtime_ns) == (other.st_ino, other.st_mtime_ns)
+    closed = project.content / "analytics/r.md"
+    closed.write_text(REPORT.replace("номер один", "номер два"), encoding="utf-8")
+    assert builder.rebuild({closed.resolve()})
+    full = private / "analytics/r/index.html"
+    assert "номер два" in unpacked(full)["br"].decode() and set(unpacked(full).values()) == {full.read_bytes()}
+
+
+def test_a_removed_page_loses_its_compressed_copies(project, builder):
+    page = project.site / "public/technical/t/index.html"
+    assert page.with_name("index.html.br").is_file()
+    path = project.content / "technical/t.md"
+    path.unlink()
+    assert builder.rebuild({path.resolve()})
+    assert not page.exists() and not page.with_name("index.html.br").exists()
+    assert not page.with_name("index.html.gz").exists()
+
+
+def test_big_files_are_compressed_after_the_browser_has_the_rebuild(project, builder, monkeypatch):
+    from site_builder import compress
+
+    monkeypatch.setattr(compress, "LATER_SIZE", 1024)  # the test's indexes are small; at 1,000 pages they are MBs
+    monkeypatch.setattr("site_builder.build.LATER_SIZE", 1024)
+    index = project.site / "private/search/search_index.json"
+    seen = {}
+
+    def announce():
+        copy = index.with_name(index.name + ".br")
+        seen["fresh"] = copy.exists() and copy.stat().st_mtime_ns == index.stat().st_mtime_ns
+
+    monkeypatch.setattr(builder, "_announce", announce)
+    path = project.content / "technical/t.md"
+    long_enough = "Абзац о монтаже трековой системы в торговом зале. " * 30
+    path.write_text(f"---\ntitle: Гайд\n---\nТретий вариант.\n\n{long_enough}\n", encoding="utf-8")
+    assert builder.rebuild({path.resolve()})
+    assert seen == {"fresh": False}  # the reload did not wait for the index's copies
+    assert "Третий вариант" in unpacked(index)["br"].decode() and set(unpacked(index).values()) == {index.read_bytes()}
+    public = project.site / "public/search/search_index.json"
+    assert set(unpacked(public).values()) == {public.read_bytes()}

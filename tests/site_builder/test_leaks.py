@@ -80,6 +80,27 @@ def test_injected_leak_fails_the_build_and_publishes_nothing(canary):
     assert "leak/index.html" in str(info.value) and "content/" in str(info.value)
     assert not (canary.site / "public" / "leak").exists()
     assert (canary.site / "public" / "index.html").is_file()  # the last good site stays
+    built = out_dir(site.config, "public")
+    made = [path.name for path in [*built.rglob("*.br"), *built.rglob("*.gz")]]
+    assert made == ["sitemap.xml.gz"]  # MkDocs' own: nothing was compressed before the scan passed
+
+
+def test_compressed_copies_in_public_hold_only_what_their_file_holds(canary):
+    import gzip
+
+    import brotli
+
+    public = canary.site / "public"
+    copies = sorted([*public.rglob("*.br"), *public.rglob("*.gz")])
+    assert len(copies) > 20
+    for copy in copies:
+        if copy.name == "sitemap.xml.gz":  # MkDocs' own
+            continue
+        data = (brotli.decompress if copy.suffix == ".br" else gzip.decompress)(copy.read_bytes())
+        assert data == copy.with_suffix("").read_bytes(), copy
+        assert not any(token(rel).encode() in data for rel, head in CANARIES.items() if head), copy
+    teaser = public / "analytics" / "c" / "index.html"
+    assert brotli.decompress(teaser.with_name("index.html.br").read_bytes()) == teaser.read_bytes()
 
 
 def test_scanner_reads_escaped_json_and_folded_icalendar(canary, tmp_path):
