@@ -182,21 +182,52 @@ def _token_for(settings: Settings, binding: str) -> str:
 
 
 def csrf_token(request: Request, settings: Settings, session_hash: str | None) -> str:
-    """The token to put in a form: bound to the session, or to this browser's CSRF cookie."""
-    if session_hash:
-        return _token_for(settings, "s:" + session_hash)
+    """The token to put in a form: bound to the session, or to this browser's CSRF cookie; masked
+    afresh for every page (see masked), the same in all forms of one page."""
     state = request.scope.setdefault("state", {})
-    value = request.cookies.get(csrf_cookie_name(settings)) or state.get("new_csrf_cookie")
-    if not value or len(value) > 100:
-        value = secrets.token_urlsafe(24)
-        state["new_csrf_cookie"] = value
-    return _token_for(settings, "a:" + value)
+    if session_hash:
+        binding = "s:" + session_hash
+    else:
+        value = request.cookies.get(csrf_cookie_name(settings)) or state.get("new_csrf_cookie")
+        if not value or len(value) > 100:
+            value = secrets.token_urlsafe(24)
+            state["new_csrf_cookie"] = value
+        binding = "a:" + value
+    page = state.get("csrf_masked")
+    if page is None or page[0] != binding:
+        page = state["csrf_masked"] = (binding, masked(_token_for(settings, binding)))
+    return page[1]
+
+
+def masked(token: str) -> str:
+    """A random mask and the token XOR that mask, in hex: a different string on every page.
+
+    The portal compresses its pages (web/gzip.py); a secret that stays the same on every page next to
+    text an attacker can make the page repeat (a search query) could be guessed from the compressed
+    size, one character at a time (BREACH, CVE-2013-3587). A token masked afresh for each page gives
+    that nothing to converge on; the server removes the mask before it compares.
+    """
+    raw = bytes.fromhex(token)
+    mask = secrets.token_bytes(len(raw))
+    return (mask + bytes(a ^ b for a, b in zip(mask, raw, strict=True))).hex()
+
+
+def unmasked(sent: str) -> bytes:
+    """The token inside a masked one (an unmasked token passes as it is); b"" for anything malformed."""
+    if not sent.isascii() or len(sent) not in (64, 128):
+        return b""
+    try:
+        raw = bytes.fromhex(sent)
+    except ValueError:
+        return b""
+    if len(raw) == 32:
+        return sent.encode()
+    return bytes(a ^ b for a, b in zip(raw[:32], raw[32:], strict=True)).hex().encode()
 
 
 def verify_csrf(request: Request, settings: Settings, form: FormData, session_hash: str | None) -> None:
     """403 unless the form's token matches this session or this browser's CSRF cookie."""
-    # Bytes: hmac.compare_digest raises TypeError on a str with non-ASCII characters (csrf=%C3%A9).
-    sent = str(form.get("csrf", "")).encode("utf-8", "surrogateescape")
+    sent = unmasked(str(form.get("csrf", "")))  # bytes: compare_digest raises on non-ASCII str (csrf=%C3%A9)
     candidates = []
     if session_hash:
         candidates.append(_token_for(settings, "s:" + session_hash))

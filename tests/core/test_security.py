@@ -207,3 +207,21 @@ def test_whole_numbers_are_ascii_digits_within_sqlite_range():
     for text in ("", None, "²", "٣", "-1", "1e3", " 1", "9223372036854775808", "9" * 30):
         assert whole_number(text) is None
     assert whole_number("31", maximum=30) is None
+
+
+def test_the_form_token_is_masked_afresh_on_every_page_and_each_one_works(member):
+    tokens = {csrf_of(member.client.get("/account/profile").text) for _ in range(3)}
+    assert len(tokens) == 3  # nothing constant for a compression side channel (BREACH) to converge on
+    for token in tokens:
+        response = member.client.post("/account/sessions", data={"csrf": token, "end": "nothing"},
+                                      follow_redirects=False)
+        assert response.status_code != 403
+
+
+def test_malformed_or_foreign_masked_tokens_are_refused():
+    from portal.core.security import masked, unmasked
+
+    token = "ab" * 32
+    assert unmasked(masked(token)) == token.encode() and unmasked(token) == token.encode()
+    for bad in ("", "é" * 64, "zz" * 64, "ab" * 50, masked(token)[:-2]):
+        assert unmasked(bad) == b""
