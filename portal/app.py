@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,18 +24,13 @@ from portal.core.db import connect
 from portal.core.mail import Mailer
 from portal.core.security import SecurityMiddleware
 from portal.core.settings import Settings, load_settings
-from portal.web.context import build_portal
+from portal.web.context import DevHooks, build_portal
 from portal.web.errors import error_page, http_exception, server_error
 from portal.web.gzip import DynamicGzip
 from portal.web.templating import STATIC
 
 OWN_PREFIXES = ("/_portal/", "/_club/")  # the portal's static files; development and mail endpoints
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
-
-
-class DevHooks(Protocol):
-    def routes(self) -> list[Route]: ...
-    def decorate_html(self, body: bytes) -> bytes: ...
 
 
 class ClubRouter(Router):

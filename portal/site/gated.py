@@ -33,12 +33,10 @@ from portal.core.sessions import cookie_name, hash_session_id
 from portal.site.accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
 from portal.site.precompressed import negotiate, vary_value, varying
 from portal.site.static import RawHeaders, SiteFiles, StaticFile, file_headers
-from portal.web.context import Visitor, portal_of, visitor
+from portal.web.context import DevHooks, Visitor, portal_of, visitor
 from portal.web.gzip import etag_matches
 from site_builder import contract
 
-if TYPE_CHECKING:
-    from portal.app import DevHooks
 
 log = logging.getLogger("portal")
 SEARCH_INDEX = "/" + contract.SEARCH_INDEX

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from site_builder.config import ClubConfig
 
 log = logging.getLogger("portal")
+
+
+class DevHooks(Protocol):
+    """What `club serve` adds to the app (site_builder.devserver.DevBuilder): the reload routes and script."""
+
+    def routes(self) -> list: ...
+    def decorate_html(self, body: bytes) -> bytes: ...
 
 
 @dataclass
