@@ -218,7 +218,7 @@ def fill_members(conn: sqlite3.Connection, rng: random.Random, args: argparse.Na
     """Companies of about 10 members; members with company and phone; 1..BENCH_MEMBERS may sign in."""
     from slugify import slugify
 
-    from portal.accounts.companies import company_key
+    from portal.core.companies import company_key
     from portal.core.passwords import hash_password
 
     stems = ("Свет-Монтаж", "ЭлектроПроект", "Луч", "ПромСвет", "Энергосервис")

@@ -86,7 +86,7 @@ def cached_db(size: int, rebuild: bool) -> tuple[Path, float]:
 
 
 def fill(path: Path, size: int) -> None:
-    from portal.accounts.companies import company_key
+    from portal.core.companies import company_key
     from portal.core.db import open_database, upgrade
 
     rng, stamp = random.Random(size), "2025-03-01T09:00:00+00:00"

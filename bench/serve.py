@@ -111,9 +111,9 @@ def member_cookie(env: dict[str, str]) -> str:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    from portal.accounts.companies import find_or_create_company
     from portal.core import identity as identity
     from portal.core import sessions
+    from portal.core.companies import find_or_create_company
     from portal.core.db import connect
     from portal.core.settings import load_settings
 

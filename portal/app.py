@@ -71,8 +71,10 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
     for capability in capabilities:
         handlers.update(capability.exception_handlers)
     # gzip outermost: it also compresses the error pages SecurityMiddleware answers by itself.
+    uploads = tuple(p for capability in capabilities for p in capability.upload_prefixes)
     app = Starlette(middleware=[Middleware(DynamicGzip),
-                                Middleware(SecurityMiddleware, settings=settings, error_page=error_page)],
+                                Middleware(SecurityMiddleware, settings=settings, error_page=error_page,
+                                           upload_prefixes=uploads)],
                     exception_handlers=handlers)
     prefixes = OWN_PREFIXES + tuple(p for capability in capabilities for p in capability.url_prefixes)
     app.router = ClubRouter(routes, fallback, prefixes)  # before the first request builds the middleware stack

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from portal.accounts.companies import find_or_create_company
 from portal.app import create_app
 from portal.core import identity, passwords
+from portal.core.companies import find_or_create_company
 from portal.core.db import connect
 from portal.core.settings import Settings, load_settings
 from site_builder.compress import compress_files

@@ -9,10 +9,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from portal.accounts import store as account_store
-from portal.accounts.companies import get_company
 from portal.accounts.phones import display_phone
 from portal.accounts.profile import profile_page, save_profile, vocabularies
 from portal.core import identity, passwords
+from portal.core.companies import get_company
 from portal.core.identity import LEVEL_RANK
 from portal.core.sessions import end_session, list_sessions, revoke_session, revoke_sessions
 from portal.web.context import portal_of, visitor

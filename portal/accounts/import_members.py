@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from sqlite_utils import Database
 
-from portal.accounts.companies import company_key, find_or_create_company
 from portal.accounts.phones import DEFAULT_REGION, normalise_phone
+from portal.core.companies import company_key, find_or_create_company
 from portal.core.db import now_iso
 from portal.core.identity import find_user_by_email, normalise_email
 from portal.core.oneline import one_line

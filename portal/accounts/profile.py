@@ -8,9 +8,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from portal.accounts.companies import company_key, find_or_create_company, get_company, inn_is_valid
 from portal.accounts.phones import display_phone, normalise_phone
 from portal.core import identity
+from portal.core.companies import company_key, find_or_create_company, get_company, inn_is_valid
 from portal.core.security import safe_next
 from portal.web.context import Visitor, portal_of, visitor
 from portal.web.forms import Form, read_form

@@ -82,7 +82,7 @@ def set_subscriptions(db: Database, user_id: int, lists: set[str]) -> None:
 
 def export_user(db: Database, user: User) -> dict:
     """Everything the club stores about the person (152-FZ art. 14: the subject's right to know)."""
-    from portal.accounts.companies import get_company
+    from portal.core.companies import get_company
 
     company = get_company(db, user.company_id)
     sessions = db.execute("SELECT created, last_seen, user_agent, ip FROM sessions WHERE user_id = ?", [user.id])

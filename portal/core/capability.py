@@ -92,6 +92,21 @@ class CabinetCard:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One contact on a company's timeline (the staff company card): a request, a reply, a call..."""
+
+    at: float            # Unix seconds
+    kind: str            # a word key naming what happened, e.g. "timeline.request"
+    title: str           # the human part: a subject, a note
+    url: str | None = None   # where staff open it
+    actor: str | None = None  # who (a person or a staff member)
+    detail: str = ""
+
+
+Timeline = Callable[[Any, int, int], Sequence[TimelineEntry]]  # (db, company id, limit) -> newest first
+
+
+@dataclass(frozen=True)
 class Capability:
     name: str
     routes: Sequence[Any] = ()
@@ -104,6 +119,10 @@ class Capability:
     staff_menu: Sequence[MenuEntry] = ()
     nav_links: Sequence[NavLink] = ()
     exception_handlers: Mapping[Any, Callable] = field(default_factory=dict)
+    # Paths whose forms carry files: their bodies may be CLUB_MAX_UPLOAD_BYTES instead of CLUB_MAX_BODY_BYTES.
+    upload_prefixes: tuple[str, ...] = ()
+    # What the capability adds to a company's timeline (the staff company card merges them by time).
+    timeline: Timeline | None = None
     # The endpoint for every path outside all capabilities' prefixes (the built site); one capability has it.
     fallback: Callable | None = None
     # Called with the Portal when an app (or a command) is made: sets up the capability's parts.

@@ -82,4 +82,35 @@ CREATE TABLE oidc_states (
 -- the link sent by that registration is used (an earlier registrant's password never survives it).
 ALTER TABLE users ADD COLUMN pending_password_hash TEXT;
 """),
+    Migration(5, "companies", """
+-- A partner is a company: its segment and region, the one member who represents it (named in the
+-- contract; spends its points), the club's account manager, a pointer when it was merged into
+-- another record, and the latest contact of any kind ("no contact for N days").
+ALTER TABLE companies ADD COLUMN segment TEXT;
+ALTER TABLE companies ADD COLUMN region TEXT;
+ALTER TABLE companies ADD COLUMN account_manager_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE companies ADD COLUMN representative_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE companies ADD COLUMN merged_into INTEGER REFERENCES companies(id);
+ALTER TABLE companies ADD COLUMN last_contact_at REAL;
+CREATE INDEX companies_manager ON companies (account_manager_id);
+CREATE INDEX companies_contact ON companies (last_contact_at);
+CREATE INDEX companies_segment_region ON companies (segment, region);
+CREATE INDEX users_company ON users (company_id);
+CREATE TABLE company_changes (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    kind TEXT NOT NULL,                  -- representative | manager | merge | move | details
+    old TEXT,
+    new TEXT,
+    by_id INTEGER,                       -- who (no foreign key: deleting a person must not rewrite history)
+    at REAL NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX company_changes_company ON company_changes (company_id, at);
+-- The history is never rewritten: a correction is a new row.
+CREATE TRIGGER company_changes_no_update BEFORE UPDATE ON company_changes
+BEGIN SELECT RAISE(ABORT, 'company_changes is append-only'); END;
+CREATE TRIGGER company_changes_no_delete BEFORE DELETE ON company_changes
+BEGIN SELECT RAISE(ABORT, 'company_changes is append-only'); END;
+"""),
 )

@@ -46,10 +46,17 @@ def site_csp(html: bytes) -> str:
 class SecurityMiddleware:
     """Headers on every response, a body size limit, and the origin check for unsafe methods."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, error_page: ErrorPage):
+    def __init__(self, app: ASGIApp, settings: Settings, error_page: ErrorPage,
+                 upload_prefixes: tuple[str, ...] = ()):
         self.app = app
         self.settings = settings
         self.error_page = error_page
+        self.upload_prefixes = upload_prefixes  # forms with files: CLUB_MAX_UPLOAD_BYTES instead
+
+    def body_limit(self, path: str) -> int:
+        if self.upload_prefixes and path.startswith(self.upload_prefixes):
+            return max(self.settings.max_upload_bytes, self.settings.max_body_bytes)
+        return self.settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,19 +70,19 @@ class SecurityMiddleware:
             response = self.error_page(request, *problem)
             await response(scope, receive, self.add_headers(scope, send))
             return
-        await self.app(scope, self.limit_body(receive), self.add_headers(scope, send))
+        await self.app(scope, self.limit_body(receive, self.body_limit(scope["path"])), self.add_headers(scope, send))
 
     def reject(self, request: Request) -> tuple[int, str] | None:
         if request.method in UNSAFE_METHODS and not same_origin(request, self.settings) \
                 and not one_click_path(request):
             return 403, "cross_site"  # ASVS 5.0 3.5.2
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.settings.max_body_bytes):
+        if length is not None and (not length.isdigit() or int(length) > self.body_limit(request.url.path)):
             return 413, "too_large"  # ASVS 5.0 4.4.1-style resource limit
         return None
 
-    def limit_body(self, receive: Receive) -> Receive:
-        limit, seen = self.settings.max_body_bytes, 0
+    def limit_body(self, receive: Receive, limit: int) -> Receive:
+        seen = 0
 
         async def guarded() -> Message:
             nonlocal seen

@@ -46,6 +46,8 @@ class Settings:
     club_config: Path = Path("mkdocs.yml")
     oidc: OIDCSettings | None = None
     max_body_bytes: int = 512 * 1024  # a 20,000-character Cyrillic post is ~120 KB form-encoded
+    max_upload_bytes: int = 11 * 1024 * 1024  # CLUB_MAX_UPLOAD_BYTES: forms with files (10 MB of files and text)
+    files_dir: Path = Path("var/files")  # CLUB_FILES_DIR: uploaded files, outside every served folder
     session_idle_seconds: int = 14 * 24 * 3600
     session_absolute_seconds: int = 60 * 24 * 3600
     accel_redirect: str = ""  # CLUB_ACCEL_REDIRECT: nginx internal location for members' files (docs/nginx.md)
@@ -101,6 +103,8 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         club_config=Path(config("CLUB_CONFIG", default="mkdocs.yml")),
         oidc=load_oidc(config),
         max_body_bytes=config("CLUB_MAX_BODY_BYTES", cast=int, default=512 * 1024),
+        max_upload_bytes=config("CLUB_MAX_UPLOAD_BYTES", cast=int, default=11 * 1024 * 1024),
+        files_dir=Path(config("CLUB_FILES_DIR", default=str(var / "files"))),
         accel_redirect=config("CLUB_ACCEL_REDIRECT", default="").strip(),
         trusted_proxies=load_trusted_proxies(config("CLUB_TRUSTED_PROXIES", default="")),
         **load_newsletter_settings(config),

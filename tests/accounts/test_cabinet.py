@@ -9,8 +9,8 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from portal.accounts import store as account_store
-from portal.accounts.companies import get_company
 from portal.core import identity, passwords
+from portal.core.companies import get_company
 from tests.portal_fixtures import BASE_URL, PASSWORD, last_link, make_user, sign_in, submit
 
 PROFILE = {"name": "Борис Лампов", "company": 'ООО "Свет-Монтаж"', "inn": "", "phone": "8 (912) 345-67-89",

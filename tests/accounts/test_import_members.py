@@ -8,10 +8,10 @@ import pytest
 
 from portal.accounts import import_members as members_import
 from portal.accounts import store as account_store
-from portal.accounts.companies import find_or_create_company, get_company
 from portal.accounts.import_members import ImportFileError, Vocabularies, import_members
 from portal.cli import main
 from portal.core import identity, passwords
+from portal.core.companies import find_or_create_company, get_company
 from portal.core.db import connect
 from portal.newsletters.audience import audience_size
 from site_builder.config import load_config

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from portal.accounts.companies import find_or_create_company
 from portal.core import identity, passwords
+from portal.core.companies import find_or_create_company
 from portal.core.db import connect
 from tests.conftest import club_serve, new_project
 

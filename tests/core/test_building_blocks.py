@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from argon2 import PasswordHasher
 
-from portal.accounts.companies import company_key, find_or_create_company, inn_is_valid
 from portal.accounts.phones import display_phone, normalise_phone
 from portal.core import identity, passwords, throttle, tokens
 from portal.core.capability import REGISTRY, Migration
+from portal.core.companies import company_key, find_or_create_company, inn_is_valid
 from portal.core.db import connect, upgrade
 from portal.core.settings import SettingsError, load_settings
 from portal.core.tokens import TokenError, issue_token, read_token, use_token
