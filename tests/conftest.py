@@ -21,7 +21,7 @@ from site_builder.build import BuildReport, build
 from site_builder.config import ClubConfig, load_config
 
 from .forum_fixtures import forum, other  # noqa: F401 - shared fixtures
-from .portal_fixtures import app, client, db, member, mini_site, packed, registered, settings  # noqa: F401 - shared fixtures
+from .portal_fixtures import app, client, company, db, manager, member, mini_site, packed, registered, settings  # noqa: F401 - shared fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from portal.app import create_app
 from portal.core import identity, passwords
-from portal.core.companies import find_or_create_company
+from portal.core.companies import find_or_create_company, get_company
 from portal.core.db import connect
 from portal.core.settings import Settings, load_settings
 from site_builder.compress import compress_files
@@ -156,6 +156,21 @@ def registered(app, client) -> Person:
     user = make_user(app.state.portal.db, "boris@example.ru")
     sign_in(client, user.email)
     return Person(user, user.email, PASSWORD, client)
+
+
+@pytest.fixture
+def company(app, member):
+    """The signed-in member's company (a core.companies.Company)."""
+    return get_company(app.state.portal.db, member.user.company_id)
+
+
+@pytest.fixture
+def manager(app) -> Person:
+    """A club manager (role staff: works with partner companies), signed in on a TestClient of their own."""
+    user = make_user(app.state.portal.db, "olga@club.example", role="staff", name="Ольга Кураторова")
+    with TestClient(app, base_url=BASE_URL) as staff_client:
+        sign_in(staff_client, user.email)
+        yield Person(user, user.email, PASSWORD, staff_client)
 
 
 def with_settings(settings: Settings, **changes) -> Settings:

@@ -10,9 +10,16 @@ from starlette.responses import Response
 
 from portal.accounts.phones import display_phone, normalise_phone
 from portal.core import identity
-from portal.core.companies import company_key, find_or_create_company, get_company, inn_is_valid
+from portal.core.companies import (
+    company_key,
+    fill_missing_details,
+    find_or_create_company,
+    get_company,
+    inn_is_valid,
+)
 from portal.core.security import safe_next
 from portal.web.context import Visitor, portal_of, visitor
+from portal.web.context import vocabularies as club_vocabularies
 from portal.web.forms import Form, read_form
 from portal.web.guards import requires
 from portal.web.navigation import redirect
@@ -20,12 +27,7 @@ from portal.web.templating import render
 
 
 def vocabularies(request: Request) -> dict[str, dict[str, str]]:
-    club = portal_of(request).club
-    if club is None:
-        from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TOPICS
-
-        return {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS, "roles": DEFAULT_ROLES}
-    return {"segments": club.segments, "regions": club.regions, "topics": club.topics, "roles": club.roles}
+    return club_vocabularies(portal_of(request).club)
 
 
 def current_values(request: Request, user: identity.User) -> dict:
@@ -82,6 +84,8 @@ async def save_profile(request: Request) -> Response:
     company = None
     if values["company"]:
         company = find_or_create_company(portal.db, values["company"], values["inn"].replace(" ", "") or None)
+        # A new company takes its first member's segment and region; staff correct them on its card.
+        fill_missing_details(portal.db, company.id, values["segment"] or None, values["region"] or None)
     identity.update_profile(portal.db, who.user.id, identity.ProfileUpdate(
         name=values["name"], company_id=company.id if company else None,
         phone=normalise_phone(values["phone"]) if values["phone"] else None,

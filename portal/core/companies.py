@@ -199,12 +199,14 @@ def move_person(db: Database, user_id: int, company_id: int, by_id: int | None) 
         if old == company_id:
             return
         db.conn.execute("UPDATE users SET company_id = ? WHERE id = ?", [company_id, user_id])
+        name = db.execute("SELECT name FROM users WHERE id = ?", [user_id]).fetchone()[0]
+        # Both companies' histories say it the same way: from which company to which, and who.
         if old is not None:
-            log_change(db, old, "move", user_id, company_id, by_id, "left")
+            log_change(db, old, "move", old, company_id, by_id, name)
             if db.execute("SELECT representative_id FROM companies WHERE id = ?", [old]).fetchone()[0] == user_id:
                 db.conn.execute("UPDATE companies SET representative_id = NULL WHERE id = ?", [old])
-                log_change(db, old, "representative", user_id, None, by_id, "moved to another company")
-        log_change(db, company_id, "move", old, user_id, by_id, "joined")
+                log_change(db, old, "representative", user_id, None, by_id, name)
+        log_change(db, company_id, "move", old, company_id, by_id, name)
 
 
 def merge(db: Database, duplicate_id: int, into_id: int, by_id: int | None) -> int:
@@ -232,6 +234,12 @@ def merge(db: Database, duplicate_id: int, into_id: int, by_id: int | None) -> i
         log_change(db, duplicate_id, "merge", duplicate_id, into_id, by_id, dup.name)
         log_change(db, into_id, "merge", duplicate_id, into_id, by_id, f"{dup.name}: {moved} people")
     return moved
+
+
+def fill_missing_details(db: Database, company_id: int, segment: str | None, region: str | None) -> None:
+    """Segment and region where the company has none yet (a member's own, when they name the company)."""
+    db.execute("UPDATE companies SET segment = coalesce(segment, ?), region = coalesce(region, ?) WHERE id = ?",
+               [segment, region, company_id])
 
 
 def note_contact(db: Database, company_id: int | None, at: float | None = None) -> None:

@@ -67,6 +67,15 @@ def club_zone(club: ClubConfig | None) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
+def vocabularies(club: ClubConfig | None) -> dict[str, dict[str, str]]:
+    """The club's segments, regions, topics and roles in the company (key -> label), mkdocs.yml or defaults."""
+    if club is None:
+        from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TOPICS
+
+        return {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS, "roles": DEFAULT_ROLES}
+    return {"segments": club.segments, "regions": club.regions, "topics": club.topics, "roles": club.roles}
+
+
 def load_club_config(path: Path) -> ClubConfig | None:
     """Site name, time zone and vocabularies from mkdocs.yml when it is there; defaults otherwise."""
     from site_builder.config import ConfigError, load_config

@@ -39,6 +39,15 @@ def send_later(portal: Portal, mail: Mail) -> BackgroundTask:
     return BackgroundTask(deliver, portal, mail)
 
 
+def send_all_later(portal: Portal, mails: list[Mail]) -> BackgroundTask:
+    """Several letters after the response, each on its own (one that fails does not stop the others)."""
+    async def deliver_all() -> None:
+        for mail in mails:
+            await deliver(portal, mail)
+
+    return BackgroundTask(deliver_all)
+
+
 
 async def deliver(portal: Portal, mail: Mail) -> bool:
     return await build_and_send(portal, mail.to.addr_spec, lambda: mail)

@@ -1,0 +1,1 @@
+"""Partner companies: the company page in the cabinet, the staff directory and company card, contacts."""
