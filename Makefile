@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-run: $(STAMP)  ## build the demo site and serve it with live reload on http://127.0.0.1:8000
-	$(BIN)/club serve --host $(HOST) --port $(PORT)
+run: $(STAMP)  ## build the demo site and serve it (demo club data on a new database) on http://127.0.0.1:8000
+	$(BIN)/club serve --demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP)  ## lint, then the whole suite (slow and browser tests included)
 	$(BIN)/ruff check .

@@ -59,6 +59,9 @@ def add_build_parsers(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--no-worker", action="store_true",
                        help="no background jobs in this process (also CLUB_WORKER=0): run `club worker` to "
                             "send newsletters")
+    serve.add_argument("--demo", action="store_true",
+                       help="on a new database, add demo companies, people (password in the output) and their "
+                            "history (what `make run` does); never on a database that has people")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +138,8 @@ def run_serve(args: argparse.Namespace, config) -> int:
     from portal.serve import serve
 
     return serve(config, args.host, args.port, build_first=not args.no_build,
-                 progress=lambda line: print(f"club: {line}", flush=True), worker=not args.no_worker)
+                 progress=lambda line: print(f"club: {line}", flush=True), worker=not args.no_worker,
+                 demo=args.demo)
 
 
 BUILD_COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve}

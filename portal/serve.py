@@ -45,7 +45,7 @@ def first_build(config: ClubConfig, builder: DevBuilder, build_first: bool, prog
 
 
 def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, progress: Progress = print,
-          worker: bool = True) -> int:
+          worker: bool = True, demo: bool = False) -> int:
     import uvicorn
 
     from portal.app import create_app
@@ -65,7 +65,10 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
     threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True).start()
     app = create_app(settings, dev=builder)
     capabilities = installed()
-    for start in (hook for capability in capabilities for hook in capability.on_dev_start):
+    start_hooks = [hook for capability in capabilities for hook in capability.on_dev_start]
+    if demo:
+        start_hooks += [hook for capability in capabilities for hook in capability.on_demo]
+    for start in start_hooks:
         said = start(app.state.portal.db)
         if said:
             progress(said)

@@ -129,6 +129,9 @@ class Capability:
     on_start: Sequence[Callable[[Any], None]] = ()
     # Run once when `club serve` starts a development club (e.g. starter forum categories); may say what it did.
     on_dev_start: Sequence[Callable[[Database], str | None]] = ()
+    # Run by `club serve --demo` (what `make run` does), after on_dev_start and in capability order:
+    # demo data that shows the club at work. Each adds its own part only to a club that has none yet.
+    on_demo: Sequence[Callable[[Database], str | None]] = ()
 
 
 class CapabilityError(RuntimeError):
