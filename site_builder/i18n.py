@@ -6,6 +6,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "ru": {
         "sign_in": "Войти",
         "forum": "Форум",
+        "feedback": "Обратная связь",
+        "feedback.footer": "Вопрос, жалоба или идея? Напишите нам — ответим в личном кабинете.",
+        "feedback.about_page": "Спросить об этой странице",
         "join": "Вступить в клуб",
         "account": "Личный кабинет",
         "lock.registered": "Для зарегистрированных",
@@ -74,6 +77,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "sign_in": "Sign in",
         "forum": "Forum",
+        "feedback": "Feedback",
+        "feedback.footer": "A question, a complaint or an idea? Write to us: the answer comes to your account.",
+        "feedback.about_page": "Ask about this page",
         "join": "Join the club",
         "account": "My account",
         "lock.registered": "For registered readers",

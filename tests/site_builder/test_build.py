@@ -122,6 +122,13 @@ def test_home_page_has_the_benefits_banner(demo):
 def test_header_offers_sign_in_and_join(demo):
     page = html(demo, "technical")
     assert 'data-club-account' in page and "Войти" in page and "Вступить в клуб" in page
+
+
+def test_every_page_leads_to_the_feedback_form_about_itself(demo):
+    page = html(demo, "technical")
+    assert page.count('href="/feedback/new?page=/technical/"') == 2  # header and the line above the footer
+    assert "Спросить об этой странице" in page
+    assert 'href="/feedback/new"' in html(demo, "")  # the home page is about nothing in particular
     assert "assets/club/club.js" in page
 
 
