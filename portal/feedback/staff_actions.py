@@ -54,7 +54,8 @@ async def change(request: Request) -> Response:
     if (owner_text not in ("", "none") and owner is None) or (status and status not in STATUSES):
         raise HTTPException(400, "bad_form")
     try:
-        store.set_owner(db, found.id, owner, who.user.id)
+        if "owner" in form.data:  # a form without the field (only a status) leaves the owner as it is
+            store.set_owner(db, found.id, owner, who.user.id)
     except ValueError as exc:
         raise HTTPException(400, "bad_form") from exc
     if status:

@@ -87,3 +87,31 @@ def test_median_and_its_words():
     assert median_seconds([], DEFAULT_HOURS, MOSCOW) is None
     assert describe(2 * H + 15 * 60, "ru") == "2 ч 15 мин" and describe(50 * 60, "en") == "50 min"
     assert describe(None, "ru") == "—"
+
+
+def day_by_day(start: float, end: float, hours: WorkingHours, zone: ZoneInfo) -> float:
+    """The plain definition, one day at a time: what the week-skipping version must agree with."""
+    from datetime import UTC, timedelta
+
+    total, day = 0.0, datetime.fromtimestamp(start, zone).date()
+    while day <= datetime.fromtimestamp(end, zone).date():
+        if day.weekday() in hours.days:
+            opens = datetime.combine(day, hours.start, tzinfo=zone).astimezone(UTC).timestamp()
+            closes = datetime.combine(day, hours.end, tzinfo=zone).astimezone(UTC).timestamp()
+            total += max(0.0, min(end, closes) - max(start, opens))
+        day += timedelta(days=1)
+    return max(total, 0.0)
+
+
+def test_long_spans_agree_with_the_day_by_day_count():
+    import random
+
+    rng = random.Random(7)
+    weekend_shift = parse_hours({"days": ["sat", "sun", "wed"], "start": "08:30", "end": "20:00"})
+    for _ in range(300):
+        start = at("2026-01-01 00:00") + rng.uniform(0, 300 * 24 * H)
+        end = start + rng.choice([rng.uniform(0, 3 * 24 * H), rng.uniform(0, 400 * 24 * H)])
+        for hours in (DEFAULT_HOURS, weekend_shift):
+            assert working_seconds(start, end, hours, MOSCOW) == pytest.approx(day_by_day(start, end, hours, MOSCOW))
+    year = working_seconds(at("2026-01-05 00:00"), at("2027-01-04 00:00"), DEFAULT_HOURS, MOSCOW)
+    assert year == 52 * 45 * H
