@@ -25,6 +25,7 @@ from portal.web.navigation import redirect
 from portal.web.templating import render
 
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+HOURLY_LIMIT = 20  # requests one person may send in an hour: more is a script, not a partner (ASVS 5.0 2.4.1)
 
 
 def form_page(request: Request, values: dict, errors: dict | None = None, status_code: int = 200,
@@ -101,6 +102,8 @@ async def submit(request: Request, form: Form, chosen: list) -> Response:
         return form_page(request, values, problems, problem.status)
     if problems:
         return form_page(request, values, problems, 400)
+    if store.recent_count(portal_of(request).db, visitor(request).user.id, 3600) >= HOURLY_LIMIT:
+        return form_page(request, values, {"_form": ("feedback.error.rate", {"limit": HOURLY_LIMIT})}, 429)
     return create(request, values, uploads)
 
 

@@ -80,6 +80,12 @@ def create_request(db: Database, author: User, kind: str, subject: str, body: st
     return request_id
 
 
+def recent_count(db: Database, author_id: int, seconds: float) -> int:
+    """Requests this person made in the last `seconds` (the form's rate limit)."""
+    return db.execute("SELECT count(*) FROM feedback_requests WHERE author_id = ? AND created_at > ?",
+                      [author_id, time.time() - seconds]).fetchone()[0]
+
+
 def get_request(db: Database, request_id: int) -> Request | None:
     row = db.execute(f"SELECT {REQUEST_COLUMNS} {REQUEST_FROM} WHERE r.id = ?", [request_id]).fetchone()  # noqa: S608
     return Request(*row) if row else None

@@ -68,6 +68,8 @@ WORDS: dict[str, tuple[str, str]] = {
                                      "заново в нужном формате.",
                                      "\"{name}\": the file's content does not match its extension. Save it again in "
                                      "the right format."),
+    "feedback.error.rate": ("Не больше {limit} обращений в час: подождите немного, текст сохранён в форме.",
+                            "At most {limit} requests an hour: please wait a little; your text is kept in the form."),
     "feedback.notice.sent": ("Обращение отправлено. Ответ придёт на почту.", "Sent. The reply will come by e-mail."),
     "feedback.notice.replied": ("Ответ отправлен.", "Reply sent."),
     "feedback.notice.noted": ("Заметка сохранена.", "Note saved."),

@@ -114,3 +114,14 @@ def test_a_reader_without_company_is_sent_to_the_profile_with_the_text_kept(regi
     response = registered.client.post("/feedback/new", data={"csrf": form_values(html)["csrf"], "kind": "other",
                                                              "subject": "Вопрос", "body": "Мой текст"})
     assert response.status_code == 200 and "/account/profile?next=%2Ffeedback%2Fnew%3Fdraft%3D" in response.text
+
+
+def test_more_than_the_hourly_limit_is_refused_with_the_text_kept(member, app, monkeypatch):
+    from portal.feedback import member_pages
+
+    monkeypatch.setattr(member_pages, "HOURLY_LIMIT", 2)
+    for _ in range(2):
+        created_id(send(member.client))
+    refused = send(member.client, {"body": "Третье обращение за час"})
+    assert refused.status_code == 429 and "Не больше 2 обращений в час" in refused.text
+    assert "Третье обращение за час</textarea>" in refused.text

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from portal.core.companies import set_details
 from portal.feedback import store
 from tests.feedback.conftest import browser_for
 from tests.feedback.helpers import new_request, person
@@ -48,6 +49,8 @@ def test_inbox_filters_and_ideas_by_support(app, staff):
     assert subjects(f"owner={staff.user.id}") == ["Жалоба на доставку"]
     assert subjects("owner=none") == ["Большая идея", "Маленькая идея"]
     assert subjects("company=люмен") == ["Маленькая идея"]
+    set_details(db, b.company_id, "installers", None, None)
+    assert subjects("segment=installers") == ["Маленькая идея"] and subjects("segment=designers") == []
     assert subjects("status=closed") == []
     assert subjects("status=bogus&kind=²&owner=-1&page=0") == ["Большая идея", "Маленькая идея", "Жалоба на доставку"]
 
