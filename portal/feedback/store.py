@@ -30,8 +30,12 @@ from portal.feedback.model import (
 REQUEST_COLUMNS = ("r.id, r.kind, r.subject, r.body, r.html, r.page, r.author_id, r.company_id, r.status, r.owner_id, "
                    "r.supporters, r.created_at, r.updated_at, r.first_reply_at, r.closed_at, a.name, c.name, o.name, "
                    "c.representative_id, c.segment")
-REQUEST_FROM = ("FROM feedback_requests r LEFT JOIN users a ON a.id = r.author_id "
-                "LEFT JOIN companies c ON c.id = r.company_id LEFT JOIN users o ON o.id = r.owner_id ")
+# A request keeps the company it was written for; once that record is merged into another, the
+# surviving company (its name, representative, segment) answers for it: `COMPANY_JOIN` follows merged_into.
+COMPANY_JOIN = ("LEFT JOIN companies c0 ON c0.id = r.company_id "
+                "LEFT JOIN companies c ON c.id = coalesce(c0.merged_into, c0.id) ")
+REQUEST_FROM = ("FROM feedback_requests r LEFT JOIN users a ON a.id = r.author_id " + COMPANY_JOIN +
+                "LEFT JOIN users o ON o.id = r.owner_id ")
 ATTACHMENT_COLUMNS = "id, request_id, filename, stored_name, content_type, size, created_at"
 INBOX_PAGE = 30
 
@@ -101,7 +105,7 @@ def requests_of(db: Database, user: User, limit: int = 200) -> list[Request]:
 
 def open_count(db: Database, user: User) -> int:
     marks = ",".join("?" * len(OPEN_STATUSES))
-    return db.execute(f"SELECT count(*) FROM feedback_requests r LEFT JOIN companies c ON c.id = r.company_id "  # noqa: S608
+    return db.execute(f"SELECT count(*) FROM feedback_requests r {COMPANY_JOIN}"  # noqa: S608
                       f"WHERE r.status IN ({marks}) AND (r.author_id = ? OR (r.company_id IS NOT NULL AND "
                       "c.representative_id = ?))", [*OPEN_STATUSES, user.id, user.id]).fetchone()[0]
 
@@ -237,15 +241,18 @@ def reply_times(db: Database, filters: Filters, limit: int = 5000) -> list[tuple
         "ORDER BY r.id DESC LIMIT ?", [*params, limit]).fetchall()]
 
 
+MERGED = "SELECT id FROM companies WHERE id = ? OR merged_into = ?"  # a company and the records merged into it
+
+
 def company_activity(db: Database, company_id: int, limit: int) -> list[tuple]:
     """The company's requests and staff replies, newest first: (kind, at, request id, subject, who)."""
-    rows = db.execute(
-        "SELECT 'request', r.created_at, r.id, r.subject, a.name FROM feedback_requests r "
-        "LEFT JOIN users a ON a.id = r.author_id WHERE r.company_id = ? "
-        "UNION ALL SELECT 'reply', m.created_at, r.id, r.subject, u.name FROM feedback_messages m "
-        "JOIN feedback_requests r ON r.id = m.request_id LEFT JOIN users u ON u.id = m.author_id "
-        "WHERE r.company_id = ? AND m.side = 'staff' AND m.internal = 0 ORDER BY 2 DESC LIMIT ?",
-        [company_id, company_id, limit]).fetchall()
+    # MERGED is a constant; every value is a parameter.
+    sql = ("SELECT 'request', r.created_at, r.id, r.subject, a.name FROM feedback_requests r "  # noqa: S608
+           f"LEFT JOIN users a ON a.id = r.author_id WHERE r.company_id IN ({MERGED}) "
+           "UNION ALL SELECT 'reply', m.created_at, r.id, r.subject, u.name FROM feedback_messages m "
+           "JOIN feedback_requests r ON r.id = m.request_id LEFT JOIN users u ON u.id = m.author_id "
+           f"WHERE r.company_id IN ({MERGED}) AND m.side = 'staff' AND m.internal = 0 ORDER BY 2 DESC LIMIT ?")
+    rows = db.execute(sql, [company_id, company_id, company_id, company_id, limit]).fetchall()
     return [tuple(row) for row in rows]
 
 

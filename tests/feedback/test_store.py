@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from portal.core import identity
-from portal.core.companies import get_company
+from portal.core.companies import get_company, merge
 from portal.feedback import store
 from portal.feedback.model import Filters
 from tests.feedback.helpers import make_representative, new_request, person
@@ -103,3 +103,18 @@ def test_inbox_filters(db):
     assert ids(owner=str(staff.id)) == [second] and ids(company="люмен") == [second]
     assert ids(company="СВЕТ-монтаж ооо") == [first] and ids(company="Нет такой") == []
     assert ids(status="answered") == []
+
+
+def test_after_a_merge_the_surviving_company_answers_for_its_requests(db):
+    author = person(db, "petr@svet-montazh.ru", company="Свет Монтаж Юг")
+    rep = person(db, "director@svet-montazh.ru", name="Директор")
+    make_representative(db, rep)
+    rep = identity.get_user(db, rep.id)
+    request_id = new_request(db, author)
+    assert store.requests_of(db, rep) == []
+    merge(db, author.company_id, rep.company_id, by_id=None)
+    found = store.get_request(db, request_id)
+    assert found.company_id == author.company_id  # the request keeps the record it was written for
+    assert found.company_name == "ООО «Свет-Монтаж»" and found.representative_id == rep.id
+    assert [r.id for r in store.requests_of(db, rep)] == [request_id] and store.open_count(db, rep) == 1
+    assert [row[2] for row in store.company_activity(db, rep.company_id, 10)] == [request_id]
