@@ -72,6 +72,9 @@ CREATE TABLE feedback_votes (
     created_at REAL NOT NULL,
     PRIMARY KEY (request_id, user_id)            -- one support per member and idea
 ) WITHOUT ROWID;
+-- A support that goes (the member deleted their account) stops counting.
+CREATE TRIGGER feedback_votes_uncount AFTER DELETE ON feedback_votes
+BEGIN UPDATE feedback_requests SET supporters = max(supporters - 1, 0) WHERE id = OLD.request_id; END;
 CREATE TABLE feedback_drafts (
     token_hash TEXT PRIMARY KEY,                 -- SHA-256 of the token in the sign-in link; the token is not stored
     kind TEXT NOT NULL,

@@ -118,3 +118,22 @@ def test_after_a_merge_the_surviving_company_answers_for_its_requests(db):
     assert found.company_name == "ООО «Свет-Монтаж»" and found.representative_id == rep.id
     assert [r.id for r in store.requests_of(db, rep)] == [request_id] and store.open_count(db, rep) == 1
     assert [row[2] for row in store.company_activity(db, rep.company_id, 10)] == [request_id]
+
+
+def test_a_person_who_deletes_their_account_leaves_the_request_without_a_name(db):
+    author = person(db, "petr@svet-montazh.ru")
+    staff = person(db, "manager@club.example", role="staff", name="Мария Менеджер")
+    request_id = new_request(db, author, kind="idea")
+    store.set_owner(db, request_id, staff.id, staff.id)
+    store.add_message(db, store.get_request(db, request_id), author, "partner", "Дополнение")
+    voter = person(db, "olga@lumen.ru", company="ООО «Люмен»", name="Ольга")
+    from portal.feedback import ideas
+
+    assert ideas.support(db, request_id, voter)
+    for user in (author, staff, voter):
+        identity.delete_user(db, user.id)
+    found = store.get_request(db, request_id)
+    assert found.author_id is None and found.owner_id is None
+    assert ideas.votes(db, request_id) == 0 and found.supporters == 0
+    assert [m.author_id for m in store.messages(db, request_id, with_notes=True)] == [None]
+    assert len(store.history(db, request_id)) == 4  # created, owner, the reply, the status it set: all stay
