@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 DRAFT_SECONDS = 24 * 3600
+MAX_DRAFTS = 10_000  # drafts kept at once (ASVS 5.0 2.4.1: an anonymous form must not fill the disk)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -38,6 +39,9 @@ def keep(db: Database, draft: Draft) -> str:
     db.execute("DELETE FROM feedback_drafts WHERE expires < ?", [now])  # the table stays small on its own
     db.execute("INSERT INTO feedback_drafts (token_hash, kind, subject, body, page, expires) VALUES (?, ?, ?, ?, ?, ?)",
                [_hash(token), draft.kind, draft.subject, draft.body, draft.page, now + DRAFT_SECONDS])
+    # Anyone may keep a draft, so a script could keep millions: beyond MAX_DRAFTS the oldest go first.
+    db.execute("DELETE FROM feedback_drafts WHERE token_hash NOT IN (SELECT token_hash FROM feedback_drafts "
+               "ORDER BY expires DESC LIMIT ?)", [MAX_DRAFTS])
     return token
 
 

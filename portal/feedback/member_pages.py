@@ -118,6 +118,9 @@ def create(request: Request, values: dict, uploads: list[attachments.Upload]) ->
         if duplicate.author_id != who.user.id:
             raise HTTPException(400, "bad_form") from None
         return redirect(f"/account/requests/{duplicate.request_id}")
+    except Exception:  # no request, so no files either (a busy database, a full disk)
+        attachments.discard(portal.settings, [stored for _name, stored, _type, _size in saved])
+        raise
     drafts.drop(portal.db, values.get("draft"))
     return redirect(f"/account/requests/{request_id}?notice=sent")
 
