@@ -181,12 +181,15 @@ def stack(nginx: str, tmp_path: Path, mini_site: Path) -> Iterator[Stack]:
             print(f"---- {log.name} ----\n{log.read_text() if log.exists() else ''}")
 
 
-def test_the_example_limits_bodies_exactly_as_the_portal_does():
-    """client_max_body_size and CLUB_MAX_BODY_BYTES must agree (docs/nginx.md explains why)."""
-    example = (REPO / "docs" / "nginx.conf.example").read_text(encoding="utf-8")
-    found = re.findall(r"^\s*client_max_body_size (\d+)k;", example, re.M)
-    default = next(field.default for field in dataclasses.fields(Settings) if field.name == "max_body_bytes")
-    assert [int(size) * 1024 for size in found] == [default]
+@pytest.mark.parametrize("config", ["docs/nginx.conf.example", "deploy/nginx/club.conf"])
+def test_the_example_limits_bodies_exactly_as_the_portal_does(config):
+    """client_max_body_size and CLUB_MAX_BODY_BYTES (CLUB_MAX_UPLOAD_BYTES for the feedback form with
+    files) must agree (docs/nginx.md explains why)."""
+    example = (REPO / config).read_text(encoding="utf-8")
+    found = re.findall(r"^\s*client_max_body_size (\d+)([km]);", example, re.M)
+    defaults = {field.name: field.default for field in dataclasses.fields(Settings)}
+    assert [int(size) * 1024 ** {"k": 1, "m": 2}[unit] for size, unit in found] == [
+        defaults["max_body_bytes"], defaults["max_upload_bytes"]]
 
 
 def test_anonymous_readers_get_teasers_and_public_files_from_disk(stack: Stack):
@@ -277,3 +280,29 @@ def test_a_body_over_the_limit_gets_the_portals_readable_page(stack: Stack):
     # The portal was told of a body it never got: the requests after must not be confused by it.
     for _ in range(3):
         assert member.get(REPORT).status == 200
+
+
+def test_a_feedback_request_with_photos_over_the_page_limit_passes_nginx(stack: Stack):
+    """Two photos of 2 MB each: over the 512 KiB of other forms, within the upload location's 11 MB."""
+    member = Browser(stack.port)
+    member.sign_in(EMAIL)
+    form = member.get("/feedback/new").text
+    token, nonce = csrf_of(form), re.search(r'name="nonce" value="([^"]*)"', form).group(1)
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(2 * 1024 * 1024)
+    boundary = "clubboundary7e3f"
+    fields = {"csrf": token, "nonce": nonce, "kind": "question", "subject": "Фото щитка", "body": "Посмотрите, пожалуйста."}
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    for number in (1, 2):
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="shchit-{number}.png"'
+                     f'\r\nContent-Type: image/png\r\n\r\n'.encode() + photo + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    answer = member.request("POST", "/feedback/new", body, {
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": member.origin})
+    assert answer.status == 303, (answer.status, answer.text[:500])
+    request_page = member.get(answer.headers["location"])
+    assert request_page.status == 200 and request_page.text.count('href="/feedback/files/') == 2
+    first = re.search(r'href="(/feedback/files/\d+)"', request_page.text).group(1)
+    got = member.get(first)
+    assert got.status == 200 and got.body == photo and "no-store" in got.headers["cache-control"]
+    assert Browser(stack.port).get(first).status in (303, 404)  # a stranger: never the file
