@@ -3,9 +3,12 @@
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from icalendar import Calendar
 
 pytestmark = pytest.mark.slow
@@ -87,11 +90,28 @@ def test_analytics_catalogue_marks_gated_reports(demo):
     assert sum("club-lock--registered" in c for c in cards) == 1
 
 
+def demo_events(demo) -> list[tuple[str, str, datetime]]:
+    """(start day, city, end) of each demo event, from its front matter."""
+    found = []
+    for source in sorted((demo.content / "events").glob("*.md")):
+        meta = yaml.safe_load(source.read_text(encoding="utf-8").split("---")[1])
+        if "starts" in meta:
+            end = datetime.strptime(meta["ends"], "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo("Europe/Moscow"))
+            found.append((meta["starts"][:10], meta.get("city") or "", end))
+    return found
+
+
 def test_events_upcoming_first_then_past(demo):
+    """Whatever today is: events not over yet come first, soonest first, and the others after them."""
     page = html(demo, "events")
     upcoming, past = page.split("Прошедшие мероприятия")
-    assert "Москв" in upcoming and "Новосибирск" in past
-    assert upcoming.index("2026-12-03") < upcoming.index("2027-01-28") < upcoming.index("2027-02-18")
+    now, events = datetime.now(ZoneInfo("Europe/Moscow")), demo_events(demo)
+    assert len(events) >= 4
+    coming = sorted(day for day, _city, end in events if end >= now)
+    assert [upcoming.index(day) for day in coming] == sorted(upcoming.index(day) for day in coming)
+    for day, _city, end in events:
+        assert day in (upcoming if end >= now else past)
+    assert "Новосибирск" in past
 
 
 def test_icalendar_feed(demo):
