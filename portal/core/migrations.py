@@ -113,4 +113,10 @@ BEGIN SELECT RAISE(ABORT, 'company_changes is append-only'); END;
 CREATE TRIGGER company_changes_no_delete BEFORE DELETE ON company_changes
 BEGIN SELECT RAISE(ABORT, 'company_changes is append-only'); END;
 """),
+    Migration(10, "staff and merge lookups", """
+-- Staff are a few dozen among tens of thousands of members: who may own a request or manage a
+-- company is read from this small index; merged records (few) are found from the surviving one.
+CREATE INDEX users_role ON users (role) WHERE role IS NOT NULL;
+CREATE INDEX companies_merged ON companies (merged_into) WHERE merged_into IS NOT NULL;
+"""),
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -98,11 +99,22 @@ def working_seconds(start: float, end: float, hours: WorkingHours, zone: ZoneInf
     return total
 
 
-def median_seconds(pairs: list[tuple[float, float]], hours: WorkingHours, zone: ZoneInfo) -> float | None:
-    """The median time to first reply in working seconds; None when nothing was answered yet."""
-    if not pairs:
+def median_seconds(times: Sequence[tuple[float, float] | tuple[float, float, float | None]], hours: WorkingHours,
+                   zone: ZoneInfo) -> float | None:
+    """The median time to first reply in working seconds; None when nothing was answered yet.
+
+    Each item is (created, replied) or (created, replied, counted): the working seconds counted when
+    the reply was written are used as they are, the others are counted now.
+    """
+    if not times:
         return None
-    return statistics.median(working_seconds(start, end, hours, zone) for start, end in pairs)
+    return statistics.median(item[2] if len(item) > 2 and item[2] is not None
+                             else working_seconds(item[0], item[1], hours, zone) for item in times)
+
+
+def reply_clock(hours: WorkingHours, zone: ZoneInfo) -> Callable[[float, float], float]:
+    """working_seconds for these hours: what the store counts when the first reply is written."""
+    return lambda start, end: working_seconds(start, end, hours, zone)
 
 
 def describe(seconds: float | None, language: str) -> str:

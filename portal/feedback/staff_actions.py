@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from portal.feedback import draft, mails, store
+from portal.feedback import draft, hours, mails, store
 from portal.feedback.model import STATUSES, check_body
 from portal.feedback.staff_pages import request_page, staff_only, staff_request_or_404
 from portal.web.context import portal_of, visitor
@@ -25,7 +25,8 @@ async def _message(request: Request, internal: bool) -> Response:
     if problems:
         errors = {name: who.t(key, **values) for name, (key, values) in problems.items()}
         return request_page(request, found, errors, {"body": body, "internal": internal}, 400)
-    store.add_message(portal.db, found, who.user, "staff", body, internal=internal)
+    store.add_message(portal.db, found, who.user, "staff", body, internal=internal,
+                      reply_clock=hours.reply_clock(hours.club_hours(portal.club), portal.zone))
     response = redirect(f"/staff/feedback/{found.id}?notice={'noted' if internal else 'replied'}")
     if not internal:
         response.background = mails.notify_author(portal, found, body)

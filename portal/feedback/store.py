@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
@@ -119,11 +119,13 @@ def messages(db: Database, request_id: int, with_notes: bool) -> list[Message]:
     return [Message(*row[:4], bool(row[4]), *row[5:]) for row in rows]
 
 
-def add_message(db: Database, request: Request, author: User, side: str, body: str, internal: bool = False) -> int:
+def add_message(db: Database, request: Request, author: User, side: str, body: str, internal: bool = False,
+                reply_clock: Callable[[float, float], float] | None = None) -> int:
     """A reply (partner or staff) or an internal note, with the status it implies, all logged.
 
-    A staff reply makes the request `answered` (and sets the first reply time once); a partner's reply
-    puts the ball back with the club (`in_progress`, reopening a closed request). A note changes nothing.
+    A staff reply makes the request `answered` (and sets the first reply time once, with the working
+    time to it when `reply_clock(created, replied)` counts it); a partner's reply puts the ball back
+    with the club (`in_progress`, reopening a closed request). A note changes nothing.
     """
     now = time.time()
     with write_transaction(db):
@@ -138,8 +140,10 @@ def add_message(db: Database, request: Request, author: User, side: str, body: s
         if status and status != current:
             _set_status(db, request.id, current, status, author.id, now)
         if side == "staff" and not internal:
-            db.conn.execute("UPDATE feedback_requests SET first_reply_at = coalesce(first_reply_at, ?) WHERE id = ?",
-                            [now, request.id])
+            work = reply_clock(request.created_at, now) if reply_clock and request.first_reply_at is None else None
+            db.conn.execute("UPDATE feedback_requests SET first_reply_work = CASE WHEN first_reply_at IS NULL "
+                            "THEN ? ELSE first_reply_work END, first_reply_at = coalesce(first_reply_at, ?) "
+                            "WHERE id = ?", [work, now, request.id])
         db.conn.execute("UPDATE feedback_requests SET updated_at = ? WHERE id = ?", [now, request.id])
     if not internal:
         note_contact(db, request.company_id, now)
@@ -205,12 +209,31 @@ def get_attachment(db: Database, attachment_id: int) -> Attachment | None:
     return Attachment(*row) if row else None
 
 
-def _inbox_where(filters: Filters) -> tuple[str, list]:
+# A request's company answers through merged_into (COMPANY_JOIN): the records whose surviving company
+# matches are the company itself and those merged into it. They are found once per page, so every inbox
+# filter is a condition on feedback_requests alone and neither the page nor its count joins companies.
+MATCHING_COMPANIES = ("SELECT c.id FROM companies c WHERE c.merged_into IS NULL AND {condition} UNION ALL "
+                      "SELECT d.id FROM companies c JOIN companies d ON d.merged_into = c.id WHERE {condition}")
+FEW_COMPANIES = 200  # up to this many, requests are read by company (an index); beyond, newest first with a check
+
+
+def _company_clause(db: Database, condition: str, value: str) -> str:
+    ids = [row[0] for row in db.execute(MATCHING_COMPANIES.format(condition=condition), [value, value]).fetchall()]
+    # `+` keeps SQLite from reading thousands of companies' requests to sort them when it can walk the
+    # newest requests and stop at a page; ids are integers from the database, so they are inlined.
+    column = "r.company_id" if len(ids) <= FEW_COMPANIES else "+r.company_id"
+    return f"{column} IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
+def inbox_where(db: Database, filters: Filters) -> tuple[str, list]:
+    """The filters as one SQL condition on feedback_requests `r` and its parameters."""
     clauses, params = ["1 = 1"], []
-    for column, value in (("r.status", filters.status), ("r.kind", filters.kind), ("c.segment", filters.segment)):
+    for column, value in (("r.status", filters.status), ("r.kind", filters.kind)):
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
+    if filters.segment:
+        clauses.append(_company_clause(db, "c.segment = ?", filters.segment))
     if filters.owner == "none":
         clauses.append("r.owner_id IS NULL")
     elif filters.owner.isdigit():
@@ -218,27 +241,34 @@ def _inbox_where(filters: Filters) -> tuple[str, list]:
         params.append(int(filters.owner))
     key = company_key(filters.company) if filters.company else ""
     if key:  # the normalised name: «Свет-Монтаж», 'свет монтаж ооо' and 'СВЕТ' find the same company
-        clauses.append("c.name_key LIKE ? ESCAPE '\\'")
-        params.append("%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(_company_clause(db, "c.name_key LIKE ? ESCAPE '\\'", f"%{escaped}%"))
     return " AND ".join(clauses), params
 
 
-def inbox(db: Database, filters: Filters) -> tuple[list[Request], int]:
-    """A page of requests for staff and the number of pages; ideas by support with sort=support."""
-    where, params = _inbox_where(filters)
+def inbox(db: Database, filters: Filters, where: tuple[str, list] | None = None) -> tuple[list[Request], int]:
+    """A page of requests for staff and the number of pages; ideas by support with sort=support.
+
+    `where` is inbox_where(db, filters) when the caller has it already (the page reads reply_times too).
+    """
+    where, params = where or inbox_where(db, filters)
     order = "r.supporters DESC, r.id DESC" if filters.sort == "support" else "r.id DESC"
     rows = db.execute(f"SELECT {REQUEST_COLUMNS} {REQUEST_FROM} WHERE {where} ORDER BY {order} "  # noqa: S608
                       "LIMIT ? OFFSET ?", [*params, INBOX_PAGE, (filters.page - 1) * INBOX_PAGE]).fetchall()
-    total = db.execute(f"SELECT count(*) {REQUEST_FROM} WHERE {where}", params).fetchone()[0]  # noqa: S608
+    total = db.execute(f"SELECT count(*) FROM feedback_requests r WHERE {where}", params).fetchone()[0]  # noqa: S608
     return [Request(*row) for row in rows], max(1, -(-total // INBOX_PAGE))
 
 
-def reply_times(db: Database, filters: Filters, limit: int = 5000) -> list[tuple[float, float]]:
-    """(created, first reply) of the latest answered requests the filters select: the median's input."""
-    where, params = _inbox_where(filters)
+MEDIAN_OF = 1000  # the median of the latest thousand answered requests: how the club answers now
+
+
+def reply_times(db: Database, filters: Filters, where: tuple[str, list] | None = None,
+                limit: int = MEDIAN_OF) -> list[tuple[float, float, float | None]]:
+    """(created, first reply, working seconds counted then) of the latest answered requests the filters select."""
+    where, params = where or inbox_where(db, filters)
     return [tuple(row) for row in db.execute(
-        f"SELECT r.created_at, r.first_reply_at {REQUEST_FROM} WHERE {where} AND r.first_reply_at IS NOT NULL "  # noqa: S608
-        "ORDER BY r.id DESC LIMIT ?", [*params, limit]).fetchall()]
+        f"SELECT r.created_at, r.first_reply_at, r.first_reply_work FROM feedback_requests r WHERE {where} "  # noqa: S608
+        "AND r.first_reply_at IS NOT NULL ORDER BY r.id DESC LIMIT ?", [*params, limit]).fetchall()]
 
 
 MERGED = "SELECT id FROM companies WHERE id = ? OR merged_into = ?"  # a company and the records merged into it

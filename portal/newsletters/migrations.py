@@ -60,4 +60,8 @@ CREATE TABLE newsletter_events (
 );
 CREATE INDEX newsletter_events_send ON newsletter_events(send_id, kind);
 """),
+    Migration(9, "newsletters on the company timeline", """
+-- What a company's people received and opened (the staff company card): sends by person.
+CREATE INDEX newsletter_sends_user ON newsletter_sends(user_id, sent_at);
+"""),
 )

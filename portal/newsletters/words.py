@@ -243,4 +243,5 @@ WORDS: dict[str, tuple[str, str]] = {
     "stats.csv.url": ("Адрес", "URL"),
     "stats.csv.clicks_total": ("Кликов всего", "Total clicks"),
     "stats.csv.clickers": ("Разных получателей", "Unique clickers"),
+    "timeline.newsletter": ("Рассылка (получили / открыли)", "Newsletter (received / opened)"),
 }

@@ -85,6 +85,8 @@ def test_median_and_its_words():
              (at("2026-12-11 17:00"), at("2026-12-14 13:00"))]
     assert median_seconds(pairs, DEFAULT_HOURS, MOSCOW) == 2 * H
     assert median_seconds([], DEFAULT_HOURS, MOSCOW) is None
+    counted = [(*pairs[0], 5 * H), (*pairs[1], None), (*pairs[2], 7 * H)]  # stored when replied; None: count now
+    assert median_seconds(counted, DEFAULT_HOURS, MOSCOW) == 5 * H
     assert describe(2 * H + 15 * 60, "ru") == "2 ч 15 мин" and describe(50 * 60, "en") == "50 min"
     assert describe(None, "ru") == "—"
 

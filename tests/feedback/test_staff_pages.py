@@ -7,6 +7,7 @@ import pytest
 
 from portal.core.companies import set_details
 from portal.feedback import store
+from portal.feedback.model import Filters
 from tests.feedback.conftest import browser_for
 from tests.feedback.helpers import new_request, person
 from tests.portal_fixtures import BASE_URL, csrf_of, last_link
@@ -85,6 +86,8 @@ def test_a_staff_reply_reaches_the_partner_by_mail_with_the_cabinet_link(app, st
     assert "Файл LDT приложим сегодня." in text and "Спросить у инженеров" not in text
     found = store.get_request(db, request_id)
     assert found.status == "answered" and found.first_reply_at is not None
+    [(_created, _replied, counted)] = store.reply_times(db, Filters())
+    assert counted is not None and counted >= 0  # the working time, counted with the club's hours when replied
     html = staff.get(f"/staff/feedback/{request_id}").text
     assert "Спросить у инженеров" in html and "question.md" in html
 

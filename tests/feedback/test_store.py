@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from portal.core import identity
-from portal.core.companies import get_company, merge
+from portal.core.companies import get_company, merge, set_details
 from portal.feedback import store
 from portal.feedback.model import Filters
 from tests.feedback.helpers import make_representative, new_request, person
@@ -118,6 +118,20 @@ def test_after_a_merge_the_surviving_company_answers_for_its_requests(db):
     assert found.company_name == "ООО «Свет-Монтаж»" and found.representative_id == rep.id
     assert [r.id for r in store.requests_of(db, rep)] == [request_id] and store.open_count(db, rep) == 1
     assert [row[2] for row in store.company_activity(db, rep.company_id, 10)] == [request_id]
+    set_details(db, rep.company_id, "installers", None, None)  # the survivor's segment and name select it
+    assert [r.id for r in store.inbox(db, Filters(segment="installers"))[0]] == [request_id]
+    assert [r.id for r in store.inbox(db, Filters(company="Свет-Монтаж"))[0]] == [request_id]
+    assert store.inbox(db, Filters(company="Свет Монтаж Юг"))[0] == []  # the merged record's own name: gone
+
+
+def test_a_filter_matching_many_companies_still_pages_newest_first(db, monkeypatch):
+    monkeypatch.setattr(store, "FEW_COMPANIES", 1)  # the path for thousands of companies, with three
+    made = [new_request(db, person(db, f"p{n}@firma{n}.ru", company=f"ООО «Фирма {n}»")) for n in range(3)]
+    for company_id in {store.get_request(db, r).company_id for r in made}:
+        set_details(db, company_id, "designers", None, None)
+    assert [r.id for r in store.inbox(db, Filters(segment="designers"))[0]] == made[::-1]
+    assert [r.id for r in store.inbox(db, Filters(company="фирма"))[0]] == made[::-1]
+    assert store.inbox(db, Filters(segment="nobody")) == ([], 1)
 
 
 def test_a_person_who_deletes_their_account_leaves_the_request_without_a_name(db):
@@ -137,3 +151,17 @@ def test_a_person_who_deletes_their_account_leaves_the_request_without_a_name(db
     assert ideas.votes(db, request_id) == 0 and found.supporters == 0
     assert [m.author_id for m in store.messages(db, request_id, with_notes=True)] == [None]
     assert len(store.history(db, request_id)) == 4  # created, owner, the reply, the status it set: all stay
+
+
+def test_the_working_time_to_the_first_reply_is_counted_once_when_it_is_written(db):
+    author = person(db, "petr@svet-montazh.ru")
+    staff = person(db, "manager@club.example", role="staff", name="Мария Менеджер")
+    request = store.get_request(db, new_request(db, author))
+    counted = []
+    clock = lambda start, end: counted.append((start, end)) or 1234.0  # noqa: E731 - a recording stand-in
+    store.add_message(db, request, staff, "staff", "Заметка", internal=True, reply_clock=clock)
+    store.add_message(db, request, staff, "staff", "Первый ответ", reply_clock=clock)
+    store.add_message(db, store.get_request(db, request.id), staff, "staff", "Второй ответ", reply_clock=clock)
+    assert len(counted) == 1 and counted[0][0] == request.created_at
+    assert store.reply_times(db, Filters()) == [(request.created_at, store.get_request(db, request.id).first_reply_at,
+                                                 1234.0)]

@@ -130,8 +130,10 @@ def test_paths_agree_between_env_nginx_and_units():
     assert sorted(nginx_directive(NGINX, "root")) == [f"{site}/public", "/var/www/html"]
     assert nginx_directive(NGINX, "alias") == [f"{site}/private/"]
     assert str(Path(site).parent) == str(Path(ENV["CLUB_CONFIG"]).parent) == "/srv/club"
-    max_body = next(f.default for f in dataclasses.fields(Settings) if f.name == "max_body_bytes")
-    assert [int(size[:-1]) * 1024 for size in nginx_directive(NGINX, "client_max_body_size")] == [max_body]
+    defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+    units = {"k": 1024, "m": 1024 * 1024}
+    assert [int(size[:-1]) * units[size[-1]] for size in nginx_directive(NGINX, "client_max_body_size")] == [
+        defaults["max_body_bytes"], defaults["max_upload_bytes"]]  # every form; the feedback form with files
 
 
 def nginx_location_of_private_files() -> str:

@@ -290,7 +290,8 @@ def test_a_feedback_request_with_photos_over_the_page_limit_passes_nginx(stack: 
     token, nonce = csrf_of(form), re.search(r'name="nonce" value="([^"]*)"', form).group(1)
     photo = b"\x89PNG\r\n\x1a\n" + bytes(2 * 1024 * 1024)
     boundary = "clubboundary7e3f"
-    fields = {"csrf": token, "nonce": nonce, "kind": "question", "subject": "Фото щитка", "body": "Посмотрите, пожалуйста."}
+    fields = {"csrf": token, "nonce": nonce, "kind": "question", "subject": "Фото щитка",
+              "body": "Посмотрите, пожалуйста."}
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
              for name, value in fields.items()]
     for number in (1, 2):
