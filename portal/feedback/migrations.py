@@ -88,10 +88,12 @@ CREATE TABLE feedback_drafts (
 -- The working time to the first reply, counted once when the reply is written (with the working hours
 -- then in force): the inbox's median reads it instead of walking calendars for thousands of requests.
 ALTER TABLE feedback_requests ADD COLUMN first_reply_work REAL;
--- An index on one column keeps its rows in rowid (= request number) order, so "newest first" with a
--- status or kind filter is read straight from the index; ideas by support come from (kind, supporters).
+-- Within equal keys an index keeps its rows in rowid (= request number) order, so "newest first" with a
+-- status, a kind or both is read straight from an index; ideas by support come from (kind, supporters).
 DROP INDEX feedback_requests_status;
 CREATE INDEX feedback_requests_status ON feedback_requests (status);
-CREATE INDEX feedback_requests_kind ON feedback_requests (kind, supporters);
+CREATE INDEX feedback_requests_kind ON feedback_requests (kind);
+CREATE INDEX feedback_requests_status_kind ON feedback_requests (status, kind);
+CREATE INDEX feedback_requests_ideas ON feedback_requests (kind, supporters);
 """),
 )

@@ -54,12 +54,13 @@ async def inbox(request: Request) -> Response:
     portal, who = portal_of(request), visitor(request)
     filters = read_filters(request)
     where = store.inbox_where(portal.db, filters)  # once: the page and the median select the same requests
-    found, pages = store.inbox(portal.db, filters, where)
+    found, pages, more = store.inbox(portal.db, filters, where)
     calendar = hours.club_hours(portal.club)
     median = hours.median_seconds(store.reply_times(portal.db, filters, where), calendar, portal.zone)
     rows = [(item, reply_time(item, calendar, portal.zone, who.language)) for item in found]
     return render(request, "feedback/inbox.html", {
-        "rows": rows, "filters": filters, "page": filters.page, "pages": pages, "query": query_of(filters),
+        "rows": rows, "filters": filters, "page": filters.page, "pages": pages, "more": more,
+        "query": query_of(filters),
         "statuses": STATUSES, "kinds": KINDS, "staff": store.staff_people(portal.db), "segments": segments(request),
         "median": hours.describe(median, who.language)})
 

@@ -246,8 +246,12 @@ def inbox_where(db: Database, filters: Filters) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def inbox(db: Database, filters: Filters, where: tuple[str, list] | None = None) -> tuple[list[Request], int]:
-    """A page of requests for staff and the number of pages; ideas by support with sort=support.
+MAX_PAGES = 100  # the pager counts this far: an exact count of 100,000 requests costs more than the page
+
+
+def inbox(db: Database, filters: Filters, where: tuple[str, list] | None = None) -> tuple[list[Request], int, bool]:
+    """A page of requests for staff, the number of pages (at most MAX_PAGES) and whether there are more;
+    ideas by support with sort=support.
 
     `where` is inbox_where(db, filters) when the caller has it already (the page reads reply_times too).
     """
@@ -255,8 +259,10 @@ def inbox(db: Database, filters: Filters, where: tuple[str, list] | None = None)
     order = "r.supporters DESC, r.id DESC" if filters.sort == "support" else "r.id DESC"
     rows = db.execute(f"SELECT {REQUEST_COLUMNS} {REQUEST_FROM} WHERE {where} ORDER BY {order} "  # noqa: S608
                       "LIMIT ? OFFSET ?", [*params, INBOX_PAGE, (filters.page - 1) * INBOX_PAGE]).fetchall()
-    total = db.execute(f"SELECT count(*) FROM feedback_requests r WHERE {where}", params).fetchone()[0]  # noqa: S608
-    return [Request(*row) for row in rows], max(1, -(-total // INBOX_PAGE))
+    counted = MAX_PAGES * INBOX_PAGE
+    total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM feedback_requests r WHERE {where} LIMIT ?)",  # noqa: S608
+                       [*params, counted + 1]).fetchone()[0]
+    return [Request(*row) for row in rows], max(1, -(-min(total, counted) // INBOX_PAGE)), total > counted
 
 
 MEDIAN_OF = 1000  # the median of the latest thousand answered requests: how the club answers now

@@ -131,7 +131,17 @@ def test_a_filter_matching_many_companies_still_pages_newest_first(db, monkeypat
         set_details(db, company_id, "designers", None, None)
     assert [r.id for r in store.inbox(db, Filters(segment="designers"))[0]] == made[::-1]
     assert [r.id for r in store.inbox(db, Filters(company="фирма"))[0]] == made[::-1]
-    assert store.inbox(db, Filters(segment="nobody")) == ([], 1)
+    assert store.inbox(db, Filters(segment="nobody")) == ([], 1, False)
+
+
+def test_the_pager_counts_up_to_its_last_page(db, monkeypatch):
+    monkeypatch.setattr(store, "INBOX_PAGE", 2)
+    monkeypatch.setattr(store, "MAX_PAGES", 2)
+    author = person(db, "petr@svet-montazh.ru")
+    made = [new_request(db, author) for _ in range(5)]
+    assert store.inbox(db, Filters())[1:] == (2, True)  # 5 requests: two pages counted, and more after them
+    assert [r.id for r in store.inbox(db, Filters(page=3))[0]] == [made[0]]  # the pages after still open
+    assert store.inbox(db, Filters(kind="idea"))[1:] == (1, False)
 
 
 def test_a_person_who_deletes_their_account_leaves_the_request_without_a_name(db):
