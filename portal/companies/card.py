@@ -62,8 +62,8 @@ def card_values(request: Request, company: companies.Company) -> dict:
 def company_timeline(db, company_id: int, limit: int) -> list[TimelineEntry]:
     """The companies capability's own entries: contacts planned and done, and the company's history."""
     url = f"/staff/companies/{company_id}#contacts"
-    entries = [TimelineEntry(at=c.at, kind="timeline.contact_done" if c.done_at else "timeline.contact_planned",
-                             title=c.note, actor=c.staff_name, detail=c.outcome or c.channel, url=url)
+    entries = [TimelineEntry(at=c.at, kind=f"timeline.{'contact' if c.done_at else 'planned'}.{c.channel}",
+                             title=c.note, actor=c.staff_name, detail=c.outcome, url=url)
                for c in contacts.latest(db, company_id, limit)]
     entries += [TimelineEntry(at=change.at, kind=f"timeline.change_{change.kind}", title=change.note,
                               detail=f"{readable(db, change, change.old)} → {readable(db, change, change.new)}")

@@ -34,7 +34,7 @@ def seed_demo_companies(db: Database) -> str | None:
     if None in found.values() or any(companies.changes(db, company.id, 1) for company in found.values()):
         return None  # not the demo people, or seeded already
     for key, email in REPRESENTATIVES.items():
-        companies.set_representative(db, found[key].id, person_id(db, email), None, "demo")
+        companies.set_representative(db, found[key].id, person_id(db, email), None, "по договору клуба")
     for key, email in MANAGERS.items():
         companies.set_account_manager(db, found[key].id, person_id(db, email), None)
     now = time.time()

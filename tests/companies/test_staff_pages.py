@@ -141,7 +141,7 @@ def test_planning_and_recording_contacts(app, manager, club):
             "action": "plan"}
     assert card_form(manager, svet.id, "contacts", data).status_code == 303
     page = manager.client.get(f"/staff/companies/{svet.id}").text
-    assert "15.01.2027" in page and "Итоги года" in page
+    assert "15.01.2027" in page and "Итоги года" in page and "Запланирован звонок" in page
     [planned] = contacts.planned(app.state.portal.db, svet.id)
     done = submit(manager.client, f"/staff/companies/{svet.id}",
                   f"/staff/companies/{svet.id}/contacts/{planned.id}/done", {"outcome": "Договорились о семинаре"})
@@ -149,7 +149,8 @@ def test_planning_and_recording_contacts(app, manager, club):
     again = submit(manager.client, f"/staff/companies/{svet.id}",
                    f"/staff/companies/{svet.id}/contacts/{planned.id}/done", {"outcome": "ещё раз"})
     assert again.status_code == 404  # done once
-    assert "Договорились о семинаре" in manager.client.get(f"/staff/companies/{svet.id}").text
+    page = manager.client.get(f"/staff/companies/{svet.id}").text
+    assert "Договорились о семинаре" in page and "<strong>Звонок</strong>" in page
 
 
 @pytest.mark.parametrize(("change", "problem"), [({"when": "завтра"}, "Укажите дату и время"),
@@ -195,3 +196,12 @@ def test_actions_need_the_form_token(manager, club):
     response = manager.client.post(f"/staff/companies/{club['svet'].id}/manager", data={"manager": ""},
                                    follow_redirects=False)
     assert response.status_code == 403
+
+
+def test_every_contact_channel_has_its_timeline_words():
+    from portal.core.i18n import translate
+
+    for channel in contacts.CHANNELS:
+        for state in ("contact", "planned"):
+            key = f"timeline.{state}.{channel}"
+            assert translate("ru", key) != key and translate("en", key) != key
