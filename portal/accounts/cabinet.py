@@ -108,8 +108,11 @@ async def sessions(request: Request) -> Response:
 
 @requires()
 async def export(request: Request) -> Response:
-    who = visitor(request)
-    data = account_store.export_user(portal_of(request).db, who.user)
+    who, portal = visitor(request), portal_of(request)
+    data = account_store.export_user(portal.db, who.user)
+    for capability in portal.capabilities:  # each adds what it keeps about the person (152-FZ art. 14)
+        if capability.personal_data is not None:
+            data.update(capability.personal_data(portal.db, who.user.id))
     return JSONResponse(data, headers={
         "Content-Disposition": 'attachment; filename="club-account.json"', "Cache-Control": "no-store"})
 

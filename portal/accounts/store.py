@@ -81,7 +81,8 @@ def set_subscriptions(db: Database, user_id: int, lists: set[str]) -> None:
 
 
 def export_user(db: Database, user: User) -> dict:
-    """Everything the club stores about the person (152-FZ art. 14: the subject's right to know)."""
+    """The account's part of the person's data (152-FZ art. 14: the subject's right to know); each
+    capability adds what it keeps through its `personal_data` hook (the cabinet's export merges them)."""
     from portal.core.companies import get_company
 
     company = get_company(db, user.company_id)
@@ -98,25 +99,12 @@ def export_user(db: Database, user: User) -> dict:
         "newsletters": {"subscribed": is_subscribed(db, user.id), "topics": user.topics,
                         "mail_tracking": user.mail_tracking, "bounced_at": user.bounced_at,
                         "bounce_reason": bounce_reason, "imported_at": imported_at},
-        "newsletter_mail": newsletter_mail_of(db, user.id),
         "subscriptions": sorted(get_subscriptions(db, user.id)),
         "external_identities": list_identities(db, user.id),
         "sessions": [dict(zip(("created", "last_seen", "user_agent", "ip"), row, strict=True))
                      for row in sessions.fetchall()],
     }
 
-
-
-def newsletter_mail_of(db: Database, user_id: int) -> list[dict]:
-    """Each newsletter sent to the person with what the club recorded about it (opens, clicks, unsubscribes)."""
-    sends = db.execute("SELECT s.id, n.subject, s.email, s.status, s.sent_at FROM newsletter_sends s "
-                       "JOIN newsletters n ON n.id = s.newsletter_id WHERE s.user_id = ? ORDER BY s.id", [user_id])
-    mail = []
-    for send_id, subject, email, status, sent_at in sends.fetchall():
-        events = db.execute("SELECT kind, link, at FROM newsletter_events WHERE send_id = ? ORDER BY id", [send_id])
-        mail.append({"subject": subject, "email": email, "status": status, "sent_at": sent_at,
-                     "events": [{"kind": kind, "link": link, "at": at} for kind, link, at in events.fetchall()]})
-    return mail
 
 
 class SQLiteStateStore:

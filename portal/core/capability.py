@@ -2,7 +2,8 @@
 
 Each capability package (`portal/forum/`, `portal/newsletters/`, …) has a `capability.py` with one
 `CAPABILITY = Capability(...)`: its routes, URL prefixes, word tables, migrations, CLI commands,
-background jobs, cabinet cards, staff menu entries and header links. `portal/capabilities.py` lists
+background jobs, cabinet cards, staff menu entries and header links, its entries on a company's
+timeline, its part of a person's data download, and its demo data. `portal/capabilities.py` lists
 the built-in ones (and finds installed ones through the `partner_club.capabilities` entry point
 group); `portal/app.py` and `portal/cli.py` only walk that list. Built-in capabilities use exactly
 the hooks an outside one would (as Datasette's built-in plugins do), so adding one touches no other
@@ -123,6 +124,9 @@ class Capability:
     upload_prefixes: tuple[str, ...] = ()
     # What the capability adds to a company's timeline (the staff company card merges them by time).
     timeline: Timeline | None = None
+    # What it keeps about a person, for their data download (152-FZ art. 14): (db, user id) -> top-level
+    # keys of the export. Every table that holds a person's data answers through its owner here.
+    personal_data: Callable[[Any, int], Mapping[str, Any]] | None = None
     # The endpoint for every path outside all capabilities' prefixes (the built site); one capability has it.
     fallback: Callable | None = None
     # Called with the Portal when an app (or a command) is made: sets up the capability's parts.

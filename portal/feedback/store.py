@@ -294,3 +294,25 @@ def company_activity(db: Database, company_id: int, limit: int) -> list[tuple]:
 
 def is_empty(db: Database) -> bool:
     return db.execute("SELECT 1 FROM feedback_requests LIMIT 1").fetchone() is None
+
+
+def personal_data(db: Database, user_id: int) -> dict[str, list[dict]]:
+    """What the person wrote (requests with their files, replies) for their data download (152-FZ art. 14).
+
+    Staff replies to them are part of the request; internal notes are the club's own and stay out.
+    """
+    requests = [dict(zip(("number", "kind", "subject", "text", "page", "status", "created_at"), row, strict=True))
+                for row in db.execute("SELECT id, kind, subject, body, page, status, created_at FROM feedback_requests "
+                                      "WHERE author_id = ? ORDER BY id", [user_id]).fetchall()]
+    for item in requests:
+        item["files"] = [{"name": name, "type": kind, "size": size} for name, kind, size in db.execute(
+            "SELECT filename, content_type, size FROM feedback_attachments WHERE request_id = ? ORDER BY id",
+            [item["number"]]).fetchall()]
+        item["replies"] = [dict(zip(("side", "text", "at"), row, strict=True)) for row in db.execute(
+            "SELECT side, body, created_at FROM feedback_messages WHERE request_id = ? AND internal = 0 "
+            "ORDER BY created_at, id", [item["number"]]).fetchall()]
+    written = [dict(zip(("request", "text", "at"), row, strict=True)) for row in db.execute(
+        "SELECT request_id, body, created_at FROM feedback_messages WHERE author_id = ? AND side = 'partner' "
+        "AND request_id NOT IN (SELECT id FROM feedback_requests WHERE author_id = ?) ORDER BY id",
+        [user_id, user_id]).fetchall()]  # replies in colleagues' requests (a representative's)
+    return {"feedback_requests": requests, "feedback_replies_elsewhere": written}
