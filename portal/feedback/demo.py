@@ -5,11 +5,13 @@ at the next start (so demo members added later still get their requests)."""
 from __future__ import annotations
 
 import secrets
+import time
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
 from portal.core.identity import get_user
-from portal.feedback import store
+from portal.feedback import hours, store
 from portal.feedback.model import STAFF_ROLES
 
 # (kind, subject, text, a staff reply or None)
@@ -52,11 +54,20 @@ def seed_demo_requests(db: Database) -> str | None:
     if not members:
         return None
     staff = get_user(db, staff_id) if staff_id is not None else None
+    clock, now = hours.reply_clock(hours.DEFAULT_HOURS, DEMO_ZONE), time.time()
     for number, (kind, subject, body, answer) in enumerate(DEMO):
         author = get_user(db, members[number % len(members)])
         if author is None:
             continue
-        request_id = store.create_request(db, author, kind, subject, body, None, secrets.token_urlsafe(16))
+        written = now - DAYS_AGO[number % len(DAYS_AGO)] * 86400  # a club with a history, not one morning
+        request_id = store.create_request(db, author, kind, subject, body, None, secrets.token_urlsafe(16),
+                                          at=written)
         if answer and staff is not None:
-            store.add_message(db, store.get_request(db, request_id), staff, "staff", answer)
+            store.set_owner(db, request_id, staff.id, staff.id)
+            store.add_message(db, store.get_request(db, request_id), staff, "staff", answer, reply_clock=clock,
+                              at=written + 3.5 * 3600)
     return f"feedback: {len(DEMO)} demo requests"
+
+
+DAYS_AGO = (12.2, 5.9, 2.3, 0.8)
+DEMO_ZONE = ZoneInfo("Europe/Moscow")  # the demo club's time zone (mkdocs.yml)

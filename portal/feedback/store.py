@@ -56,12 +56,13 @@ def log(db: Database, request_id: int, action: str, old: object, new: object, by
 
 
 def create_request(db: Database, author: User, kind: str, subject: str, body: str, page: str | None,
-                   nonce: str, files: Sequence[tuple[str, str, str, int]] = ()) -> int:
+                   nonce: str, files: Sequence[tuple[str, str, str, int]] = (), at: float | None = None) -> int:
     """A new request with its attachments (filename, stored name, type, size); its number.
 
-    Raises Duplicate when `nonce` made a request already (a double click, a resent form).
+    Raises Duplicate when `nonce` made a request already (a double click, a resent form). `at`: when it
+    was written, for requests brought in from elsewhere (and the demo club's history); now by default.
     """
-    now = time.time()
+    now = time.time() if at is None else at
     try:
         with write_transaction(db):
             cursor = db.conn.execute(
@@ -120,14 +121,14 @@ def messages(db: Database, request_id: int, with_notes: bool) -> list[Message]:
 
 
 def add_message(db: Database, request: Request, author: User, side: str, body: str, internal: bool = False,
-                reply_clock: Callable[[float, float], float] | None = None) -> int:
+                reply_clock: Callable[[float, float], float] | None = None, at: float | None = None) -> int:
     """A reply (partner or staff) or an internal note, with the status it implies, all logged.
 
     A staff reply makes the request `answered` (and sets the first reply time once, with the working
     time to it when `reply_clock(created, replied)` counts it); a partner's reply puts the ball back
-    with the club (`in_progress`, reopening a closed request). A note changes nothing.
+    with the club (`in_progress`, reopening a closed request). A note changes nothing. `at` as for requests.
     """
-    now = time.time()
+    now = time.time() if at is None else at
     with write_transaction(db):
         current = db.conn.execute("SELECT status FROM feedback_requests WHERE id = ?", [request.id]).fetchone()[0]
         cursor = db.conn.execute(

@@ -35,5 +35,12 @@ def test_demo_requests_wait_for_members_and_come_once(db):
     count = db.execute("SELECT count(*) FROM feedback_requests").fetchone()[0]
     assert count == len(demo.DEMO)
     assert db.execute("SELECT count(*) FROM feedback_messages WHERE side = 'staff'").fetchone()[0] == 2
+    # A club with a history: written over the last two weeks, answered hours later, the time counted.
+    days = [row[0] for row in db.execute("SELECT (julianday('now') - julianday(created_at, 'unixepoch')) "
+                                         "FROM feedback_requests ORDER BY id")]
+    assert days == sorted(days, reverse=True) and days[0] > 10 and days[-1] < 1
+    answered = db.execute("SELECT first_reply_at - created_at, first_reply_work, owner_id FROM feedback_requests "
+                          "WHERE first_reply_at IS NOT NULL").fetchall()
+    assert len(answered) == 2 and all(gap == 3.5 * 3600 and work is not None and owner for gap, work, owner in answered)
     assert demo.seed_demo_requests(db) is None
     assert db.execute("SELECT count(*) FROM feedback_requests").fetchone()[0] == count
