@@ -116,7 +116,7 @@ _BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "fals
 
 
 def load_newsletter_settings(config: Config) -> dict:
-    """CLUB_NEWSLETTER_* for the sending worker (docs/operators.md, «Рассылки: отправка»)."""
+    """CLUB_NEWSLETTER_* for the sending worker (docs/operators.md, «Newsletters: sending»)."""
     tracking = config("CLUB_NEWSLETTER_TRACKING", default="1").strip().lower()
     if tracking not in _BOOLEANS:
         raise SettingsError(f"CLUB_NEWSLETTER_TRACKING={tracking!r}: use 1 (open pixel and click links on) "

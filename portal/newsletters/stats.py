@@ -5,7 +5,7 @@ starts with newsletter_id) and EXISTS probes into newsletter_events (index newsl
 send_id, kind), so a newsletter of 100,000 recipients is one pass over its sends. Unique counts are
 per recipient, so the cells of segment × region add up to the totals exactly.
 
-Definitions (docs/staff.md, «Статистика рассылок»): delivered = accepted by the mail server (status
+Definitions (docs/staff.md, «Newsletter statistics»): delivered = accepted by the mail server (status
 'sent'); opened = the pixel loaded or a link clicked (approximate: images may be blocked or fetched
 by a mail provider's proxy); open and click rates are over the delivered messages that carried
 tracking, because a member who switched tracking off can never be counted as opening.

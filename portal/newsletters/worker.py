@@ -1,6 +1,6 @@
 """The newsletter worker: freezes due newsletters into per-recipient send rows and sends them, once each.
 
-Exactly once (docs/operators.md, «Рассылки: отправка»): a recipient's row goes queued -> sending
+Exactly once (docs/operators.md, «Newsletters: sending»): a recipient's row goes queued -> sending
 when a batch is claimed, and -> sent in its own transaction right after the SMTP server accepted
 the message. A worker that dies leaves rows in 'sending'; the next worker (one at a time: a lock
 file beside the database) puts them back to 'queued', because their messages were never accepted

@@ -1,6 +1,6 @@
 """Staff tools: find members, suspend and restore membership.
 
-Least privilege (docs/operators.md, «Роли сотрудников»): members' e-mails and phones are for the
+Least privilege (docs/operators.md, «Staff roles»): members' e-mails and phones are for the
 roles that work with partners — staff (managers) and admins; moderators and editors do not see them.
 """
 
