@@ -178,6 +178,8 @@ def read_events(path: Path) -> dict[str, EventEntry]:
         raise EventsError(f"{path}: events file version {found!r}, but this portal reads version "
                           f"{EVENTS_VERSION}; build the site with the same version of the club as the portal")
     try:
+        if not isinstance(data["events"], list):
+            raise TypeError("'events' is not a list")
         entries = [_event_entry(item) for item in data["events"]]
     except (KeyError, TypeError, AttributeError) as exc:
         raise EventsError(f"{path}: not an events file ({exc!r}); run `club build` again") from None
