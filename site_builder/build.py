@@ -1,7 +1,8 @@
 """`club build`: validate, build the public and private sites (in parallel), prove, publish.
 
 Phases: model (load + validate content) -> two MkDocs builds into `.cache/club/out-*` -> leak
-scan of the public output -> publish into `site/public`, `site/private`, `site/manifest.json`.
+scan of the public output -> publish into `site/public`, `site/private`, `site/manifest.json`,
+`site/events.json`.
 Nothing reaches `site/public` unless the scan passed (fail closed).
 """
 
@@ -25,8 +26,9 @@ from . import fast
 from .compress import LATER_SIZE, Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
 from .content import Site, load_site
-from .contract import MANIFEST, SEARCH_INDEX, write_json_atomic, write_manifest
+from .contract import EVENTS, MANIFEST, SEARCH_INDEX, write_events, write_json_atomic, write_manifest
 from .errors import ContentError, ContentErrors
+from .events import event_entries
 from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
 from .links import check_links
 from .manifest import gated_entries, gated_media
@@ -222,6 +224,8 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     copies.add(compress_files(members, [INDEX], later_over=later_over))
     previews = _read_json(previews_file(site))
     write_manifest(config.site_dir / MANIFEST, gated_entries(site, previews), gated_media(site))
+    # Beside the manifest, never inside public/ or private/: it holds the webinar links.
+    write_events(config.site_dir / EVENTS, event_entries(site.pages, config))
     public_copies = publish_public(public, config.output_dir("public"), only, swap, later_over)
     if later is not None:  # in place, in site/: made from the files just published
         later.append(functools.partial(compress_files, members, copies.later))
@@ -231,7 +235,8 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     written = write_mail(config.site_dir, mails)
     for warning in mails.warnings:
         progress(f"warning: {warning}")
-    progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json; "
+    progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json, "
+             f"{EVENTS}; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 

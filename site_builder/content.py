@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from .config import ClubConfig
 from .errors import ContentError, ContentErrors, relpath
+from .events import duplicate_slugs, event_fields
 from .frontmatter import FrontMatter, FrontMatterError, parse
 from .model import DATED_KINDS, Page, Validator, kind_for
 from .slugs import is_valid_slug, slugify
@@ -78,6 +79,7 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
             pages.append(page)
     site = Site(config, pages, media)
     errors.extend(assign_urls(site))
+    errors.extend(duplicate_slugs(pages))
     site.errors = errors
     if errors and strict_errors:
         raise ContentErrors(errors)
@@ -206,19 +208,6 @@ def mail_line(check: Validator, data: dict, key: str) -> str:
         check.error(key, f"`{key}` is {len(value)} characters long; mail clients show only the first {shown}: "
                          f"shorten it to at most {MAIL_LINE_MAX} characters")
     return value
-
-
-def event_fields(check: Validator, data: dict) -> dict:
-    starts = check.moment(data, "starts", required=True)
-    ends = check.moment(data, "ends")
-    if starts and ends and ends < starts:
-        check.error("ends", "`ends` is before `starts`; check the date and time")
-    online = check.flag(data, "online")
-    city = check.text(data, "city")
-    if not city and not online:
-        check.error("starts", "an event needs `city:` or `online: true`")
-    return {"starts": starts, "ends": ends, "online": online, "city": city,
-            "venue": check.text(data, "venue"), "capacity": check.count(data, "capacity")}
 
 
 def benefits(check: Validator, data: dict) -> list[dict[str, str]]:

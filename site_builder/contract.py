@@ -23,6 +23,7 @@ PUBLIC = "public"          # site/public: anyone may read it; deployable anywher
 PRIVATE = "private"        # site/private: gated pages in full and members' media; only the portal serves it
 MAIL = "mail"              # site/mail: newsletter e-mails (never served)
 MANIFEST = "manifest.json"  # site/manifest.json: which URL is whose
+EVENTS = "events.json"      # site/events.json: what registration for each event page needs (never served)
 SEARCH_INDEX = "search/search_index.json"  # inside public (everyone's) and private (members')
 
 
@@ -47,6 +48,10 @@ class SiteLayout:
     @property
     def manifest(self) -> Path:
         return self.root / MANIFEST
+
+    @property
+    def events(self) -> Path:
+        return self.root / EVENTS
 
 
 # --- access levels ----------------------------------------------------------------------------------
@@ -107,6 +112,83 @@ def read_manifest(path: Path) -> Manifest:
     if not isinstance(pages, dict) or not isinstance(media, dict):
         raise ManifestError(f"{path}: no 'pages' map; run `club build` again")
     return Manifest(pages, media)
+
+
+# --- the events artefact --------------------------------------------------------------------------
+# One entry per event page: what registration needs (seats, quota, deadline, questions, the webinar
+# link). It lives beside the manifest, outside public/ and private/: `online_link` is for registered
+# people only, so this file is never served. Times are ISO 8601 with the club's UTC offset.
+
+EVENTS_VERSION = 1
+QUESTION_KINDS = ("text", "long", "choice")
+
+
+class EventsError(ValueError):
+    """site/events.json is unreadable or of a version this code does not know; says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question asked when registering (front matter `questions:`)."""
+
+    name: str  # the answer's key: "diet"
+    label: str
+    kind: str  # QUESTION_KINDS
+    options: tuple[str, ...] = ()  # choice only
+    required: bool = False
+    max: int = 0  # longest answer in characters (text, long); 0 for choice
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    url: str  # "/events/akademiya-montazhnika-ekaterinburg/"
+    slug: str  # "akademiya-montazhnika-ekaterinburg": the portal's /account/events/<slug>/
+    source: str  # "content/events/akademiya-montazhnika-ekaterinburg.md"
+    title: str
+    access: str
+    starts: str  # "2027-02-18T09:30:00+05:00"
+    ends: str | None
+    register_until: str  # the deadline; `starts` unless the page says otherwise
+    timezone: str  # "Europe/Moscow"
+    city: str
+    venue: str
+    online: bool
+    online_link: str  # "" unless online; shown only to registered people
+    capacity: int | None  # None: no limit on seats
+    per_company: int | None  # None: no quota per company
+    questions: tuple[Question, ...]
+    cancelled: bool
+    registration: bool  # False: the page takes no registrations
+    revision: str  # changes when the time or the place changes (.ics SEQUENCE, update mails)
+
+
+def write_events(path: Path, entries: list[EventEntry]) -> None:
+    data = {"version": EVENTS_VERSION, "events": [asdict(entry) for entry in entries]}
+    write_json_atomic(path, data, indent=1, keep_same=True)
+
+
+def read_events(path: Path) -> dict[str, EventEntry]:
+    """Event entries by slug; EventsError for a missing or malformed file or an unknown version."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EventsError(f"{path}: unreadable ({exc}); run `club build` again") from exc
+    found = data.get("version") if isinstance(data, dict) else None
+    if found != EVENTS_VERSION:
+        raise EventsError(f"{path}: events file version {found!r}, but this portal reads version "
+                          f"{EVENTS_VERSION}; build the site with the same version of the club as the portal")
+    try:
+        if not isinstance(data["events"], list):
+            raise TypeError("'events' is not a list")
+        entries = [_event_entry(item) for item in data["events"]]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise EventsError(f"{path}: not an events file ({exc!r}); run `club build` again") from None
+    return {entry.slug: entry for entry in entries}
+
+
+def _event_entry(item: dict) -> EventEntry:
+    questions = tuple(Question(**{**q, "options": tuple(q.get("options", ()))}) for q in item["questions"])
+    return EventEntry(**{**item, "questions": questions})
 
 
 # --- the newsletter e-mail artefact ------------------------------------------------------------------

@@ -73,5 +73,22 @@ def parse(text: str) -> FrontMatter:
                                      "check quotes and indentation (quote values that contain ':')") from None
     finally:
         loader.dispose()
-    lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        lines[str(key.value)] = key.start_mark.line + 2
+        _nested_lines(str(key.value), value, lines)
     return FrontMatter(data, lines, body, body_line)
+
+
+def _nested_lines(prefix: str, node: yaml.Node, lines: dict[str, int]) -> None:
+    """Lines inside lists: "questions.0" (an item), "questions.0.kind" (a key of it), so that an
+    error in the third question points at the third question, not at `questions:`."""
+    if isinstance(node, yaml.SequenceNode):
+        children = [(str(index), item, item) for index, item in enumerate(node.value)]
+    elif isinstance(node, yaml.MappingNode) and "." in prefix:  # top-level mappings are not item lists
+        children = [(str(key.value), key, value) for key, value in node.value]
+    else:
+        return
+    for name, marked, value in children:
+        lines[f"{prefix}.{name}"] = marked.start_mark.line + 2
+        _nested_lines(f"{prefix}.{name}", value, lines)

@@ -24,7 +24,8 @@ KIND_KEYS = {
     "home": {"benefits"},
     "newsletter": {"subject", "preheader", "roles", "topics"},
     "issue": {"issue"},
-    "event": {"starts", "ends", "city", "online", "capacity", "venue"},
+    "event": {"starts", "ends", "city", "online", "capacity", "venue",
+              "registration", "per_company", "register_until", "questions", "cancelled", "online_link"},
 }
 POST_KINDS = {"newsletter", "article"}
 DATED_KINDS = {"newsletter", "article", "issue"}

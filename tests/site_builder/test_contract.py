@@ -1,12 +1,27 @@
 """The build↔portal contract: the manifest's version is checked, and a portal refuses what it cannot read."""
 
 import json
+import os
+from dataclasses import asdict, replace
 
 import pytest
 from starlette.testclient import TestClient
 
 from portal.app import create_app
-from site_builder.contract import MANIFEST_VERSION, GatedEntry, ManifestError, read_manifest, write_manifest
+from site_builder.contract import (
+    EVENTS,
+    EVENTS_VERSION,
+    MANIFEST_VERSION,
+    EventEntry,
+    EventsError,
+    GatedEntry,
+    ManifestError,
+    Question,
+    read_events,
+    read_manifest,
+    write_events,
+    write_manifest,
+)
 from tests.portal_fixtures import BASE_URL
 
 
@@ -36,3 +51,46 @@ def test_a_portal_refuses_a_manifest_of_another_version_and_serves_no_page(setti
         assert any("manifest version" in record.getMessage() for record in caplog.records)
     finally:
         app.state.portal.db.conn.close()
+
+
+def an_event(**changes) -> EventEntry:
+    entry = EventEntry(
+        url="/events/a/", slug="a", source="content/events/a.md", title="Академия", access="public",
+        starts="2027-02-18T09:30:00+03:00", ends=None, register_until="2027-02-16T18:00:00+03:00",
+        timezone="Europe/Moscow", city="Екатеринбург", venue="", online=False, online_link="", capacity=30,
+        per_company=2, questions=(Question("diet", "Питание", "choice", ("Мясо", "Рыба"), True, 0),
+                                  Question("ask", "Вопрос", "long", (), False, 1000)),
+        cancelled=False, registration=True, revision="0123456789abcdef")
+    return replace(entry, **changes)
+
+
+def test_the_events_file_round_trips(tmp_path):
+    entries = [an_event(), an_event(slug="b", url="/events/b/", online=True, online_link="https://x.example/b",
+                                     capacity=None, per_company=None, questions=())]
+    write_events(tmp_path / EVENTS, entries)
+    assert read_events(tmp_path / EVENTS) == {"a": entries[0], "b": entries[1]}
+
+
+def test_an_unchanged_events_file_is_not_rewritten(tmp_path):
+    path = tmp_path / EVENTS
+    write_events(path, [an_event()])
+    os.utime(path, ns=(1, 1))
+    write_events(path, [an_event()])
+    assert path.stat().st_mtime_ns == 1
+
+
+@pytest.mark.parametrize("data", [{"version": EVENTS_VERSION + 1, "events": []}, {"events": []}, [1],
+                                  {"version": EVENTS_VERSION, "events": {}},
+                                  {"version": EVENTS_VERSION, "events": [{"slug": "a"}]},
+                                  {"version": EVENTS_VERSION, "events": [{**json.loads(json.dumps(asdict(
+                                      an_event()))), "seats_left": 3}]}])
+def test_an_unknown_or_broken_events_file_is_an_error_that_says_what_to_do(tmp_path, data):
+    path = tmp_path / EVENTS
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(EventsError, match="club build|version"):
+        read_events(path)
+
+
+def test_a_missing_events_file_is_an_error(tmp_path):
+    with pytest.raises(EventsError, match="unreadable.*club build"):
+        read_events(tmp_path / EVENTS)
