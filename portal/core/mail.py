@@ -54,12 +54,28 @@ class MailError(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+    # An iCalendar object to show as an invitation (RFC 6047 iMIP): sent as a text/calendar part of the
+    # alternative as well as attached; see calendar_attachment().
+    inline_calendar: bool = False
+
+
+@dataclass(frozen=True)
 class Mail:
     to: Address  # from recipient(): the name is data, never header syntax
     subject: str
     text: str
     html: str
     headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe (RFC 8058)
+    attachments: tuple[Attachment, ...] = ()
+
+
+def calendar_attachment(ics: bytes) -> Attachment:
+    """An invitation (.ics with METHOD:REQUEST or CANCEL) in the shape Gmail, Outlook and Apple Mail all accept."""
+    return Attachment(filename="invite.ics", content_type="application/ics", data=ics, inline_calendar=True)
 
 
 @dataclass(frozen=True)
@@ -151,7 +167,8 @@ def _split_subject(rendered: str, template: str) -> tuple[str, str]:
 
 
 def build_message(mail: Mail, settings: Settings) -> EmailMessage:
-    """multipart/alternative (text, then HTML, UTF-8) with the headers a well-behaved robot sends."""
+    """multipart/alternative (text, then HTML, UTF-8) with the headers a well-behaved robot sends; with
+    attachments, multipart/mixed holding that alternative and then the attachments."""
     message = EmailMessage()
     message["From"] = recipient(*parseaddr(settings.mail_from))
     message["To"] = mail.to
@@ -169,7 +186,52 @@ def build_message(mail: Mail, settings: Settings) -> EmailMessage:
     # lines), so the message is valid even through a relay without 8BITMIME.
     message.set_content(mail.text, charset="utf-8")
     message.add_alternative(mail.html, subtype="html", charset="utf-8")
+    if mail.attachments:
+        _add_attachments(message, mail.attachments)
     return message
+
+
+def _add_attachments(message: EmailMessage, attachments: tuple[Attachment, ...]) -> None:
+    calendars = [a for a in attachments if a.inline_calendar]
+    if len(calendars) > 1:  # RFC 6047 2.4: one iCalendar object, so one method, per message
+        raise ValueError("a message carries at most one calendar invitation")
+    for invite in calendars:
+        # RFC 6047 2.4: the invitation is a text/calendar part whose `method` parameter equals the
+        # object's METHOD; as the last alternative it is what calendar-aware clients act on.
+        # base64 for non-ASCII: the email package would pick 8bit for short Cyrillic lines, which a relay
+        # without 8BITMIME (RFC 6152) may refuse or mangle.
+        message.add_alternative(invite.data.decode("utf-8"), subtype="calendar", charset="utf-8",
+                                cte=None if invite.data.isascii() else "base64",
+                                params={"method": _calendar_method(invite.data)})
+    message.make_mixed()
+    for attachment in attachments:
+        # The invitation is attached again (application/ics, not a second text/calendar, which
+        # Outlook would take for another invitation) for clients that only offer attachments.
+        maintype, subtype = _content_type(attachment.content_type)
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
+                               filename=_filename(attachment.filename))
+
+
+def _calendar_method(ics: bytes) -> str:
+    # METHOD is a VCALENDAR property, so its line comes before any component (RFC 5545 3.6, 3.7.2).
+    found = re.search(rb"^METHOD:([A-Za-z-]+)\r?$", ics, re.MULTILINE)
+    if not found:
+        raise ValueError("a calendar invitation needs a METHOD property (RFC 5546 1.4)")
+    return found.group(1).decode("ascii").upper()
+
+
+def _content_type(content_type: str) -> tuple[str, str]:
+    # RFC 2045 5.1: type "/" subtype, each a token; anything else would end up as header syntax.
+    found = re.fullmatch(r"([a-z0-9!#$&^_.+-]+)/([a-z0-9!#$&^_.+-]+)", content_type.strip().lower())
+    if not found:
+        raise ValueError(f"attachment content type {content_type!r} is not type/subtype")
+    return found.group(1), found.group(2)
+
+
+def _filename(filename: str) -> str:
+    # One line for the header, and no directory part: a client saving it must not be sent elsewhere.
+    name = one_line(filename).replace("/", "_").replace("\\", "_").lstrip(".")
+    return name or "attachment"
 
 
 def _sender_domain(mail_from: str) -> str:

@@ -13,15 +13,18 @@ from email.headerregistry import Address
 from email.policy import default as default_policy
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from portal.core.mail import (
+    Attachment,
     Mail,
     MailConfigError,
     Mailer,
     MailError,
     SMTPTarget,
     build_message,
+    calendar_attachment,
     parse_smtp_url,
     recipient,
     render_mail,
@@ -271,3 +274,80 @@ def test_unreachable_server_fails_fast(tmp_path: Path) -> None:
     with pytest.raises(MailError, match=f"127.0.0.1:{port}"):
         asyncio.run(Mailer(make_settings(tmp_path, f"smtp://127.0.0.1:{port}?timeout=1")).send(mail()))
     assert time.monotonic() - started < 3
+
+
+# --- attachments and calendar invitations (RFC 6047) ---------------------------------------------
+
+ICS = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Partner Club//Events//RU\r\nMETHOD:REQUEST\r\n"
+       "BEGIN:VEVENT\r\nUID:event-reg-7@club.example.ru\r\nDTSTAMP:20261203T120000Z\r\n"
+       "DTSTART:20270218T043000Z\r\nSUMMARY:Академия монтажника\r\nSEQUENCE:2\r\nEND:VEVENT\r\n"
+       "END:VCALENDAR\r\n").encode()
+
+
+def structure(part: email.message.EmailMessage) -> object:
+    """The MIME tree as nested (content type, children) tuples, for comparing shapes."""
+    if part.is_multipart():
+        return (part.get_content_type(), [structure(child) for child in part.iter_parts()])
+    return part.get_content_type()
+
+
+def test_a_calendar_invitation_arrives_as_imip_with_the_ics_attached(tmp_path: Path, smtp: SMTPServer) -> None:
+    invite = dataclasses.replace(mail(), attachments=(calendar_attachment(ICS),))
+    asyncio.run(Mailer(make_settings(tmp_path, smtp.url)).send(invite))
+    [received] = smtp.wait_for(1)
+    message = received.message
+    assert structure(message) == ("multipart/mixed", [
+        ("multipart/alternative", ["text/plain", "text/html", "text/calendar"]), "application/ics"])
+    alternative, attached = message.iter_parts()
+    _, _, calendar_part = alternative.iter_parts()
+    assert calendar_part["Content-Type"].params == {"method": "REQUEST", "charset": "utf-8"}
+    assert calendar_part.get_content_disposition() is None  # shown as the invitation, not a file
+    assert calendar_part["Content-Transfer-Encoding"] == "base64"  # Cyrillic, and the relay may lack 8BITMIME
+    assert attached.get_content_disposition() == "attachment" and attached.get_filename() == "invite.ics"
+    assert LINK in message.get_body(("plain",)).get_content()
+    for part in (calendar_part, attached):
+        data = part.get_content()
+        parsed = icalendar.Calendar.from_ical(data if isinstance(data, str) else data.decode())
+        assert parsed["METHOD"] == "REQUEST"
+        [event] = parsed.events
+        assert (str(event["UID"]), str(event["SUMMARY"]), event["SEQUENCE"]) == (
+            "event-reg-7@club.example.ru", "Академия монтажника", 2)
+
+
+def test_the_calendar_parts_method_follows_the_object(tmp_path: Path) -> None:
+    cancel = ICS.replace(b"METHOD:REQUEST", b"METHOD:CANCEL")
+    message = build_message(dataclasses.replace(mail(), attachments=(calendar_attachment(cancel),)),
+                            make_settings(tmp_path))
+    calendar_part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert calendar_part.get_param("method") == "CANCEL"
+
+
+def test_ordinary_attachments_are_just_attachments(tmp_path: Path) -> None:
+    files = (Attachment("программа.pdf", "application/pdf", b"%PDF-1.4 x"),
+             Attachment("../../etc/passwd\r\nX-Injected: 1", "text/plain", b"hello"))
+    message = build_message(dataclasses.replace(mail(), attachments=files), make_settings(tmp_path))
+    parsed = email.message_from_bytes(bytes(message), policy=default_policy)
+    assert structure(parsed) == ("multipart/mixed", [("multipart/alternative", ["text/plain", "text/html"]),
+                                                     "application/pdf", "text/plain"])
+    pdf, text = list(parsed.iter_attachments())
+    assert (pdf.get_filename(), pdf.get_content()) == ("программа.pdf", b"%PDF-1.4 x")
+    assert text.get_filename() == "_.._etc_passwd X-Injected: 1" and parsed["X-Injected"] is None
+
+
+@pytest.mark.parametrize("attachments", [
+    (Attachment("a", "application/pdf\r\nBcc: x@example.ru", b""),),
+    (Attachment("a", "pdf", b""),),
+    (calendar_attachment(ICS.replace(b"METHOD:REQUEST\r\n", b"")),),
+    (calendar_attachment(ICS), calendar_attachment(ICS)),  # RFC 6047 2.4: one iCalendar object per message
+])
+def test_malformed_attachments_are_refused(tmp_path: Path, attachments: tuple[Attachment, ...]) -> None:
+    with pytest.raises(ValueError, match="content type|METHOD|at most one"):
+        build_message(dataclasses.replace(mail(), attachments=attachments), make_settings(tmp_path))
+
+
+def test_a_message_without_attachments_keeps_its_shape(tmp_path: Path) -> None:
+    plain = build_message(mail(), make_settings(tmp_path))
+    assert mail().attachments == ()
+    assert structure(plain) == ("multipart/alternative", ["text/plain", "text/html"])
+    assert not any(part.get_content_disposition() for part in plain.walk())
+    assert "text/calendar" not in bytes(plain).decode("ascii", "replace")
