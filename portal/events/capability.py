@@ -1,0 +1,21 @@
+"""Events: registration for the event pages the build publishes (site/events.json) — seats, the company
+quota, the waiting list with offers of freed seats, the cabinet's list, plain confirmation letters and
+`club events` (issue 14, first slice: no .ics yet)."""
+
+from __future__ import annotations
+
+from portal.core.capability import Capability
+from portal.events import catalogue, personal
+from portal.events.migrations import MIGRATIONS
+from portal.events.timeline import company_timeline
+from portal.events.words import WORDS
+
+CAPABILITY = Capability(
+    name="events",
+    url_prefixes=("/account/events/",),
+    words=WORDS,
+    migrations=MIGRATIONS,
+    timeline=company_timeline,
+    personal_data=personal.personal_data,
+    on_start=(catalogue.open_catalogue,),
+)
