@@ -4,17 +4,20 @@ quota, the waiting list with offers of freed seats, the cabinet's list, plain co
 
 from __future__ import annotations
 
-from portal.core.capability import Capability
-from portal.events import catalogue, personal
+from portal.core.capability import CabinetCard, Capability, Command
+from portal.events import cabinet, catalogue, cli, pages, personal
 from portal.events.migrations import MIGRATIONS
 from portal.events.timeline import company_timeline
 from portal.events.words import WORDS
 
 CAPABILITY = Capability(
     name="events",
+    routes=(*cabinet.ROUTES, *pages.ROUTES),
     url_prefixes=("/account/events/",),
     words=WORDS,
     migrations=MIGRATIONS,
+    commands=(Command("events", cli.add_parser, cli.run),),
+    cabinet_cards=(CabinetCard("events/_cabinet_events.html", cabinet.card, level="registered", order=30),),
     timeline=company_timeline,
     personal_data=personal.personal_data,
     on_start=(catalogue.open_catalogue,),
