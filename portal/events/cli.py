@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-import time
 
 from sqlite_utils import Database
 
 from portal.core.settings import Settings
-from portal.events import mails, store
+from portal.events import offers, store
 from portal.events.catalogue import catalogue_for
 from portal.events.model import local_time
-from portal.web.context import build_portal
-from portal.web.letters import deliver
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -34,7 +30,7 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         return run_list(events, db)
     if args.events_command == "show":
         return run_show(events, db, args.slug)
-    return run_expire(events, settings, db)
+    return run_expire(settings, db)
 
 
 def run_list(events: dict, db: Database) -> int:
@@ -63,17 +59,8 @@ def run_show(events: dict, db: Database, slug: str) -> int:
     return 0
 
 
-def run_expire(events: dict, settings: Settings, db: Database) -> int:
-    expired, offered = store.expire_offers(db, events, time.time())
-    print(f"club events: {len(expired)} offer{'' if len(expired) == 1 else 's'} expired, {len(offered)} passed on")
-    if offered:
-        portal = build_portal(settings, db, ())
-        letters = [mail for row in offered if row.event in events
-                   for mail in mails.build(portal, events[row.event], [("offered", row)])]
-        sent = asyncio.run(send_all(portal, letters))
-        print(f"club events: {sent} letter{'' if sent == 1 else 's'} sent")
+def run_expire(settings: Settings, db: Database) -> int:
+    expired, offered, sent = offers.pass_on(settings, db)
+    print(f"club events: {expired} offer{'' if expired == 1 else 's'} expired, {offered} passed on, "
+          f"{sent} letter{'' if sent == 1 else 's'} sent")
     return 0
-
-
-async def send_all(portal, letters) -> int:
-    return sum([await deliver(portal, mail) for mail in letters])
