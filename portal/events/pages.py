@@ -124,6 +124,7 @@ async def register(request: Request) -> Response:
         done.append(outcome.registration)
         if outcome.created:
             letters.append((outcome.registration.status, outcome.registration))
+        letters += [("offered", row) for row in outcome.offered]
     status = done[0].status if "me" in chosen else "registered"
     response = redirect(page_path(event) + "?notice=" + ("waiting" if status == "waiting" else "registered"))
     response.background = mails.send(portal, event, letters)

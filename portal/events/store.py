@@ -94,6 +94,8 @@ def register(db: Database, event: EventEntry, person: User, by: User, answers: d
                                     [event.slug, person.company_id]).fetchone()[0]
             if in_company >= event.per_company:
                 raise Refused("events.refused.quota", limit=event.per_company)
+        # Seats freed by a larger capacity (a rebuild) go to the people already waiting, before a newcomer.
+        offered = _fill_seats(db, event.slug, event.capacity, now)
         free = event.capacity is None or seats_taken(db, event.slug) < event.capacity
         status = "registered" if free else "waiting"
         position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM event_registrations WHERE event = ?",
@@ -104,7 +106,7 @@ def register(db: Database, event: EventEntry, person: User, by: User, answers: d
             [event.slug, person.id, person.company_id, status, json.dumps(answers, ensure_ascii=False), by.id,
              position, event.revision, now, now])
         log(db, cursor.lastrowid, event.slug, status, None, status, by.id, now)
-        return Outcome(get(db, cursor.lastrowid), created=True)
+        return Outcome(get(db, cursor.lastrowid), created=True, offered=offered)
 
 
 def _set_status(db: Database, row: Registration, status: str, action: str, by_id: int | None, now: float,

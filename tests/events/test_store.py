@@ -129,3 +129,12 @@ def test_personal_data_and_timeline(db):
     store.register(db, event(), anna, anna, {"diet": "Вегетарианское"}, NOW)
     assert store.personal_data(db, anna.id)["event_registrations"][0]["answers"] == {"diet": "Вегетарианское"}
     assert company_timeline(db, anna.company_id, 10)[0].kind == "timeline.event_registration"
+
+
+def test_seats_added_by_a_rebuild_go_to_the_people_waiting_first(db):
+    crowd = people(db, 4)
+    for i, p in enumerate(crowd[:3]):
+        store.register(db, event(capacity=1), p, p, {}, NOW + i)
+    newcomer = store.register(db, event(capacity=2), crowd[3], crowd[3], {}, NOW + 5)
+    assert [r.user_id for r in newcomer.offered] == [crowd[1].id]
+    assert newcomer.registration.status == "waiting"
