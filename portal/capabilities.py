@@ -13,7 +13,8 @@ from importlib.metadata import entry_points
 from portal.core.capability import REGISTRY, Capability
 
 BUILTIN = ("portal.core.schema", "portal.accounts.capability", "portal.site.capability",
-           "portal.companies.capability", "portal.feedback.capability", "portal.forum.capability",
+           "portal.companies.capability", "portal.feedback.capability", "portal.events.capability",
+           "portal.forum.capability",
            "portal.newsletters.capability", "portal.staff.capability", "portal.ops.capability")
 ENTRY_POINT_GROUP = "partner_club.capabilities"
 

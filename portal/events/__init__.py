@@ -1,0 +1,1 @@
+"""Event registration: seats, the company quota, the waiting list and offers (issue 14)."""

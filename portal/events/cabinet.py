@@ -1,0 +1,46 @@
+"""The cabinet's side: the card "My events" and `/account/events/`, my registrations and waiting-list
+places and, for the company's representative, the company's (its people's active registrations)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.core.companies import get_company
+from portal.events import store
+from portal.events.catalogue import catalogue
+from portal.events.model import Registration
+from portal.web.context import portal_of, visitor
+from portal.web.guards import requires
+from portal.web.templating import render
+
+CARD_ROWS = 5
+
+
+def titled(request: Request, rows: list[Registration]) -> list[tuple[Registration, str]]:
+    """Each row with its event's title (the slug when the event has left the site)."""
+    events = catalogue(portal_of(request)).all()
+    return [(row, events[row.event].title if row.event in events else row.event) for row in rows]
+
+
+def lists(request: Request, active_only: bool) -> dict:
+    db, user = portal_of(request).db, visitor(request).user
+    mine = [row for row in store.of_user(db, user.id) if row.active or not active_only]
+    company = get_company(db, user.company_id) if user.company_id else None
+    theirs = (store.of_company(db, company.id) if company is not None and company.representative_id == user.id
+              else [])
+    return {"mine": titled(request, mine), "company": titled(request, [r for r in theirs if r.user_id != user.id])}
+
+
+def card(request: Request) -> dict:
+    found = lists(request, active_only=True)
+    return {"mine": found["mine"][:CARD_ROWS], "company": found["company"]}
+
+
+@requires()
+async def my_events(request: Request) -> Response:
+    return render(request, "events/my_events.html", lists(request, active_only=False))
+
+
+ROUTES = [Route("/account/events/", my_events, methods=["GET"])]

@@ -1,0 +1,66 @@
+"""`club events list|show SLUG|expire-offers`: the events of the built site and their registrations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlite_utils import Database
+
+from portal.core.settings import Settings
+from portal.events import offers, store
+from portal.events.catalogue import catalogue_for
+from portal.events.model import local_time
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("events", help="event registrations",
+                                 description="The events of the built site (site/events.json) with their seats, "
+                                             "one event's registrations, and passing on expired seat offers.")
+    actions = parser.add_subparsers(dest="events_command", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every event with seats taken and people waiting")
+    show = actions.add_parser("show", help="one event's registrations in arrival order")
+    show.add_argument("slug", help="the event page's slug, as in /account/events/<slug>/")
+    actions.add_parser("expire-offers", help="offers past their time pass to the next waiting person (run hourly)")
+
+
+def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    events = catalogue_for(settings.site_dir).all()
+    if args.events_command == "list":
+        return run_list(events, db)
+    if args.events_command == "show":
+        return run_show(events, db, args.slug)
+    return run_expire(settings, db)
+
+
+def run_list(events: dict, db: Database) -> int:
+    counts = store.counts(db)
+    for slug, event in sorted(events.items(), key=lambda item: item[1].starts):
+        found = counts.get(slug, {})
+        taken = found.get("registered", 0) + found.get("offered", 0)
+        seats = "∞" if event.capacity is None else str(event.capacity)
+        flags = " cancelled" if event.cancelled else "" if event.registration else " no registration"
+        print(f"{slug:<45} {local_time(event.starts):<17} {taken:>4}/{seats:<4} waiting {found.get('waiting', 0):>3}"
+              f"{flags}")
+    print(f"club events: {len(events)} event{'' if len(events) == 1 else 's'}")
+    return 0
+
+
+def run_show(events: dict, db: Database, slug: str) -> int:
+    event = events.get(slug)
+    if event is None:
+        print(f"club events: no event {slug!r} in site/events.json (see `club events list`)", file=sys.stderr)
+        return 2
+    print(f"{event.title}  {local_time(event.starts)}  {event.city or 'online'}  capacity "
+          f"{event.capacity if event.capacity is not None else '∞'}  per company {event.per_company or '—'}")
+    for row in store.of_event(db, slug):
+        answers = "; ".join(f"{name}: {value}" for name, value in row.answers.items())
+        print(f"  {row.position:>4} {row.status:<10} {row.user_name} <{row.user_email}>  {answers}")
+    return 0
+
+
+def run_expire(settings: Settings, db: Database) -> int:
+    expired, offered, sent = offers.pass_on(settings, db)
+    print(f"club events: {expired} offer{'' if expired == 1 else 's'} expired, {offered} passed on, "
+          f"{sent} letter{'' if sent == 1 else 's'} sent")
+    return 0
