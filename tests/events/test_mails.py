@@ -23,3 +23,24 @@ def test_every_letter_renders(app, kind, language):
         assert "2030" in mail.text  # the time the seat is held until
     if kind == "waiting":
         assert "3" in mail.text
+
+
+def test_registered_and_cancelled_letters_carry_the_invitation_and_its_cancellation(app):
+    from icalendar import Calendar
+
+    portal = app.state.portal
+    anna = person(portal.db, "anna@example.ru")
+    found = {}
+    for kind in ("registered", "cancelled"):
+        row = Registration(7, "akademiya", anna.id, anna.company_id, kind, {}, anna.id, 1, "r1", 0.0, 0.0, None)
+        [attachment] = mails.letter(portal, event(), kind, row).attachments
+        found[kind] = Calendar.from_ical(attachment.data)
+    request, cancel = found["registered"], found["cancelled"]
+    assert str(request["METHOD"]) == "REQUEST" and str(cancel["METHOD"]) == "CANCEL"
+    [first], [second] = request.walk("VEVENT"), cancel.walk("VEVENT")
+    assert str(first["UID"]) == str(second["UID"]) and str(first["UID"]).startswith("event-reg-7@")
+    assert int(second["SEQUENCE"]) > int(first["SEQUENCE"])
+    assert str(first["DTSTART"].params["TZID"]) == event().timezone
+    assert "anna@example.ru" in str(first["ATTENDEE"])
+    waiting = Registration(7, "akademiya", anna.id, anna.company_id, "waiting", {}, anna.id, 1, "r1", 0.0, 0.0, None)
+    assert mails.letter(portal, event(), "waiting", waiting).attachments == ()  # no seat, no calendar entry

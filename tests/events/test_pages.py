@@ -59,6 +59,13 @@ def test_registering_then_cancelling(member, events, app, smtp):
     subjects = [item.message["Subject"] for item in smtp.wait_for(2)]
     assert any("Вы записаны" in subject for subject in subjects)
     assert any("Запись отменена" in subject for subject in subjects)
+    methods = {}  # the letters as received: the calendar part and its method, read back with icalendar
+    for item in smtp.wait_for(2):
+        from icalendar import Calendar
+
+        [part] = [p for p in item.message.walk() if p.get_content_type() == "text/calendar"]
+        methods[str(Calendar.from_ical(part.get_content())["METHOD"])] = part.get_param("method")
+    assert methods == {"REQUEST": "REQUEST", "CANCEL": "CANCEL"}
 
 
 def test_bad_answers_come_back_with_the_input_kept(member, events, app):
