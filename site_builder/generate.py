@@ -37,7 +37,7 @@ class Listings:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(THEMES / "generated"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
         env.globals.update(t=translator(config.language), href=href, day=self.day, moment=self.moment,
-                           segment_labels=self.segment_labels, portal=config.portal_url)
+                           segment_labels=self.segment_labels, portal=config.portal_url, now=self.now)
         self.macros = env.get_template("_listings.html").module
 
     def day(self, value: date) -> str:

@@ -286,3 +286,15 @@ def test_text_files_have_fresh_compressed_copies(demo):
     assert checked > 50
     assert (demo.site / "private" / "search" / "search_index.json.br").is_file()
     assert not list((demo.site / "public").rglob("*.br.br")) and not list((demo.site / "public").rglob("*.gz.br"))
+
+
+def test_upcoming_event_pages_lead_to_registration_and_past_ones_do_not(demo):
+    now = datetime.now(ZoneInfo("Europe/Moscow"))
+    for day, city, end in demo_events(demo):
+        slug = next(p.stem for p in (demo.content / "events").glob("*.md")
+                    if f'starts: "{day}' in p.read_text(encoding="utf-8"))
+        page = html(demo, f"events/{slug}")
+        link = f'href="/account/events/{slug}/"'
+        assert (link in page) == (end >= now), (slug, city)
+        if end >= now:
+            assert f'data-club-register="/account/events/{slug}/status.json"' in page and "Записаться" in page

@@ -23,3 +23,25 @@
     })
     .catch(function () { /* keep the sign-in link */ });
 })();
+
+/* Event pages: the live seat count from the portal beside the "Register" link.
+   No portal, an error or no limit on seats: the link stays as it is. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-club-register]");
+  if (!box || !window.fetch) return;
+  var seats = box.querySelector("[data-club-seats]");
+  fetch(box.getAttribute("data-club-register"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) {
+      var type = r.headers.get("content-type") || "";
+      return r.ok && type.indexOf("application/json") === 0 ? r.json() : null;
+    })
+    .then(function (status) {
+      if (!status || !seats || typeof status.seats_left !== "number") return;
+      seats.textContent = status.seats_left > 0
+        ? box.getAttribute("data-club-seats-left").replace("{n}", String(status.seats_left))
+        : box.getAttribute("data-club-full");
+      seats.hidden = false;
+    })
+    .catch(function () { /* keep the plain link */ });
+})();
