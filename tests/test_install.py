@@ -77,6 +77,10 @@ def test_the_installed_club_builds_and_serves_the_demo(installed, project):
         status, login = fetch(base + "/account/login")  # a portal template from the package
         assert status == 200 and 'name="csrf"' in login
         assert fetch(base + "/_portal/static/portal.css")[0] == 200  # a static file from the package
+        status, form = fetch(base + "/feedback/new")  # a newer capability's template, from the package too
+        assert status == 200 and 'name="subject"' in form
+        status, seats = fetch(base + "/account/events/akademiya-montazhnika-ekaterinburg/status.json")
+        assert status == 200 and '"seats_left"' in seats  # site/events.json, read through the contract
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
