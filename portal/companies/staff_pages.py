@@ -149,16 +149,25 @@ async def set_details(request: Request) -> Response:
     return redirect(f"/staff/companies/{company.id}")
 
 
+def other_company(db, text: str, company: companies.Company) -> companies.Company | None:
+    """The live company staff named (name, INN or #id) for a move or a merge; None when there is no
+    such company, it was merged away, or it is this very one."""
+    target = companies.find_company(db, text) if text else None
+    if target is None or target.merged_into is not None or target.id == company.id:
+        return None
+    return target
+
+
 @requires(roles=COMPANY_ROLES)
 async def move_person(request: Request) -> Response:
     portal, who, company = portal_of(request), visitor(request), company_or_404(request)
     form = await read_form(request)
     values = {"target": form.line("target", 200), "user": form.text("user", 20)}
     person = get_user(portal.db, whole_number(values["user"]) or 0)
-    target = companies.find_company(portal.db, values["target"]) if values["target"] else None
     if person is None or person.company_id != company.id:
         raise HTTPException(404)
-    if target is None or target.merged_into is not None or target.id == company.id:
+    target = other_company(portal.db, values["target"], company)
+    if target is None:
         return card_again(request, company, {"target": who.t("companies.no_such_company")}, values)
     companies.move_person(portal.db, person.id, target.id, who.user.id)
     return redirect(f"/staff/companies/{company.id}?notice=moved")
@@ -169,8 +178,8 @@ async def merge(request: Request) -> Response:
     portal, who, company = portal_of(request), visitor(request), company_or_404(request)
     form = await read_form(request)
     values = {"into": form.line("into", 200)}
-    target = companies.find_company(portal.db, values["into"]) if values["into"] else None
-    if target is None or target.id == company.id or target.merged_into is not None:
+    target = other_company(portal.db, values["into"], company)
+    if target is None:
         return card_again(request, company, {"into": who.t("companies.no_such_company")}, values)
     companies.merge(portal.db, company.id, target.id, who.user.id)
     return redirect(f"/staff/companies/{target.id}?notice=merged")
