@@ -27,6 +27,7 @@ class Registration:
     created_at: float
     updated_at: float
     offer_expires_at: float | None
+    sequence: int = 0  # the .ics SEQUENCE last sent (RFC 5546 2.1.4)
     user_name: str = ""
     user_email: str = ""
 

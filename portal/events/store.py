@@ -19,7 +19,7 @@ from portal.events.model import ACTIVE, HOLDING, OFFER_HOURS, Outcome, Refused, 
 from site_builder.contract import EventEntry
 
 COLUMNS = ("r.id, r.event, r.user_id, r.company_id, r.status, r.answers, r.registered_by, r.position, r.revision, "
-           "r.created_at, r.updated_at, r.offer_expires_at, coalesce(u.name, ''), coalesce(u.email, '')")
+           "r.created_at, r.updated_at, r.offer_expires_at, r.sequence, coalesce(u.name, ''), coalesce(u.email, '')")
 FROM = "FROM event_registrations r LEFT JOIN users u ON u.id = r.user_id "
 ACTIVE_SQL = "('registered', 'waiting', 'offered')"
 
