@@ -219,4 +219,17 @@ def personal_data(db: Database, user_id: int) -> dict[str, list]:
         for row in of_user(db, user_id)]}
 
 
+def claim_letter(db: Database, registration_id: int, kind: str, now: float) -> bool:
+    """Claim a follow-up letter (`kind`: update:<revision>, event_cancelled, reminder_day, reminder_hour, after)
+    for one registration: True once, for the first process to ask; False ever after."""
+    cursor = db.conn.execute("INSERT OR IGNORE INTO event_letters (registration_id, kind, at) VALUES (?, ?, ?)",
+                             [registration_id, kind, now])
+    return cursor.rowcount == 1  # the connection autocommits (core.db): the claim is final at once
+
+
+def letters_claimed(db: Database, registration_id: int) -> list[str]:
+    return [row[0] for row in db.execute("SELECT kind FROM event_letters WHERE registration_id = ? ORDER BY at",
+                                         [registration_id]).fetchall()]
+
+
 __all__ = ["ACTIVE", "Refused", "accept_offer", "cancel", "expire_offers", "leave_waiting_list", "register"]

@@ -52,3 +52,12 @@ def test_codes_are_stable_and_never_cross():
     assert codes.read_certificate("k", code) is None
     assert codes.read_certificate("k", codes.certificate_code("k", 5)) == 5
     assert codes.read_checkin("other", code) is None
+
+
+def test_a_follow_up_letter_is_claimed_once(db):
+    entry = event(capacity=5)
+    row = registered(db, entry)
+    assert store.claim_letter(db, row.id, "reminder_day", NOW)
+    assert not store.claim_letter(db, row.id, "reminder_day", NOW + 1)
+    assert store.claim_letter(db, row.id, "update:r2", NOW)
+    assert store.letters_claimed(db, row.id) == ["reminder_day", "update:r2"]
