@@ -1,4 +1,5 @@
-"""Calendar invitations: the .ics for one event and one registered person (iTIP REQUEST or CANCEL).
+"""Calendar invitations: the .ics for one event and one registered person (iTIP REQUEST or CANCEL),
+and the personal feed of a person's events (`feed`).
 
 Pure: takes the build's `EventEntry` and plain values, returns bytes; no database, no web. The mail
 side (RFC 6047, iMIP) is `portal.core.mail.calendar_attachment`. icalendar does the RFC 5545 folding
@@ -7,6 +8,7 @@ and escaping; every value a person typed is also made one line here, so a name c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -65,6 +67,38 @@ def invitation(event: EventEntry, *, uid: str, sequence: int, method: Method, at
     vevent.add("attendee", _attendee(attendee_email, attendee_name))
     calendar.add_component(vevent)
     _add_timezone(calendar, vevent)
+    return calendar.to_ical()
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One event of a personal feed: the event (with `online_link` only for a seat) and its invitation's
+    UID and current SEQUENCE, so the feed and the letters describe the same calendar entry."""
+
+    event: EventEntry
+    uid: str
+    sequence: int
+    url: str
+
+
+def feed(items: list[FeedItem], *, name: str, now: datetime) -> bytes:
+    """A subscribed calendar (RFC 5545, no iTIP METHOD: it is published, not sent) of a person's events."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware: DTSTAMP is UTC (RFC 5545 3.8.7.2)")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", one_line(name))  # the name calendar apps show for the subscription
+    for item in items:
+        if item.event.cancelled:
+            continue  # a called-off event leaves the feed; the CANCEL letter said so
+        calendar.add_component(_event(item.event, uid=item.uid, sequence=item.sequence, method="REQUEST",
+                                      url=item.url, now=now, description=None))
+    vevents = calendar.walk("VEVENT")
+    if vevents:
+        starts = [vevent.decoded("dtstart").date() for vevent in vevents]
+        calendar.add_missing_timezones(first_date=min(starts) - timedelta(days=366),
+                                       last_date=max(starts) + timedelta(days=366))
     return calendar.to_ical()
 
 

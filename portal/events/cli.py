@@ -1,4 +1,4 @@
-"""`club events list|show SLUG|expire-offers`: the events of the built site and their registrations."""
+"""`club events list|show SLUG|expire-offers|send-letters`: the events of the built site and their registrations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from sqlite_utils import Database
 
 from portal.core.settings import Settings
-from portal.events import offers, store
+from portal.events import followups, offers, store
 from portal.events.catalogue import catalogue_for
 from portal.events.model import local_time
 
@@ -22,6 +22,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="one event's registrations in arrival order")
     show.add_argument("slug", help="the event page's slug, as in /account/events/<slug>/")
     actions.add_parser("expire-offers", help="offers past their time pass to the next waiting person (run hourly)")
+    actions.add_parser("send-letters", help="updates of time or place, cancelled events, reminders (run every "
+                                            "few minutes; `club serve` does)")
 
 
 def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
@@ -30,6 +32,8 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         return run_list(events, db)
     if args.events_command == "show":
         return run_show(events, db, args.slug)
+    if args.events_command == "send-letters":
+        return run_letters(settings, db)
     return run_expire(settings, db)
 
 
@@ -63,4 +67,11 @@ def run_expire(settings: Settings, db: Database) -> int:
     expired, offered, sent = offers.pass_on(settings, db)
     print(f"club events: {expired} offer{'' if expired == 1 else 's'} expired, {offered} passed on, "
           f"{sent} letter{'' if sent == 1 else 's'} sent")
+    return 0
+
+
+def run_letters(settings: Settings, db: Database) -> int:
+    counts = followups.send_followups(settings, db)
+    print(f"club events: {counts['updated']} updated, {counts['called_off']} cancelled with the event, "
+          f"{counts['reminder_day']} day and {counts['reminder_hour']} hour reminders; {counts['sent']} sent")
     return 0

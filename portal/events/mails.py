@@ -1,7 +1,8 @@
-"""Plain registration letters: registered, on the waiting list, offered a seat (with the link to take
-it), cancelled. Sent after the response through the one mail path (web/letters), so a slow relay never
-slows the page. "Registered" carries the calendar invitation (.ics, METHOD:REQUEST) and "cancelled" its
-cancellation (METHOD:CANCEL), both with the registration's stable UID (RFC 5545/5546, iMIP RFC 6047)."""
+"""Registration letters: registered, on the waiting list, offered a seat (with the link to take it),
+cancelled, and the follow-ups (updated, called off, reminder). Sent through the one mail path
+(web/letters), after the response, so a slow relay never slows the page. "Registered" and "updated"
+carry the calendar invitation (.ics, METHOD:REQUEST), "cancelled" and "called off" its cancellation
+(METHOD:CANCEL), all with the registration's stable UID (RFC 5545/5546, iMIP RFC 6047)."""
 
 from __future__ import annotations
 
@@ -24,33 +25,45 @@ from site_builder.contract import EventEntry
 
 log = logging.getLogger("portal.events")
 KINDS = ("registered", "waiting", "offered", "cancelled")
-# Which letters carry the calendar object, and as what. Until update letters land (a later slice), every
-# REQUEST is sequence 0 and its CANCEL sequence 1, so a calendar app takes the cancellation as newer.
-CALENDAR = {"registered": ("REQUEST", 0), "cancelled": ("CANCEL", 1)}
+# The follow-ups (portal/events/followups.py): the time or place changed, the whole event is called off,
+# the reminder the day (or, online, the hour) before.
+FOLLOWUPS = ("updated", "called_off", "reminder")
+# Which letters carry the calendar object, and as what: only to people who hold a seat (or, for the
+# person's own cancellation, just gave it back). SEQUENCE is the row's: the store raises it with every
+# update and with the cancellation, so a calendar app always takes the later letter as newer.
+CALENDAR = {"registered": "REQUEST", "updated": "REQUEST", "cancelled": "CANCEL", "called_off": "CANCEL"}
 
 
-def letter(portal: Portal, event: EventEntry, kind: str, row: Registration) -> Mail | None:
+def letter(portal: Portal, event: EventEntry, kind: str, row: Registration, seat: bool | None = None,
+           **values: object) -> Mail | None:
+    """Letter `kind` to the row's person. `seat`: they hold (or, for called_off, held) a seat — only then
+    the .ics and, for an online event, the webinar link; by default, whether the row is registered."""
     user = get_user(portal.db, row.user_id)
     if user is None:
         return None
+    seat = row.status == "registered" if seat is None else seat
     place = ", ".join(part for part in (event.city, event.venue) if part)
+    online_link = event.online_link if seat and event.online and not event.cancelled else ""
     mail = personal_mail(portal, f"event_{kind}", user, title=one_line(event.title),
                          when=local_time(event.starts),
                          place=place, online=event.online, position=row.position,
                          expires=format_when(row.offer_expires_at, portal.zone),
                          link=f"{portal.settings.base_url}/account/events/{event.slug}/",
-                         event_url=f"{portal.settings.base_url}{event.url}")
-    if kind not in CALENDAR or event.cancelled and kind == "registered":
+                         event_url=f"{portal.settings.base_url}{event.url}", seat=seat,
+                         online_link=one_line(online_link), **values)
+    method = CALENDAR.get(kind)
+    if method is None or (method == "REQUEST" and event.cancelled) or not (seat or kind == "cancelled"):
         return mail
-    return dataclasses.replace(mail, attachments=(calendar_attachment(calendar_for(portal, event, kind, row, user)),))
+    ics = calendar_for(portal, event, method, row, user, with_link=seat and method == "REQUEST")
+    return dataclasses.replace(mail, attachments=(calendar_attachment(ics),))
 
 
-def calendar_for(portal: Portal, event: EventEntry, kind: str, row: Registration, user) -> bytes:
-    method, sequence = CALENDAR[kind]
-    if kind != "registered":  # the webinar link goes only to people who hold a seat
+def calendar_for(portal: Portal, event: EventEntry, method: str, row: Registration, user,
+                 with_link: bool) -> bytes:
+    if not with_link:  # the webinar link goes only to people who hold a seat
         event = dataclasses.replace(event, online_link="")
     organizer_name, organizer_email = parseaddr(portal.settings.mail_from)
-    return invitation(event, uid=uid_for(row.id, portal.settings.base_url), sequence=sequence, method=method,
+    return invitation(event, uid=uid_for(row.id, portal.settings.base_url), sequence=row.sequence, method=method,
                       attendee_email=user.email, attendee_name=user.name,
                       organizer_email=organizer_email or "club@localhost", organizer_name=organizer_name or
                       portal.site_name, url=f"{portal.settings.base_url}{event.url}", now=datetime.now(UTC))

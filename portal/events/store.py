@@ -110,9 +110,11 @@ def register(db: Database, event: EventEntry, person: User, by: User, answers: d
 
 
 def _set_status(db: Database, row: Registration, status: str, action: str, by_id: int | None, now: float,
-                expires: float | None = None) -> None:
-    db.conn.execute("UPDATE event_registrations SET status = ?, offer_expires_at = ?, updated_at = ? WHERE id = ?",
-                    [status, expires, now, row.id])
+                expires: float | None = None, bump: int = 0) -> None:
+    # `bump`: a change that sends a CANCEL raises the .ics SEQUENCE with the status, so the letter's
+    # SEQUENCE is always above the last REQUEST's (RFC 5546 2.1.4) and a retry sends the same number.
+    db.conn.execute("UPDATE event_registrations SET status = ?, offer_expires_at = ?, updated_at = ?, "
+                    "sequence = sequence + ? WHERE id = ?", [status, expires, now, bump, row.id])
     log(db, row.id, row.event, action, row.status, status, by_id, now)
 
 
@@ -135,19 +137,20 @@ def _fill_seats(db: Database, event: str, capacity: int | None, now: float) -> l
 
 
 def _change(db: Database, event: EventEntry, user_id: int, by_id: int | None, now: float,
-            allowed: Iterable[str], status: str, action: str) -> Outcome | None:
+            allowed: Iterable[str], status: str, action: str, bump: int = 0) -> Outcome | None:
     with write_transaction(db):
         row = active_of(db, event.slug, user_id)
         if row is None or row.status not in allowed:
             return None
-        _set_status(db, row, status, action, by_id, now)
+        _set_status(db, row, status, action, by_id, now, bump=bump)
         offered = _fill_seats(db, event.slug, event.capacity, now) if row.status in HOLDING else []
         return Outcome(get(db, row.id), offered=offered)
 
 
 def cancel(db: Database, event: EventEntry, user_id: int, by_id: int | None, now: float) -> Outcome | None:
-    """A registered person (or one holding an offer) gives the seat back; it is offered to the first waiting."""
-    return _change(db, event, user_id, by_id, now, HOLDING, "cancelled", "cancelled")
+    """A registered person (or one holding an offer) gives the seat back; it is offered to the first waiting.
+    The row's sequence rises by one: the cancellation letter's METHOD:CANCEL carries it."""
+    return _change(db, event, user_id, by_id, now, HOLDING, "cancelled", "cancelled", bump=1)
 
 
 def leave_waiting_list(db: Database, event: EventEntry, user_id: int, by_id: int | None,
@@ -183,6 +186,29 @@ def expire_offers(db: Database, events: dict[str, EventEntry], now: float) -> tu
             if event is not None and not event.cancelled and open_problem(event, now) is None:
                 offered += _fill_seats(db, slug, event.capacity, now)
     return expired, offered
+
+
+def apply_revision(db: Database, event: EventEntry, now: float) -> list[Registration]:
+    """The event's time or place changed (a new `revision` in events.json): every active row told an older
+    one takes the new revision and a sequence one higher (RFC 5546 2.1.4), each with a log line
+    ('updated', old and new revision). Returns the changed rows; a second caller finds none to change."""
+    with write_transaction(db):
+        rows = [row for row in of_event(db, event.slug) if row.active and row.revision != event.revision]
+        for row in rows:
+            db.conn.execute("UPDATE event_registrations SET revision = ?, sequence = sequence + 1, updated_at = ? "
+                            "WHERE id = ?", [event.revision, now, row.id])
+            log(db, row.id, row.event, "updated", row.revision, event.revision, None, now)
+        return [get(db, row.id) for row in rows]
+
+
+def cancel_event(db: Database, event: EventEntry, now: float) -> list[tuple[str, Registration]]:
+    """The whole event is cancelled: every active row becomes 'cancelled' (log action 'event_cancelled', by
+    no one) with its sequence raised for the CANCEL. Returns (status before, row now) for each."""
+    with write_transaction(db):
+        rows = [row for row in of_event(db, event.slug) if row.active]
+        for row in rows:
+            _set_status(db, row, "cancelled", "event_cancelled", None, now, bump=1)
+        return [(row.status, get(db, row.id)) for row in rows]
 
 
 def of_event(db: Database, event: str) -> list[Registration]:
@@ -232,4 +258,5 @@ def letters_claimed(db: Database, registration_id: int) -> list[str]:
                                          [registration_id]).fetchall()]
 
 
-__all__ = ["ACTIVE", "Refused", "accept_offer", "cancel", "expire_offers", "leave_waiting_list", "register"]
+__all__ = ["ACTIVE", "Refused", "accept_offer", "apply_revision", "cancel", "cancel_event", "expire_offers",
+           "leave_waiting_list", "register"]

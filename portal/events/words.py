@@ -58,4 +58,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "events.th.person": ("Участник", "Person"),
     "events.th.status": ("Статус", "Status"),
     "timeline.event_registration": ("Запись на мероприятие", "Event registration"),
+    # Follow-up letters and the personal calendar feed (issue 14, ev-follow)
+    "events.feed.title": ("Подписка в календаре", "Subscribe in your calendar"),
+    "events.feed.hint": ("Добавьте эту ссылку в Google Календарь, Outlook или Apple Календарь (как «календарь по "
+                         "ссылке» или «подписку»): в нём появятся мероприятия, на которые вы записаны, и их "
+                         "изменения. Ссылка личная — не пересылайте её.",
+                         "Add this link to Google Calendar, Outlook or Apple Calendar (as a calendar \"from URL\" "
+                         "or a subscription): the events you are registered for show up there, with their changes. "
+                         "The link is personal: do not share it."),
+    "events.feed.create": ("Получить ссылку", "Get the link"),
+    "events.feed.reset": ("Выдать новую ссылку (старая перестанет работать)",
+                          "Make a new link (the old one stops working)"),
+    "events.feed.notice": ("Ссылка для календаря готова.", "Your calendar link is ready."),
 }

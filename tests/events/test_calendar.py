@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from portal.core.oneline import one_line
-from portal.events.calendar import PRODID, invitation, uid_for
+from portal.events.calendar import PRODID, FeedItem, feed, invitation, uid_for
 from site_builder.contract import EventEntry
 
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -169,3 +169,15 @@ def test_a_hostile_name_or_title_stays_one_value(name: str) -> None:
     # icalendar's reader drops a backslash before ; or , inside a quoted parameter (it writes them as given)
     assert attendee.params["CN"] == cleaned.replace("\\;", ";").replace("\\,", ",")
     assert str(attendee).startswith("mailto:") and " " not in str(attendee)
+
+
+def test_the_feed_holds_each_event_with_its_zone_and_leaves_out_cancelled_ones() -> None:
+    items = [FeedItem(EVENT, uid_for(7, URL), 3, URL), FeedItem(WEBINAR, uid_for(8, URL), 0, URL),
+             FeedItem(dataclasses.replace(EVENT, cancelled=True), uid_for(9, URL), 1, URL)]
+    calendar = icalendar.Calendar.from_ical(feed(items, name="Partner Club", now=NOW))
+    assert "METHOD" not in calendar and str(calendar["X-WR-CALNAME"]) == "Partner Club"
+    found = {str(v["UID"]): int(v["SEQUENCE"]) for v in calendar.walk("VEVENT")}
+    assert found == {"event-reg-7@club.example.ru": 3, "event-reg-8@club.example.ru": 0}
+    assert {str(z["TZID"]) for z in calendar.walk("VTIMEZONE")} == {"Asia/Yekaterinburg", "Europe/Moscow"}
+    empty = icalendar.Calendar.from_ical(feed([], name="Partner Club", now=NOW))
+    assert empty.walk("VEVENT") == [] and empty.walk("VTIMEZONE") == []

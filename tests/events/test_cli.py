@@ -60,3 +60,13 @@ def test_the_job_runs_and_stops(settings, club_db):
     with offers.offers_job(settings, said.append, enabled=False):
         pass
     assert len(said) == 1
+
+
+def test_send_letters(club_db, mini_site, smtp, capsys):
+    anna = person(club_db, "anna@example.ru")
+    store.register(club_db, event(capacity=1), anna, anna, {}, time.time())
+    publish(mini_site, event(capacity=1, revision="r2"), event("other", title="Вебинар DALI", capacity=None))
+    assert main(["events", "send-letters"]) == 0
+    assert "1 updated" in capsys.readouterr().out and smtp.wait_for(1)[0].recipients == ["anna@example.ru"]
+    assert main(["events", "send-letters"]) == 0
+    assert "0 sent" in capsys.readouterr().out

@@ -31,8 +31,9 @@ def test_registered_and_cancelled_letters_carry_the_invitation_and_its_cancellat
     portal = app.state.portal
     anna = person(portal.db, "anna@example.ru")
     found = {}
-    for kind in ("registered", "cancelled"):
-        row = Registration(7, "akademiya", anna.id, anna.company_id, kind, {}, anna.id, 1, "r1", 0.0, 0.0, None)
+    for kind, sequence in (("registered", 0), ("cancelled", 1)):  # the store raises the sequence on cancelling
+        row = Registration(7, "akademiya", anna.id, anna.company_id, kind, {}, anna.id, 1, "r1", 0.0, 0.0, None,
+                           sequence)
         [attachment] = mails.letter(portal, event(), kind, row).attachments
         found[kind] = Calendar.from_ical(attachment.data)
     request, cancel = found["registered"], found["cancelled"]
@@ -44,3 +45,20 @@ def test_registered_and_cancelled_letters_carry_the_invitation_and_its_cancellat
     assert "anna@example.ru" in str(first["ATTENDEE"])
     waiting = Registration(7, "akademiya", anna.id, anna.company_id, "waiting", {}, anna.id, 1, "r1", 0.0, 0.0, None)
     assert mails.letter(portal, event(), "waiting", waiting).attachments == ()  # no seat, no calendar entry
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize("kind", mails.FOLLOWUPS)
+@pytest.mark.parametrize("seat", [True, False])
+def test_every_followup_renders_and_the_link_goes_only_to_a_seat(app, kind, language, seat):
+    portal = app.state.portal
+    anna = person(portal.db, "anna@example.ru")
+    portal.db.conn.execute("UPDATE users SET language = ? WHERE id = ?", [language, anna.id])
+    online = event("brief", online=True, online_link="https://webinar.example/room-42", cancelled=kind == "called_off")
+    row = Registration(1, "brief", anna.id, anna.company_id, "registered" if seat else "waiting", {}, anna.id, 3,
+                       "r1", 0.0, 0.0, None, 2)
+    mail = mails.letter(portal, online, kind, row, seat=seat, hour=False)
+    assert "Академия монтажника" in mail.subject and "18.02.2099 09:30" in mail.text
+    shown = kind != "called_off" and seat
+    assert ("https://webinar.example/room-42" in mail.text + mail.html) is shown
+    assert bool(mail.attachments) is (seat and kind != "reminder")
