@@ -1,7 +1,8 @@
 """Plain registration letters: registered, on the waiting list, offered a seat (with the link to take
 it), cancelled. Sent after the response through the one mail path (web/letters), so a slow relay never
 slows the page. "Registered" carries the calendar invitation (.ics, METHOD:REQUEST) and "cancelled" its
-cancellation (METHOD:CANCEL), both with the registration's stable UID (RFC 5545/5546, iMIP RFC 6047)."""
+cancellation (METHOD:CANCEL), both with the registration's stable UID (RFC 5545/5546, iMIP RFC 6047);
+"registered" also shows the check-in QR code (events.qr) for the entrance."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from starlette.background import BackgroundTask
 from portal.core.identity import get_user
 from portal.core.mail import Mail, calendar_attachment
 from portal.core.oneline import one_line
+from portal.events import qr
 from portal.events.calendar import invitation, uid_for
 from portal.events.model import Registration, local_time
 from portal.web.context import Portal
@@ -34,15 +36,25 @@ def letter(portal: Portal, event: EventEntry, kind: str, row: Registration) -> M
     if user is None:
         return None
     place = ", ".join(part for part in (event.city, event.venue) if part)
+    with_qr = kind == "registered" and not event.cancelled and has_entrance(event)
     mail = personal_mail(portal, f"event_{kind}", user, title=one_line(event.title),
                          when=local_time(event.starts),
                          place=place, online=event.online, position=row.position,
                          expires=format_when(row.offer_expires_at, portal.zone),
                          link=f"{portal.settings.base_url}/account/events/{event.slug}/",
-                         event_url=f"{portal.settings.base_url}{event.url}")
-    if kind not in CALENDAR or event.cancelled and kind == "registered":
-        return mail
-    return dataclasses.replace(mail, attachments=(calendar_attachment(calendar_for(portal, event, kind, row, user)),))
+                         event_url=f"{portal.settings.base_url}{event.url}",
+                         qr_cid=qr.content_id(portal.settings) if with_qr else "")
+    attachments = ()
+    if kind in CALENDAR and not (event.cancelled and kind == "registered"):
+        attachments += (calendar_attachment(calendar_for(portal, event, kind, row, user)),)
+    if with_qr:  # the check-in code staff scan at the entrance (shown inline in the HTML)
+        attachments += (qr.checkin_attachment(portal.settings, row.id),)
+    return dataclasses.replace(mail, attachments=attachments) if attachments else mail
+
+
+def has_entrance(event: EventEntry) -> bool:
+    """A place people walk into (a webinar without a venue has no door to check in at)."""
+    return not event.online or bool(event.venue)
 
 
 def calendar_for(portal: Portal, event: EventEntry, kind: str, row: Registration, user) -> bytes:
