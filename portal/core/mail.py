@@ -61,6 +61,9 @@ class Attachment:
     # An iCalendar object to show as an invitation (RFC 6047 iMIP): sent as a text/calendar part of the
     # alternative as well as attached; see calendar_attachment().
     inline_calendar: bool = False
+    # An image the HTML part shows as <img src="cid:{content_id}"> (RFC 2392): sent inside a
+    # multipart/related beside the HTML (RFC 2387), not as a separate attachment.
+    content_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,8 @@ def _split_subject(rendered: str, template: str) -> tuple[str, str]:
 
 def build_message(mail: Mail, settings: Settings) -> EmailMessage:
     """multipart/alternative (text, then HTML, UTF-8) with the headers a well-behaved robot sends; with
-    attachments, multipart/mixed holding that alternative and then the attachments."""
+    attachments, multipart/mixed holding that alternative and then the attachments; inline images (a
+    content_id) make the HTML a multipart/related of the HTML and its images."""
     message = EmailMessage()
     message["From"] = recipient(*parseaddr(settings.mail_from))
     message["To"] = mail.to
@@ -186,9 +190,30 @@ def build_message(mail: Mail, settings: Settings) -> EmailMessage:
     # lines), so the message is valid even through a relay without 8BITMIME.
     message.set_content(mail.text, charset="utf-8")
     message.add_alternative(mail.html, subtype="html", charset="utf-8")
-    if mail.attachments:
-        _add_attachments(message, mail.attachments)
+    inline = tuple(a for a in mail.attachments if a.content_id)
+    if inline:
+        _add_inline_images(message, inline)
+    attached = tuple(a for a in mail.attachments if not a.content_id)
+    if attached:
+        _add_attachments(message, attached)
     return message
+
+
+def _add_inline_images(message: EmailMessage, images: tuple[Attachment, ...]) -> None:
+    # RFC 2387: the HTML and its images form one multipart/related inside the alternative, so clients
+    # that show the HTML find the images by Content-ID and the text part stays as it is.
+    html = message.get_body(("html",))
+    for image in images:
+        maintype, subtype = _content_type(image.content_type)
+        html.add_related(image.data, maintype=maintype, subtype=subtype, disposition="inline",
+                         filename=_filename(image.filename), cid=f"<{_content_id(image.content_id)}>")
+
+
+def _content_id(content_id: str) -> str:
+    # RFC 2392 / RFC 5322 msg-id: dot-atom "@" dot-atom; anything else could become header syntax.
+    if not re.fullmatch(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+", content_id):
+        raise ValueError(f"inline image Content-ID {content_id!r} is not local@domain")
+    return content_id
 
 
 def _add_attachments(message: EmailMessage, attachments: tuple[Attachment, ...]) -> None:

@@ -48,6 +48,10 @@ def verify(key: bytes, purpose: str, token: str, count: int) -> tuple[int, ...] 
         return None
     if len(payload) != 8 * count:
         return None
+    # One spelling per token: base64's last character carries spare bits the decoder ignores, so an
+    # altered character there would otherwise still verify (a printed code must be exactly the one made).
+    if _b64(payload) != payload_text or _b64(mac) != mac_text:
+        return None
     expected = hmac.new(key, purpose.encode() + b"\0" + payload, hashlib.sha256).digest()
     if not hmac.compare_digest(expected[:SIGNATURE_BYTES], mac):  # constant time: no timing oracle
         return None

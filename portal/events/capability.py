@@ -5,15 +5,15 @@ quota, the waiting list with offers of freed seats, the cabinet's list, plain co
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job
-from portal.events import cabinet, catalogue, cli, feed_pages, followups, offers, pages, personal
+from portal.events import cabinet, catalogue, checkin, cli, feed_pages, followups, offers, pages, personal
 from portal.events.migrations import MIGRATIONS
 from portal.events.timeline import company_timeline
 from portal.events.words import WORDS
 
 CAPABILITY = Capability(
     name="events",
-    routes=(*cabinet.ROUTES, *feed_pages.ROUTES, *pages.ROUTES),
-    url_prefixes=("/account/events/",),
+    routes=(*cabinet.ROUTES, *feed_pages.ROUTES, *pages.ROUTES, *checkin.ROUTES),
+    url_prefixes=("/account/events/", "/staff/events/"),
     words=WORDS,
     migrations=MIGRATIONS,
     commands=(Command("events", cli.add_parser, cli.run),),

@@ -2,7 +2,9 @@
 cancelled, and the follow-ups (updated, called off, reminder). Sent through the one mail path
 (web/letters), after the response, so a slow relay never slows the page. "Registered" and "updated"
 carry the calendar invitation (.ics, METHOD:REQUEST), "cancelled" and "called off" its cancellation
-(METHOD:CANCEL), all with the registration's stable UID (RFC 5545/5546, iMIP RFC 6047)."""
+(METHOD:CANCEL), all with the registration's stable UID (RFC 5545/5546, iMIP RFC 6047).
+"Registered", "updated" and the reminders also show the check-in QR code (events.qr) for the entrance:
+people open the latest letter at the door."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from starlette.background import BackgroundTask
 from portal.core.identity import get_user
 from portal.core.mail import Mail, calendar_attachment
 from portal.core.oneline import one_line
+from portal.events import qr
 from portal.events.calendar import invitation, uid_for
 from portal.events.model import Registration, local_time
 from portal.web.context import Portal
@@ -24,6 +27,7 @@ from portal.web.templating import format_when
 from site_builder.contract import EventEntry
 
 log = logging.getLogger("portal.events")
+QR_KINDS = ("registered", "updated", "reminder")
 KINDS = ("registered", "waiting", "offered", "cancelled")
 # The follow-ups (portal/events/followups.py): the time or place changed, the whole event is called off,
 # the reminder the day (or, online, the hour) before.
@@ -44,18 +48,28 @@ def letter(portal: Portal, event: EventEntry, kind: str, row: Registration, seat
     seat = row.status == "registered" if seat is None else seat
     place = ", ".join(part for part in (event.city, event.venue) if part)
     online_link = event.online_link if seat and event.online and not event.cancelled else ""
+    with_qr = kind in QR_KINDS and seat and not event.cancelled and has_entrance(event)
     mail = personal_mail(portal, f"event_{kind}", user, title=one_line(event.title),
                          when=local_time(event.starts),
                          place=place, online=event.online, position=row.position,
                          expires=format_when(row.offer_expires_at, portal.zone),
                          link=f"{portal.settings.base_url}/account/events/{event.slug}/",
                          event_url=f"{portal.settings.base_url}{event.url}", seat=seat,
-                         online_link=one_line(online_link), **values)
+                         online_link=one_line(online_link), qr_cid=qr.content_id(portal.settings) if with_qr else "",
+                         **values)
+    attachments: tuple = ()
     method = CALENDAR.get(kind)
-    if method is None or (method == "REQUEST" and event.cancelled) or not (seat or kind == "cancelled"):
-        return mail
-    ics = calendar_for(portal, event, method, row, user, with_link=seat and method == "REQUEST")
-    return dataclasses.replace(mail, attachments=(calendar_attachment(ics),))
+    if method is not None and not (method == "REQUEST" and event.cancelled) and (seat or kind == "cancelled"):
+        ics = calendar_for(portal, event, method, row, user, with_link=seat and method == "REQUEST")
+        attachments += (calendar_attachment(ics),)
+    if with_qr:  # the check-in code staff scan at the entrance (shown inline in the HTML)
+        attachments += (qr.checkin_attachment(portal.settings, row.id),)
+    return dataclasses.replace(mail, attachments=attachments) if attachments else mail
+
+
+def has_entrance(event: EventEntry) -> bool:
+    """A place people walk into (a webinar without a venue has no door to check in at)."""
+    return not event.online or bool(event.venue)
 
 
 def calendar_for(portal: Portal, event: EventEntry, method: str, row: Registration, user,

@@ -70,4 +70,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "events.feed.reset": ("Выдать новую ссылку (старая перестанет работать)",
                           "Make a new link (the old one stops working)"),
     "events.feed.notice": ("Ссылка для календаря готова.", "Your calendar link is ready."),
+    # --- check-in on the day (events/checkin.py) ---
+    "events.checkin.title": ("Отметка участников", "Check-in"),
+    "events.checkin.count": ("Пришли {here} из {total}", "Checked in {here} of {total}"),
+    "events.checkin.search": ("Имя, e-mail или компания", "Name, e-mail or company"),
+    "events.checkin.find": ("Найти", "Find"),
+    "events.checkin.everyone": ("Показать всех", "Show everyone"),
+    "events.checkin.nobody": ("Никого не найдено.", "Nobody found."),
+    "events.checkin.check_in": ("Пришёл", "Check in"),
+    "events.checkin.state.not_yet": ("Ещё не отмечен", "Not yet"),
+    "events.checkin.state.here": ("Пришёл", "Here"),
+    "events.checkin.state.absent": ("Отмечен отсутствующим", "Marked absent"),
+    "events.checkin.mark_here": ("Отметить: пришёл", "Mark present"),
+    "events.checkin.mark_absent": ("Отметить: не пришёл", "Mark absent"),
+    "events.checkin.note": ("Комментарий (необязательно)", "Note (optional)"),
+    "events.checkin.history": ("История отметок", "Attendance history"),
+    "events.checkin.no_history": ("Отметок пока нет.", "No marks yet."),
+    "events.checkin.back": ("К списку участников", "Back to the list"),
+    "events.checkin.already": ("Уже отмечен: пришёл.", "Already checked in."),
+    "events.checkin.not_registered": ("Запись этого человека не действует (отменена или в листе ожидания) — "
+                                      "отметить его нельзя.", "This person's registration is not active "
+                                      "(cancelled or waiting): they cannot be checked in."),
+    "events.checkin.notice.here": ("Отмечен: пришёл.", "Checked in."),
+    "events.checkin.notice.absent": ("Отмечен: не пришёл.", "Marked absent."),
+    "events.checkin.notice.same": ("Уже отмечен так — ничего не изменилось.", "Already marked so: nothing changed."),
 }

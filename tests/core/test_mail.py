@@ -334,14 +334,34 @@ def test_ordinary_attachments_are_just_attachments(tmp_path: Path) -> None:
     assert text.get_filename() == "_.._etc_passwd X-Injected: 1" and parsed["X-Injected"] is None
 
 
+PNG = b"\x89PNG\r\n\x1a\n fake image"
+
+
+def test_an_inline_image_sits_beside_the_html_it_belongs_to(tmp_path: Path, smtp: SMTPServer) -> None:
+    files = (Attachment("code.png", "image/png", PNG, content_id="qr@club.example.ru"), calendar_attachment(ICS))
+    asyncio.run(Mailer(make_settings(tmp_path, smtp.url)).send(dataclasses.replace(mail(), attachments=files)))
+    message = smtp.wait_for(1)[0].message
+    assert structure(message) == ("multipart/mixed", [
+        ("multipart/alternative", ["text/plain", ("multipart/related", ["text/html", "image/png"]), "text/calendar"]),
+        "application/ics"])
+    image = next(p for p in message.walk() if p.get_content_type() == "image/png")
+    assert image["Content-ID"] == "<qr@club.example.ru>" and image.get_content() == PNG
+    assert image.get_content_disposition() == "inline"
+    assert [a.get_filename() for a in message.iter_attachments()] == ["invite.ics"]  # not offered twice
+    alone = build_message(dataclasses.replace(mail(), attachments=files[:1]), make_settings(tmp_path))
+    assert structure(alone) == ("multipart/alternative", ["text/plain", ("multipart/related", ["text/html",
+                                                                                                 "image/png"])])
+
+
 @pytest.mark.parametrize("attachments", [
+    (Attachment("a", "image/png", b"", content_id="qr>\r\nBcc: x@example.ru"),),
     (Attachment("a", "application/pdf\r\nBcc: x@example.ru", b""),),
     (Attachment("a", "pdf", b""),),
     (calendar_attachment(ICS.replace(b"METHOD:REQUEST\r\n", b"")),),
     (calendar_attachment(ICS), calendar_attachment(ICS)),  # RFC 6047 2.4: one iCalendar object per message
 ])
 def test_malformed_attachments_are_refused(tmp_path: Path, attachments: tuple[Attachment, ...]) -> None:
-    with pytest.raises(ValueError, match="content type|METHOD|at most one"):
+    with pytest.raises(ValueError, match="content type|METHOD|at most one|Content-ID"):
         build_message(dataclasses.replace(mail(), attachments=attachments), make_settings(tmp_path))
 
 

@@ -30,3 +30,12 @@ def test_an_altered_payload_fails():
     token = signed.sign(KEY, "checkin", 42)
     forged = signed.sign(KEY, "checkin", 43).split(".")[0] + "." + token.split(".")[1]
     assert signed.verify(KEY, "checkin", forged, 1) is None
+
+
+def test_only_the_exact_spelling_verifies():
+    token = signed.sign(KEY, "checkin", 42)
+    last = token[-1]
+    # The final base64 character of a 16-byte MAC has 4 spare bits: its neighbours decode to the same bytes.
+    twin = token[:-1] + ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".index(last) ^ 1])
+    assert signed.verify(KEY, "checkin", twin, 1) is None

@@ -34,7 +34,7 @@ def test_registered_and_cancelled_letters_carry_the_invitation_and_its_cancellat
     for kind, sequence in (("registered", 0), ("cancelled", 1)):  # the store raises the sequence on cancelling
         row = Registration(7, "akademiya", anna.id, anna.company_id, kind, {}, anna.id, 1, "r1", 0.0, 0.0, None,
                            sequence)
-        [attachment] = mails.letter(portal, event(), kind, row).attachments
+        [attachment] = [a for a in mails.letter(portal, event(), kind, row).attachments if a.inline_calendar]
         found[kind] = Calendar.from_ical(attachment.data)
     request, cancel = found["registered"], found["cancelled"]
     assert str(request["METHOD"]) == "REQUEST" and str(cancel["METHOD"]) == "CANCEL"
@@ -61,4 +61,14 @@ def test_every_followup_renders_and_the_link_goes_only_to_a_seat(app, kind, lang
     assert "Академия монтажника" in mail.subject and "18.02.2099 09:30" in mail.text
     shown = kind != "called_off" and seat
     assert ("https://webinar.example/room-42" in mail.text + mail.html) is shown
-    assert bool(mail.attachments) is (seat and kind != "reminder")
+    assert bool([a for a in mail.attachments if a.inline_calendar]) is (seat and kind != "reminder")
+
+
+@pytest.mark.parametrize("kind", ["registered", "updated", "reminder"])
+def test_letters_people_open_at_the_door_carry_the_check_in_code(app, kind):
+    portal = app.state.portal
+    anna = person(portal.db, "anna@example.ru")
+    row = Registration(5, "akademiya", anna.id, anna.company_id, "registered", {}, anna.id, 1, "r1", 0.0, 0.0, None)
+    mail = mails.letter(portal, event(), kind, row, hour=False)
+    [image] = [a for a in mail.attachments if a.content_id]
+    assert f"cid:{image.content_id}" in mail.html
