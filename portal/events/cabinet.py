@@ -10,6 +10,7 @@ from starlette.routing import Route
 from portal.core.companies import get_company
 from portal.events import store
 from portal.events.catalogue import catalogue
+from portal.events.certificate import holds_certificate
 from portal.events.model import Registration
 from portal.web.context import portal_of, visitor
 from portal.web.guards import requires
@@ -40,7 +41,10 @@ def card(request: Request) -> dict:
 
 @requires()
 async def my_events(request: Request) -> Response:
-    return render(request, "events/my_events.html", lists(request, active_only=False))
+    found = lists(request, active_only=False)
+    db = portal_of(request).db
+    certified = {row.id for row, _title in found["mine"] if holds_certificate(db, row)}
+    return render(request, "events/my_events.html", {**found, "certified": certified})
 
 
 ROUTES = [Route("/account/events/", my_events, methods=["GET"])]

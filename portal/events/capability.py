@@ -5,19 +5,19 @@ quota, the waiting list with offers of freed seats, the cabinet's list, plain co
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job
-from portal.events import cabinet, catalogue, cli, offers, pages, personal
+from portal.events import after, cabinet, catalogue, certificate_pages, cli, offers, pages, personal, rating_pages
 from portal.events.migrations import MIGRATIONS
 from portal.events.timeline import company_timeline
 from portal.events.words import WORDS
 
 CAPABILITY = Capability(
     name="events",
-    routes=(*cabinet.ROUTES, *pages.ROUTES),
-    url_prefixes=("/account/events/",),
+    routes=(*cabinet.ROUTES, *pages.ROUTES, *certificate_pages.ROUTES, *rating_pages.ROUTES),
+    url_prefixes=("/account/events/", "/certificates/"),
     words=WORDS,
     migrations=MIGRATIONS,
     commands=(Command("events", cli.add_parser, cli.run),),
-    jobs=(Job("event offers", offers.offers_job),),
+    jobs=(Job("event offers", offers.offers_job), Job("event certificates", after.after_job)),
     cabinet_cards=(CabinetCard("events/_cabinet_events.html", cabinet.card, level="registered", order=30),),
     timeline=company_timeline,
     personal_data=personal.personal_data,
