@@ -30,8 +30,7 @@ from portal.core.oneline import one_line
 from portal.core.settings import Settings
 from portal.events import attendance, ratings, store
 from portal.events.catalogue import catalogue_for
-from portal.events.certificate import event_date, for_person
-from portal.events.certificate_pages import filename
+from portal.events.certificate import event_date, filename, for_person
 from portal.events.model import Registration, timestamp
 from portal.events.offers import send_all
 from portal.web.context import Portal, build_portal

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,7 @@ from sqlite_utils import Database
 from portal.core.i18n import translate
 from portal.events import attendance, codes
 from portal.events.model import Registration
+from portal.web.context import Portal
 from site_builder.contract import EventEntry
 
 log = logging.getLogger("portal.events")
@@ -85,7 +87,13 @@ def holds_certificate(db: Database, registration: Registration | None) -> bool:
             and attendance.present_now(db, registration.id) is True)
 
 
-def for_person(portal: Any, event: EventEntry, registration: Registration, name: str, language: str) -> bytes:
+def filename(slug: str) -> str:
+    """An ASCII file name for Content-Disposition, whatever the slug holds (no quotes, no path)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", slug).strip("-")[:80]
+    return f"certificate-{safe or 'event'}.pdf"
+
+
+def for_person(portal: Portal, event: EventEntry, registration: Registration, name: str, language: str) -> bytes:
     """The certificate as the running portal makes it (its site name, base URL, secret and template)."""
     settings = portal.settings
     return certificate_pdf(site_name=portal.site_name, language=language, name=name, event=event,

@@ -8,8 +8,6 @@ It reads the attendance as it stands now, so a correction to absent makes the ce
 
 from __future__ import annotations
 
-import re
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,17 +16,11 @@ from starlette.routing import Route
 from portal.core.oneline import one_line
 from portal.events import codes, store
 from portal.events.catalogue import catalogue
-from portal.events.certificate import event_date, for_person, holds_certificate
+from portal.events.certificate import event_date, filename, for_person, holds_certificate
 from portal.events.pages import event_or_404
 from portal.web.context import portal_of, visitor
 from portal.web.guards import requires
 from portal.web.templating import render
-
-
-def filename(slug: str) -> str:
-    """An ASCII file name for Content-Disposition, whatever the slug holds (no quotes, no path)."""
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", slug).strip("-")[:80]
-    return f"certificate-{safe or 'event'}.pdf"
 
 
 @requires()

@@ -51,3 +51,21 @@ def test_club_template_reads_extra_club_certificate(tmp_path):
 def test_event_date():
     assert event_date(event()) == "18.02.2099"
     assert event_date(event(ends=None)) == "18.02.2099"
+
+
+def test_the_clubs_logo_is_placed(app, tmp_path):
+    import segno
+
+    logo = tmp_path / "logo.png"
+    segno.make("club").save(str(logo), kind="png", scale=4)
+    data = certificate_pdf(site_name="Клуб", language="ru", name="Анна", event=event(), url=URL,
+                           template=Template(title={}, logo=logo))
+    assert data.count(b"/Subtype /Image") == 2  # the logo and the QR code
+
+
+def test_file_names_are_plain_ascii():
+    from portal.events.certificate import filename
+
+    assert filename("akademiya-2099") == "certificate-akademiya-2099.pdf"
+    assert filename('вебинар"; x=/../') == "certificate-x.pdf"
+    assert filename("вебинар") == "certificate-event.pdf"
