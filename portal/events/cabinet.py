@@ -10,6 +10,7 @@ from starlette.routing import Route
 from portal.core.companies import get_company
 from portal.events import feed_pages, feeds, store
 from portal.events.catalogue import catalogue
+from portal.events.certificate import holds_certificate
 from portal.events.model import Registration
 from portal.web.context import portal_of, visitor
 from portal.web.guards import requires
@@ -41,10 +42,12 @@ def card(request: Request) -> dict:
 @requires()
 async def my_events(request: Request) -> Response:
     portal, who = portal_of(request), visitor(request)
+    found = lists(request, active_only=False)
+    certified = {row.id for row, _title in found["mine"] if holds_certificate(portal.db, row)}
     # The feed URL is shown every time (calendar apps need it again): see feeds.py for why that is safe.
     token = feeds.token_of(portal.db, portal.settings.secret_key, who.user.id)
     notice = who.t("events.feed.notice") if request.query_params.get("notice") == "feed" else None
-    return render(request, "events/my_events.html", {**lists(request, active_only=False), "notice": notice,
+    return render(request, "events/my_events.html", {**found, "certified": certified, "notice": notice,
                                                      "feed_url": feed_pages.feed_url(portal.settings, token)})
 
 

@@ -1,23 +1,39 @@
 """Events: registration for the event pages the build publishes (site/events.json) — seats, the company
-quota, the waiting list with offers of freed seats, the cabinet's list, plain confirmation letters and
-`club events` (issue 14, first slice: no .ics yet)."""
+quota, the waiting list with offers of freed seats, calendar invitations and the letters that follow
+(updates, the event called off, reminders, the letter after it), the personal calendar feed, the staff
+pages with exports, check-in from a phone, certificates of attendance and the 0-10 question after it."""
 
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job
-from portal.events import cabinet, catalogue, checkin, cli, feed_pages, followups, offers, pages, personal
+from portal.events import (
+    after,
+    cabinet,
+    catalogue,
+    certificate_pages,
+    checkin,
+    cli,
+    feed_pages,
+    followups,
+    offers,
+    pages,
+    personal,
+    rating_pages,
+)
 from portal.events.migrations import MIGRATIONS
 from portal.events.timeline import company_timeline
 from portal.events.words import WORDS
 
 CAPABILITY = Capability(
     name="events",
-    routes=(*cabinet.ROUTES, *feed_pages.ROUTES, *pages.ROUTES, *checkin.ROUTES),
-    url_prefixes=("/account/events/", "/staff/events/"),
+    routes=(*cabinet.ROUTES, *feed_pages.ROUTES, *pages.ROUTES, *checkin.ROUTES, *certificate_pages.ROUTES,
+            *rating_pages.ROUTES),
+    url_prefixes=("/account/events/", "/staff/events/", "/certificates/"),
     words=WORDS,
     migrations=MIGRATIONS,
     commands=(Command("events", cli.add_parser, cli.run),),
-    jobs=(Job("event offers", offers.offers_job), Job("event letters", followups.letters_job)),
+    jobs=(Job("event offers", offers.offers_job), Job("event letters", followups.letters_job),
+          Job("event certificates", after.after_job)),
     cabinet_cards=(CabinetCard("events/_cabinet_events.html", cabinet.card, level="registered", order=30),),
     timeline=company_timeline,
     personal_data=personal.personal_data,

@@ -1,4 +1,5 @@
-"""`club events list|show SLUG|expire-offers|send-letters`: the events of the built site and their registrations."""
+"""`club events list|show SLUG|expire-offers|send-letters|send-certificates`: the events of the built site,
+their registrations and the letters that follow."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from sqlite_utils import Database
 
 from portal.core.settings import Settings
-from portal.events import followups, offers, store
+from portal.events import after, followups, offers, store
 from portal.events.catalogue import catalogue_for
 from portal.events.model import local_time
 
@@ -24,6 +25,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("expire-offers", help="offers past their time pass to the next waiting person (run hourly)")
     actions.add_parser("send-letters", help="updates of time or place, cancelled events, reminders (run every "
                                             "few minutes; `club serve` does)")
+    actions.add_parser("send-certificates", help="the letter after events that ended in the last 14 days: the "
+                                                 "certificate to checked-in people, the 0-10 question to all")
 
 
 def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
@@ -34,6 +37,11 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         return run_show(events, db, args.slug)
     if args.events_command == "send-letters":
         return run_letters(settings, db)
+    if args.events_command == "send-certificates":
+        certificates, questions = after.send_after(settings, db)
+        print(f"club events: {certificates} certificate letter{'' if certificates == 1 else 's'}, "
+              f"{questions} question letter{'' if questions == 1 else 's'} sent")
+        return 0
     return run_expire(settings, db)
 
 

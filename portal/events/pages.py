@@ -17,8 +17,9 @@ from starlette.routing import Route
 
 from portal.core.companies import members_of
 from portal.core.identity import LEVEL_RANK, User, get_user
-from portal.events import mails, store
+from portal.events import mails, ratings, store
 from portal.events.catalogue import catalogue
+from portal.events.certificate import holds_certificate
 from portal.events.model import Refused, check_answers, local_time, open_problem
 from portal.web.context import portal_of, visitor
 from portal.web.forms import Form, read_form, whole_number
@@ -82,7 +83,14 @@ def event_page(request: Request, event: EventEntry, values: dict | None = None, 
         "closed": open_problem(event, time.time()), "own": own, "colleagues": colleagues(request, event),
         "online_link": event.online_link if own is not None and own.status == "registered" else "",
         "values": values or {}, "errors": errors or {},
-        "notice": who.t(f"events.notice.{notice}") if notice in NOTICES else None}, status_code=status_code)
+        "notice": who.t(f"events.notice.{notice}") if notice in NOTICES else None,
+        **after_links(portal.db, event, own)}, status_code=status_code)
+
+
+def after_links(db, event: EventEntry, own) -> dict[str, bool]:
+    """After the event: the certificate (when checked in) and the 0–10 question (events/certificate_pages.py,
+    events/rating_pages.py)."""
+    return {"certificate": holds_certificate(db, own), "rate": ratings.may_rate(event, own, time.time())}
 
 
 async def show(request: Request) -> Response:

@@ -94,4 +94,32 @@ WORDS: dict[str, tuple[str, str]] = {
     "events.checkin.notice.here": ("Отмечен: пришёл.", "Checked in."),
     "events.checkin.notice.absent": ("Отмечен: не пришёл.", "Marked absent."),
     "events.checkin.notice.same": ("Уже отмечен так — ничего не изменилось.", "Already marked so: nothing changed."),
+    # --- certificates of attendance and the question after the event (ev-cert) ---
+    "events.certificate.title": ("Сертификат участника", "Certificate of attendance"),
+    "events.certificate.confirms": ("Настоящим подтверждается, что", "This is to certify that"),
+    "events.certificate.attended": ("принял(а) участие в мероприятии", "attended the event"),
+    "events.certificate.verify": ("Проверить подлинность сертификата:", "Verify this certificate at:"),
+    "events.certificate.download": ("Скачать сертификат участника (PDF)", "Download the certificate (PDF)"),
+    "events.certificate.check_title": ("Проверка сертификата", "Certificate check"),
+    "events.certificate.valid": ("Сертификат действителен", "The certificate is valid"),
+    "events.certificate.invalid": ("Сертификат не действителен", "The certificate is not valid"),
+    "events.certificate.invalid_note": ("Такого сертификата нет, код изменён или участие в мероприятии не "
+                                        "подтверждено.", "There is no such certificate: the code was altered or "
+                                        "the attendance is not confirmed."),
+    "events.certificate.person": ("Участник", "Person"),
+    "events.certificate.event": ("Мероприятие", "Event"),
+    "events.certificate.date": ("Дата", "Date"),
+    "events.certificate.status": ("Статус", "Status"),
+    "events.certificate.was_there": ("Присутствовал(а) на мероприятии", "Attended"),
+    "events.rate.title": ("Ваше мнение о мероприятии", "Your opinion of the event"),
+    "events.rate.link": ("Оценить мероприятие", "Rate the event"),
+    "events.rate.question": ("Насколько полезным было мероприятие? 0 — совсем бесполезным, 10 — очень полезным.",
+                             "How useful was the event? 0 — not at all, 10 — very useful."),
+    "events.rate.why": ("Почему? (необязательно)", "Why? (optional)"),
+    "events.rate.send": ("Отправить", "Send"),
+    "events.rate.thanks": ("Спасибо за ответ!", "Thank you for your answer!"),
+    "events.rate.already": ("Спасибо, вы уже ответили: {score} из 10.", "Thank you, you have answered already: "
+                            "{score} out of 10."),
+    "events.rate.error.score": ("Выберите оценку от 0 до 10.", "Choose a score from 0 to 10."),
+    "events.rate.error.too_long": ("Не длиннее {max} символов.", "At most {max} characters."),
 }

@@ -52,7 +52,8 @@ def test_the_deploy_config_keeps_the_examples_locations():
     """What deploy/nginx/club.conf copies from docs/nginx.conf.example (explained in docs/nginx.md) stays equal."""
     example = (REPO / "docs" / "nginx.conf.example").read_text(encoding="utf-8")
     deploy = CONFIG.read_text(encoding="utf-8")
-    for opening in ("upstream club_portal", "location @portal", "location @too_large", "location ^~ /_club_private/"):
+    for opening in ("upstream club_portal", "location @portal", "location @too_large", "location ^~ /_club_private/",
+                    "location ^~ /certificates/"):
         assert nginx_block(deploy, opening) == nginx_block(example, opening), opening
     for directive in ("proxy_set_header", "proxy_http_version", "client_max_body_size", "error_page"):
         assert nginx_directive(deploy, directive) == nginx_directive(example, directive), directive

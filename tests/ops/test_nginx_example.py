@@ -246,6 +246,12 @@ def test_the_internal_location_is_not_reachable_directly(stack: Stack):
         assert CHART not in answer.body and SECRET_TEXT not in answer.text, path
 
 
+def test_certificate_checks_reach_the_portal(stack: Stack):
+    """/certificates/<code> is the portal's: a forged code gets its "not valid" page, never nginx's own 404."""
+    answer = Browser(stack.port).get("/certificates/AAAAAAAAAAE.forgedforgedforgedforg")
+    assert answer.status == 404 and "Сертификат не действителен" in answer.text
+
+
 def test_a_20000_character_cyrillic_reply_is_saved(stack: Stack):
     member = Browser(stack.port)
     member.sign_in(EMAIL)
