@@ -1,16 +1,20 @@
-"""`club events list|show SLUG|expire-offers`: the events of the built site and their registrations."""
+"""`club events list|show SLUG|export SLUG|expire-offers`: the events of the built site and their registrations."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sqlite_utils import Database
 
+from portal.core.i18n import translate
 from portal.core.settings import Settings
-from portal.events import offers, store
+from portal.events import export, offers, store
 from portal.events.catalogue import catalogue_for
 from portal.events.model import local_time
+from portal.web.context import build_portal, vocabularies
+from portal.web.csvfile import csv_bytes
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -21,6 +25,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("list", help="every event with seats taken and people waiting")
     show = actions.add_parser("show", help="one event's registrations in arrival order")
     show.add_argument("slug", help="the event page's slug, as in /account/events/<slug>/")
+    export_parser = actions.add_parser("export", help="one event's registrations as CSV (Excel: UTF-8, ';') or XLSX")
+    export_parser.add_argument("slug", help="the event page's slug")
+    export_parser.add_argument("--format", choices=export.FORMATS, default="csv", help="csv (default) or xlsx")
+    export_parser.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     actions.add_parser("expire-offers", help="offers past their time pass to the next waiting person (run hourly)")
 
 
@@ -30,6 +38,8 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         return run_list(events, db)
     if args.events_command == "show":
         return run_show(events, db, args.slug)
+    if args.events_command == "export":
+        return run_export(settings, events, db, args)
     return run_expire(settings, db)
 
 
@@ -63,4 +73,27 @@ def run_expire(settings: Settings, db: Database) -> int:
     expired, offered, sent = offers.pass_on(settings, db)
     print(f"club events: {expired} offer{'' if expired == 1 else 's'} expired, {offered} passed on, "
           f"{sent} letter{'' if sent == 1 else 's'} sent")
+    return 0
+
+
+def run_export(settings: Settings, events: dict, db: Database, args: argparse.Namespace) -> int:
+    """The same rows as the staff page's download, in the portal's default language."""
+    event = events.get(args.slug)
+    if event is None:
+        print(f"club events: no event {args.slug!r} in site/events.json (see `club events list`)", file=sys.stderr)
+        return 2
+    portal = build_portal(settings, db, ())
+
+    def t(key: str) -> str:
+        return translate(settings.language, key)
+
+    rows = export.table(event, export.lines(db, event), t, vocabularies(portal.club), portal.zone)
+    body = export.xlsx_bytes(rows, event.title) if args.format == "xlsx" else csv_bytes(export.csv_table(rows))
+    if args.output:
+        Path(args.output).write_bytes(body)
+        print(f"club events: {len(rows) - 1} row{'' if len(rows) == 2 else 's'} written to {args.output}",
+              file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
     return 0
