@@ -60,3 +60,24 @@ def test_the_job_runs_and_stops(settings, club_db):
     with offers.offers_job(settings, said.append, enabled=False):
         pass
     assert len(said) == 1
+
+
+def test_export_writes_csv_or_xlsx(club_db, tmp_path, capsysbinary):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    anna = person(club_db, "anna@example.ru")
+    store.register(club_db, event(capacity=1), anna, anna, {"diet": "=1+1"}, time.time())
+    assert main(["events", "export", "akademiya"]) == 0
+    out = capsysbinary.readouterr().out
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "№" and rows[1][2:4] == ["Анна Светлова", "anna@example.ru"]
+    assert rows[1][-2] == "'=1+1"  # a typed formula stays text (ASVS 5.0 1.2.10)
+    target = tmp_path / "out.xlsx"
+    assert main(["events", "export", "akademiya", "--format", "xlsx", "--output", str(target)]) == 0
+    sheet = load_workbook(target).active
+    assert sheet["C2"].value == "Анна Светлова" and sheet["A1"].font.bold
+    assert main(["events", "export", "nope"]) == 2
+    assert b"no event 'nope'" in capsysbinary.readouterr().err
