@@ -88,6 +88,8 @@ def test_the_event_page_lists_rows_with_answers_and_counts(manager, crowd):
     assert "Вопрос 3" in page and "Особенности питания" in page  # a column per question
     assert "Занято мест: 3 из 3" in page and "ожидают: 1" in page
     assert "/staff/events/akademiya/mail" in page and "export.xlsx" in page
+    english = manager.client.get(PAGE + "?lang=en").text
+    assert "Seats taken: 3 of 3" in english and "Add a person" in english and "waiting" in english
 
 
 def test_filters_narrow_the_list_and_stay_in_the_form(manager, crowd):
