@@ -5,7 +5,7 @@ pages with exports, check-in from a phone, certificates of attendance and the 0-
 
 from __future__ import annotations
 
-from portal.core.capability import CabinetCard, Capability, Command, Job
+from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
 from portal.events import (
     after,
     cabinet,
@@ -19,6 +19,8 @@ from portal.events import (
     pages,
     personal,
     rating_pages,
+    staff_mail,
+    staff_pages,
 )
 from portal.events.migrations import MIGRATIONS
 from portal.events.timeline import company_timeline
@@ -26,8 +28,8 @@ from portal.events.words import WORDS
 
 CAPABILITY = Capability(
     name="events",
-    routes=(*cabinet.ROUTES, *feed_pages.ROUTES, *pages.ROUTES, *checkin.ROUTES, *certificate_pages.ROUTES,
-            *rating_pages.ROUTES),
+    routes=(*cabinet.ROUTES, *feed_pages.ROUTES, *pages.ROUTES, *staff_pages.ROUTES, *staff_mail.ROUTES,
+            *checkin.ROUTES, *certificate_pages.ROUTES, *rating_pages.ROUTES),
     url_prefixes=("/account/events/", "/staff/events/", "/certificates/"),
     words=WORDS,
     migrations=MIGRATIONS,
@@ -35,6 +37,7 @@ CAPABILITY = Capability(
     jobs=(Job("event offers", offers.offers_job), Job("event letters", followups.letters_job),
           Job("event certificates", after.after_job)),
     cabinet_cards=(CabinetCard("events/_cabinet_events.html", cabinet.card, level="registered", order=30),),
+    staff_menu=(MenuEntry("/staff/events/", "events.staff.nav", staff_pages.EVENT_ROLES, order=25),),
     timeline=company_timeline,
     personal_data=personal.personal_data,
     on_start=(catalogue.open_catalogue,),

@@ -1,17 +1,21 @@
-"""`club events list|show SLUG|expire-offers|send-letters|send-certificates`: the events of the built site,
-their registrations and the letters that follow."""
+"""`club events list|show SLUG|export SLUG|expire-offers|send-letters|send-certificates`: the events of the
+built site, their registrations and the letters that follow."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sqlite_utils import Database
 
+from portal.core.i18n import translate
 from portal.core.settings import Settings
-from portal.events import after, followups, offers, store
+from portal.events import after, export, followups, offers, store
 from portal.events.catalogue import catalogue_for
 from portal.events.model import local_time
+from portal.web.context import build_portal, vocabularies
+from portal.web.csvfile import csv_bytes
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -22,6 +26,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("list", help="every event with seats taken and people waiting")
     show = actions.add_parser("show", help="one event's registrations in arrival order")
     show.add_argument("slug", help="the event page's slug, as in /account/events/<slug>/")
+    export_parser = actions.add_parser("export", help="one event's registrations as CSV (Excel: UTF-8, ';') or XLSX")
+    export_parser.add_argument("slug", help="the event page's slug")
+    export_parser.add_argument("--format", choices=export.FORMATS, default="csv", help="csv (default) or xlsx")
+    export_parser.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     actions.add_parser("expire-offers", help="offers past their time pass to the next waiting person (run hourly)")
     actions.add_parser("send-letters", help="updates of time or place, cancelled events, reminders (run every "
                                             "few minutes; `club serve` does)")
@@ -42,6 +50,8 @@ def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         print(f"club events: {certificates} certificate letter{'' if certificates == 1 else 's'}, "
               f"{questions} question letter{'' if questions == 1 else 's'} sent")
         return 0
+    if args.events_command == "export":
+        return run_export(settings, events, db, args)
     return run_expire(settings, db)
 
 
@@ -82,4 +92,27 @@ def run_letters(settings: Settings, db: Database) -> int:
     counts = followups.send_followups(settings, db)
     print(f"club events: {counts['updated']} updated, {counts['called_off']} cancelled with the event, "
           f"{counts['reminder_day']} day and {counts['reminder_hour']} hour reminders; {counts['sent']} sent")
+    return 0
+
+
+def run_export(settings: Settings, events: dict, db: Database, args: argparse.Namespace) -> int:
+    """The same rows as the staff page's download, in the portal's default language."""
+    event = events.get(args.slug)
+    if event is None:
+        print(f"club events: no event {args.slug!r} in site/events.json (see `club events list`)", file=sys.stderr)
+        return 2
+    portal = build_portal(settings, db, ())
+
+    def t(key: str) -> str:
+        return translate(settings.language, key)
+
+    rows = export.table(event, export.lines(db, event), t, vocabularies(portal.club), portal.zone)
+    body = export.xlsx_bytes(rows, event.title) if args.format == "xlsx" else csv_bytes(export.csv_table(rows))
+    if args.output:
+        Path(args.output).write_bytes(body)
+        print(f"club events: {len(rows) - 1} row{'' if len(rows) == 2 else 's'} written to {args.output}",
+              file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
     return 0

@@ -73,13 +73,16 @@ def local_time(iso: str | None) -> str:
         return iso
 
 
-def open_problem(event: EventEntry, now: float) -> str | None:
-    """Why the event takes no registrations now (a word key), or None when it does."""
+def open_problem(event: EventEntry, now: float, staff: bool = False) -> str | None:
+    """Why the event takes no registrations now (a word key), or None when it does.
+
+    `staff`: staff adding a person may pass the registration deadline, but not the start (issue 14).
+    """
     if not event.registration:
         return "events.refused.no_registration"
     if event.cancelled:
         return "events.refused.cancelled"
-    deadline = timestamp(event.register_until) or timestamp(event.starts)
+    deadline = timestamp(event.starts) if staff else timestamp(event.register_until) or timestamp(event.starts)
     if deadline is None or now >= deadline:
         return "events.refused.deadline"
     return None

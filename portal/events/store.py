@@ -73,15 +73,16 @@ def counts(db: Database) -> dict[str, dict[str, int]]:
 
 
 def register(db: Database, event: EventEntry, person: User, by: User, answers: dict[str, str],
-             now: float) -> Outcome:
+             now: float, staff: bool = False) -> Outcome:
     """Register `person` (by themselves or by colleague `by`): a seat if one is free, else the waiting list.
 
     Refused (with its reason) past the deadline, for a cancelled event or one without registration, and
     when the person's company already has `per_company` people in (registered, offered or waiting: a
     company at its quota is told so, not put on the waiting list). A person already in gets their row
-    back, so a double submit makes no second row.
+    back, so a double submit makes no second row. `staff`: staff adding the person, who may do so past the
+    deadline until the event starts (every other rule holds for them too).
     """
-    problem = open_problem(event, now)
+    problem = open_problem(event, now, staff)
     if problem:
         raise Refused(problem)
     with write_transaction(db):

@@ -70,3 +70,24 @@ def test_send_letters(club_db, mini_site, smtp, capsys):
     assert "1 updated" in capsys.readouterr().out and smtp.wait_for(1)[0].recipients == ["anna@example.ru"]
     assert main(["events", "send-letters"]) == 0
     assert "0 sent" in capsys.readouterr().out
+
+
+def test_export_writes_csv_or_xlsx(club_db, tmp_path, capsysbinary):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    anna = person(club_db, "anna@example.ru")
+    store.register(club_db, event(capacity=1), anna, anna, {"diet": "=1+1"}, time.time())
+    assert main(["events", "export", "akademiya"]) == 0
+    out = capsysbinary.readouterr().out
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "№" and rows[1][2:4] == ["Анна Светлова", "anna@example.ru"]
+    assert rows[1][-2] == "'=1+1"  # a typed formula stays text (ASVS 5.0 1.2.10)
+    target = tmp_path / "out.xlsx"
+    assert main(["events", "export", "akademiya", "--format", "xlsx", "--output", str(target)]) == 0
+    sheet = load_workbook(target).active
+    assert sheet["C2"].value == "Анна Светлова" and sheet["A1"].font.bold
+    assert main(["events", "export", "nope"]) == 2
+    assert b"no event 'nope'" in capsysbinary.readouterr().err

@@ -2,6 +2,7 @@
 
 import sqlite3
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -62,6 +63,18 @@ def test_closed_events_refuse(db, changes, key):
         store.register(db, event(**changes), anna, anna, {}, NOW)
     assert refused.value.key == key
     assert store.of_event(db, "akademiya") == []
+
+
+def test_staff_may_add_past_the_deadline_until_the_event_starts(db):
+    anna, boris = person(db, "anna@example.ru"), person(db, "boris@example.ru", company="ООО «Б»")
+    late = event(register_until="2000-01-01T00:00:00+03:00")
+    assert store.register(db, late, anna, boris, {}, NOW, staff=True).registration.status == "registered"
+    started = event(register_until="2000-01-01T00:00:00+03:00", starts="2000-01-02T00:00:00+03:00")
+    with pytest.raises(Refused) as refused:
+        store.register(db, replace(started, slug="old"), boris, anna, {}, NOW, staff=True)
+    assert refused.value.key == "events.refused.deadline"
+    with pytest.raises(Refused):  # every other rule holds for staff too
+        store.register(db, event(cancelled=True), boris, anna, {}, NOW, staff=True)
 
 
 def test_cancel_offers_exactly_one_seat_to_the_first_waiting_person(db):
