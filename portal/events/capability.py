@@ -5,7 +5,7 @@ quota, the waiting list with offers of freed seats, the cabinet's list, plain co
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job
-from portal.events import cabinet, catalogue, cli, offers, pages, personal
+from portal.events import cabinet, catalogue, cli, demo, offers, pages, personal
 from portal.events.migrations import MIGRATIONS
 from portal.events.timeline import company_timeline
 from portal.events.words import WORDS
@@ -22,4 +22,5 @@ CAPABILITY = Capability(
     timeline=company_timeline,
     personal_data=personal.personal_data,
     on_start=(catalogue.open_catalogue,),
+    on_demo_club=(demo.seed_demo_registrations,),
 )
