@@ -72,6 +72,10 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
         said = start(app.state.portal.db)
         if said:
             progress(said)
+    for seed in (hook for capability in capabilities for hook in capability.on_demo_club) if demo else ():
+        said = seed(app.state.portal.db, settings)
+        if said:
+            progress(said)
     mail = f"mail goes through {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else \
         f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
     progress(f"portal database {settings.database}; {mail}")

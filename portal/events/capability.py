@@ -13,6 +13,7 @@ from portal.events import (
     certificate_pages,
     checkin,
     cli,
+    demo,
     feed_pages,
     followups,
     offers,
@@ -41,4 +42,5 @@ CAPABILITY = Capability(
     timeline=company_timeline,
     personal_data=personal.personal_data,
     on_start=(catalogue.open_catalogue,),
+    on_demo_club=(demo.seed_demo_registrations,),
 )

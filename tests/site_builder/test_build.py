@@ -117,9 +117,9 @@ def test_events_upcoming_first_then_past(demo):
 def test_icalendar_feed(demo):
     calendar = Calendar.from_ical((demo.site / "public/events/events.ics").read_bytes())
     events = calendar.walk("VEVENT")
-    assert len(events) == 5
+    assert len(events) == len(demo_events(demo)) >= 5
     uids = {str(e["UID"]) for e in events}
-    assert len(uids) == 5
+    assert len(uids) == len(events)
     webinar = next(e for e in events if "DALI" in str(e["SUMMARY"]))
     assert "online" in str(webinar["LOCATION"])
 

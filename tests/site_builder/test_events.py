@@ -163,7 +163,8 @@ def test_the_demo_build_writes_an_entry_per_event_page(demo):
     events = read_events(demo.site / EVENTS)
     assert json.loads((demo.site / EVENTS).read_text())["version"] == EVENTS_VERSION
     assert set(events) == {"akademiya-montazhnika-ekaterinburg", "biznes-zavtrak-sankt-peterburg",
-                           "prezentaciya-novinok-novosibirsk", "seminar-proektirovshchikov-moskva", "vebinar-dali"}
+                           "ekskursiya-na-zavod", "prezentaciya-novinok-novosibirsk",
+                           "seminar-proektirovshchikov-moskva", "vebinar-dali"}
     academy = events["akademiya-montazhnika-ekaterinburg"]
     assert (academy.url, academy.capacity, academy.per_company) == (
         "/events/akademiya-montazhnika-ekaterinburg/", 30, 2)
