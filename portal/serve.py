@@ -65,17 +65,12 @@ def serve(config: ClubConfig, host: str, port: int, build_first: bool = True, pr
     threading.Thread(target=builder.watch, args=(stop,), name="club-watch", daemon=True).start()
     app = create_app(settings, dev=builder)
     capabilities = installed()
-    start_hooks = [hook for capability in capabilities for hook in capability.on_dev_start]
+    db = app.state.portal.db
+    said = [start(db) for capability in capabilities for start in capability.on_dev_start]
     if demo:
-        start_hooks += [hook for capability in capabilities for hook in capability.on_demo]
-    for start in start_hooks:
-        said = start(app.state.portal.db)
-        if said:
-            progress(said)
-    for seed in (hook for capability in capabilities for hook in capability.on_demo_club) if demo else ():
-        said = seed(app.state.portal.db, settings)
-        if said:
-            progress(said)
+        said += [seed(db, settings) for capability in capabilities for seed in capability.on_demo]
+    for line in filter(None, said):
+        progress(line)
     mail = f"mail goes through {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else \
         f"mail is written to {settings.outbox_dir}/ (set CLUB_SMTP_URL to send it)"
     progress(f"portal database {settings.database}; {mail}")

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from portal.core import identity, passwords
 from portal.core.companies import fill_missing_details, find_or_create_company
+from portal.core.settings import Settings
 
 DEMO_PASSWORD = "club-demo-2026"  # noqa: S105 - the demo's, printed by `club serve --demo`, only on a club without people
 
@@ -42,7 +43,7 @@ COMPANIES = (
 )
 
 
-def seed_demo_people(db: Database) -> str | None:
+def seed_demo_people(db: Database, settings: Settings | None = None) -> str | None:
     """Staff and members (confirmed, with company and phone) on a club that has nobody yet."""
     if db.execute("SELECT count(*) FROM users").fetchone()[0]:
         return None

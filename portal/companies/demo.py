@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from portal.companies import contacts
 from portal.core import companies
 from portal.core.identity import find_user_by_email
+from portal.core.settings import Settings
 
 DAY = 86400.0
 
@@ -28,7 +29,7 @@ CONTACTS = (
 )
 
 
-def seed_demo_companies(db: Database) -> str | None:
+def seed_demo_companies(db: Database, settings: Settings | None = None) -> str | None:
     """Who represents and who looks after each demo company, and what was and will be said to it."""
     found = {key: companies.find_company(db, key) for key in {*REPRESENTATIVES, *MANAGERS}}
     if None in found.values() or any(companies.changes(db, company.id, 1) for company in found.values()):

@@ -134,11 +134,9 @@ class Capability:
     # Run once when `club serve` starts a development club (e.g. starter forum categories); may say what it did.
     on_dev_start: Sequence[Callable[[Database], str | None]] = ()
     # Run by `club serve --demo` (what `make run` does), after on_dev_start and in capability order:
-    # demo data that shows the club at work. Each adds its own part only to a club that has none yet.
-    on_demo: Sequence[Callable[[Database], str | None]] = ()
-    # The same, for demo data that needs the club's settings too (e.g. the built site's event pages); run after
-    # every capability's on_demo.
-    on_demo_club: Sequence[Callable[[Database, Settings], str | None]] = ()
+    # demo data that shows the club at work. Each adds its own part only to a club that has none yet. The
+    # settings are there for data that needs them (e.g. the built site's event pages).
+    on_demo: Sequence[Callable[[Database, Settings], str | None]] = ()
 
 
 class CapabilityError(RuntimeError):

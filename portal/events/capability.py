@@ -42,5 +42,5 @@ CAPABILITY = Capability(
     timeline=company_timeline,
     personal_data=personal.personal_data,
     on_start=(catalogue.open_catalogue,),
-    on_demo_club=(demo.seed_demo_registrations,),
+    on_demo=(demo.seed_demo_registrations,),
 )

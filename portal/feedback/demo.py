@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from portal.core.identity import get_user
+from portal.core.settings import Settings
 from portal.feedback import hours, store
 from portal.feedback.model import STAFF_ROLES
 
@@ -46,7 +47,7 @@ def demo_people(db: Database) -> tuple[list[int], int | None]:
     return members, staff[0] if staff else None
 
 
-def seed_demo_requests(db: Database) -> str | None:
+def seed_demo_requests(db: Database, settings: Settings | None = None) -> str | None:
     """The on_demo hook: idempotent (only while the feedback tables are empty)."""
     if not store.is_empty(db):
         return None
