@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from portal.core.companies import Company, get_company
 from portal.core.identity import User, get_user
-from portal.events import store
+from portal.events import attendance, store
 from portal.events.model import STATUSES, Registration
 from site_builder.contract import EventEntry
 
@@ -30,7 +30,8 @@ DATE_FORMAT = "DD.MM.YYYY HH:MM"
 # ASVS 5.0 1.2.10: a cell a person typed (a name, an answer) that starts like a formula is written as
 # text, so a spreadsheet never runs "=HYPERLINK(...)" from a registration form.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ("position", "status", "person", "email", "company", "segment", "region", "by", "created", "changed")
+COLUMNS = ("position", "status", "person", "email", "company", "segment", "region", "by", "created", "changed",
+           "attended")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Line:
     segment: str  # a vocabulary key (the company's, else the person's own), or ""
     region: str
     by: str  # who registered the person: themselves, a colleague or staff
+    present: bool | None = None  # the latest check-in mark: here, marked absent, or never marked
 
 
 def lines(db: Database, event: EventEntry) -> list[Line]:
@@ -78,12 +80,13 @@ def lines(db: Database, event: EventEntry) -> list[Line]:
             companies[company_id] = get_company(db, company_id)
         return companies[company_id]
 
-    found = []
+    found, marks = [], attendance.of_event(db, event.slug)
     for row in store.of_event(db, event.slug):
         person, firm, by = user(row.user_id), company(row.company_id), user(row.registered_by)
         segment = (firm.segment if firm else None) or (person.segment if person else None) or ""
         region = (firm.region if firm else None) or (person.region if person else None) or ""
-        found.append(Line(row, row.company_id, firm.name if firm else "", segment, region, by.name if by else ""))
+        found.append(Line(row, row.company_id, firm.name if firm else "", segment, region, by.name if by else "",
+                          marks.get(row.id)))
     return found
 
 
@@ -129,8 +132,9 @@ def table(event: EventEntry, found: list[Line], t: Callable[[str], str], vocab: 
                  vocab["segments"].get(line.segment, line.segment), vocab["regions"].get(line.region, line.region),
                  line.by]
         answers = [row.answers.get(q.name, "") for q in event.questions]
+        attended = "" if line.present is None else t(f"events.export.present.{'yes' if line.present else 'no'}")
         rows.append([row.position, *(text_cell(cell) for cell in texts), local(row.created_at, zone),
-                     local(row.updated_at, zone), *(text_cell(answer) for answer in answers)])
+                     local(row.updated_at, zone), attended, *(text_cell(answer) for answer in answers)])
     return rows
 
 

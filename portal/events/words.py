@@ -200,4 +200,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "events.export.by": ("Кто записал", "Registered by"),
     "events.export.created": ("Запись создана", "Registered at"),
     "events.export.changed": ("Статус изменён", "Status changed at"),
+    "events.export.attended": ("Присутствие", "Attendance"),
+    "events.export.present.yes": ("пришёл", "attended"),
+    "events.export.present.no": ("не пришёл", "absent"),
+    "events.staff.checkin": ("Отметка на входе", "Check-in"),
 }

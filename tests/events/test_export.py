@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from portal.core import companies
-from portal.events import export, store
+from portal.events import attendance, export, store
 from portal.web.context import vocabularies
 from tests.events.helpers import event, person
 
@@ -69,3 +69,12 @@ def test_the_workbook_keeps_text_as_text(db):
 def test_file_names_are_ascii():
     assert export.filename(event("akademiya"), "csv") == "akademiya.csv"
     assert export.filename(event("день-открытых"), "xlsx") == "event.xlsx"
+
+
+def test_attendance_is_a_column_from_the_latest_mark(db):
+    entry, found, _anna, _boris = filled(db)
+    before = export.table(entry, found, words, vocabularies(None), ZONE)
+    assert before[0][10] == "attended" and before[1][10] == ""
+    attendance.mark(db, found[0].registration, True, None, time.time())
+    after = export.table(entry, export.lines(db, entry), words, vocabularies(None), ZONE)
+    assert after[1][10] == "yes" and after[2][10] == ""  # the waiting person has no mark
