@@ -56,7 +56,7 @@ def letter(portal: Portal, event: EventEntry, kind: str, row: Registration, seat
                          link=f"{portal.settings.base_url}/account/events/{event.slug}/",
                          event_url=f"{portal.settings.base_url}{event.url}", seat=seat,
                          online_link=one_line(online_link), qr_cid=qr.content_id(portal.settings) if with_qr else "",
-                         **values)
+                         by_name=one_line(registered_by(portal, row)), asks=bool(event.questions), **values)
     attachments: tuple = ()
     method = CALENDAR.get(kind)
     if method is not None and not (method == "REQUEST" and event.cancelled) and (seat or kind == "cancelled"):
@@ -65,6 +65,14 @@ def letter(portal: Portal, event: EventEntry, kind: str, row: Registration, seat
     if with_qr:  # the check-in code staff scan at the entrance (shown inline in the HTML)
         attachments += (qr.checkin_attachment(portal.settings, row.id),)
     return dataclasses.replace(mail, attachments=attachments) if attachments else mail
+
+
+def registered_by(portal: Portal, row: Registration) -> str:
+    """The colleague (or staff) who registered the person, or "" when they did it themselves."""
+    if row.registered_by in (None, row.user_id):
+        return ""
+    by = get_user(portal.db, row.registered_by)
+    return by.name if by is not None else ""
 
 
 def has_entrance(event: EventEntry) -> bool:

@@ -20,7 +20,7 @@ from portal.core.identity import LEVEL_RANK, User, get_user
 from portal.events import mails, ratings, store
 from portal.events.catalogue import catalogue
 from portal.events.certificate import holds_certificate
-from portal.events.model import Refused, check_answers, local_time, open_problem
+from portal.events.model import Refused, check_answers, local_time, open_problem, timestamp
 from portal.web.context import portal_of, visitor
 from portal.web.forms import Form, read_form, whole_number
 from portal.web.guards import refuse
@@ -30,7 +30,7 @@ from site_builder.contract import EventEntry
 
 LEVEL_FOR_ACCESS = {"public": "registered", "registered": "registered", "members": "member"}
 MAX_COLLEAGUES = 50  # colleagues listed on the form: a company bigger than this registers in turns
-NOTICES = ("registered", "waiting", "cancelled", "left", "accepted", "no_offer")
+NOTICES = ("registered", "waiting", "cancelled", "left", "accepted", "no_offer", "answers")
 
 
 def event_or_404(request: Request) -> EventEntry:
@@ -84,7 +84,13 @@ def event_page(request: Request, event: EventEntry, values: dict | None = None, 
         "online_link": event.online_link if own is not None and own.status == "registered" else "",
         "values": values or {}, "errors": errors or {},
         "notice": who.t(f"events.notice.{notice}") if notice in NOTICES else None,
+        "started": started(event), "missing_answers": own is not None and bool(check_answers(event.questions,
+                                                                                       own.answers)[1]),
         **after_links(portal.db, event, own)}, status_code=status_code)
+
+
+def started(event: EventEntry) -> bool:
+    return time.time() >= (timestamp(event.starts) or 0)
 
 
 def after_links(db, event: EventEntry, own) -> dict[str, bool]:
@@ -139,6 +145,27 @@ async def register(request: Request) -> Response:
     return response
 
 
+async def answers(request: Request) -> Response:
+    """The person's own answers, changed until the event starts — also for someone a colleague registered,
+    who answers for themselves here (their colleague's form asked only for the registering person's)."""
+    event = event_or_404(request)
+    refused = refusal(request, event)
+    if refused is not None:
+        return refused
+    form = await read_form(request)
+    portal, who = portal_of(request), visitor(request)
+    raw = read_answers(form, event)
+    own = store.active_of(portal.db, event.slug, who.user.id)
+    if own is None or started(event):  # nothing to answer for (a stale form): the page says where things stand
+        return redirect(page_path(event))
+    kept, problems = check_answers(event.questions, raw)
+    if problems:
+        errors = {name: who.t(key, **vals) for name, (key, vals) in problems.items()}
+        return event_page(request, event, {"answers": raw}, errors, 400)
+    store.set_answers(portal.db, own, kept, who.user.id, time.time())
+    return redirect(page_path(event) + "?notice=answers")
+
+
 async def change(request: Request, action: str) -> Response:
     event = event_or_404(request)
     refused = refusal(request, event)
@@ -187,5 +214,6 @@ ROUTES = [
     Route("/account/events/{slug}/cancel", cancel, methods=["POST"]),
     Route("/account/events/{slug}/leave", leave, methods=["POST"]),
     Route("/account/events/{slug}/accept", accept, methods=["POST"]),
+    Route("/account/events/{slug}/answers", answers, methods=["POST"]),
     Route("/account/events/{slug}/status.json", status_json, methods=["GET"]),
 ]

@@ -170,6 +170,15 @@ def accept_offer(db: Database, event: EventEntry, user_id: int, now: float) -> R
         return get(db, row.id)
 
 
+def set_answers(db: Database, row: Registration, answers: dict[str, str], by_id: int | None, now: float) -> None:
+    """Replace the row's answers (the person's own, checked by the caller); the old ones stay in the log."""
+    with write_transaction(db):
+        db.conn.execute("UPDATE event_registrations SET answers = ?, updated_at = ? WHERE id = ?",
+                        [json.dumps(answers, ensure_ascii=False), now, row.id])
+        log(db, row.id, row.event, "answers", json.dumps(row.answers, ensure_ascii=False),
+            json.dumps(answers, ensure_ascii=False), by_id, now)
+
+
 def expire_offers(db: Database, events: dict[str, EventEntry], now: float) -> tuple[list[Registration],
                                                                                      list[Registration]]:
     """Offers past their time leave the list and pass on to the next waiting person: (expired, offered)."""

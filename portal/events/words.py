@@ -204,4 +204,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "events.export.present.yes": ("пришёл", "attended"),
     "events.export.present.no": ("не пришёл", "absent"),
     "events.staff.checkin": ("Отметка на входе", "Check-in"),
+    # Answers changed by the person (also someone a colleague registered)
+    "events.answers.title": ("Ваши ответы на вопросы", "Your answers to the questions"),
+    "events.answers.missing": ("нужен ваш ответ", "your answer is needed"),
+    "events.answers.save": ("Сохранить ответы", "Save the answers"),
+    "events.notice.answers": ("Ответы сохранены.", "Your answers are saved."),
 }

@@ -72,3 +72,13 @@ def test_letters_people_open_at_the_door_carry_the_check_in_code(app, kind):
     mail = mails.letter(portal, event(), kind, row, hour=False)
     [image] = [a for a in mail.attachments if a.content_id]
     assert f"cid:{image.content_id}" in mail.html
+
+
+def test_a_colleague_registered_person_is_told_who_and_asked_to_answer(app):
+    portal = app.state.portal
+    anna, ivan = person(portal.db, "anna@example.ru"), person(portal.db, "ivan@example.ru", name="Иван Петров")
+    row = Registration(5, "akademiya", ivan.id, ivan.company_id, "registered", {}, anna.id, 1, "r1", 0.0, 0.0, None)
+    mail = mails.letter(portal, event(), "registered", row)
+    assert "Вас записал(а) Анна Светлова" in mail.text and "ответьте на них" in mail.html
+    own = Registration(6, "akademiya", anna.id, anna.company_id, "registered", {}, anna.id, 1, "r1", 0.0, 0.0, None)
+    assert "Вас записал" not in mails.letter(portal, event(), "registered", own).text
