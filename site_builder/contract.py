@@ -160,6 +160,7 @@ class EventEntry:
     cancelled: bool
     registration: bool  # False: the page takes no registrations
     revision: str  # changes when the time or the place changes (.ics SEQUENCE, update mails)
+    offer_hours: int = 24  # how long a freed seat is held for the first person waiting (older files: 24)
 
 
 def write_events(path: Path, entries: list[EventEntry]) -> None:

@@ -15,6 +15,8 @@ from .errors import ContentError
 from .model import Page, Validator
 
 MAX_QUESTIONS = 5
+DEFAULT_OFFER_HOURS = 24  # a freed seat is held this long for the first person waiting (issue 14)
+MAX_OFFER_HOURS = 168
 OPTIONS = (2, 10)  # a choice offers this many options, at least and at most
 # Longest answer by kind: (default, ceiling). A one-line answer fits a short field; a long one, a letter.
 ANSWER_MAX = {"text": (200, 200), "long": (1000, 2000)}
@@ -49,13 +51,23 @@ def registration_fields(check: Validator, data: dict, event: dict) -> dict:
                                    f"a company can take at most all {capacity} seats: lower it or remove it")
     fields = {"registration": registration, "per_company": per_company,
               "register_until": deadline(check, data, event), "questions": questions(check, data),
-              "online_link": online_link(check, data, event["online"])}
+              "online_link": online_link(check, data, event["online"]), "offer_hours": offer_hours(check, data)}
     if not registration:
-        for key in ("per_company", "register_until", "questions", "online_link"):
+        for key in ("per_company", "register_until", "questions", "online_link", "offer_hours"):
             if key in data and key not in check.bad_keys:
                 check.error(key, f"`{key}` is for registration, but this page has `registration: false`; "
                                  f"remove `{key}` or the `registration: false` line")
     return fields
+
+
+def offer_hours(check: Validator, data: dict) -> int:
+    """How long a freed seat is held for the first person waiting: 24 hours unless the page says, at most a week."""
+    hours = check.count(data, "offer_hours")
+    if hours is not None and hours > MAX_OFFER_HOURS:
+        check.error("offer_hours", f"`offer_hours: {hours}` is more than a week; a seat held that long is "
+                                   f"lost to everyone else: write at most {MAX_OFFER_HOURS} (24 is the usual)")
+        return DEFAULT_OFFER_HOURS
+    return hours or DEFAULT_OFFER_HOURS
 
 
 def deadline(check: Validator, data: dict, event: dict) -> datetime | None:
@@ -187,7 +199,7 @@ def event_entry(page: Page, zone: str, tz: ZoneInfo) -> EventEntry:
         starts=starts or "", ends=ends, register_until=iso(e["register_until"]) or starts or "", timezone=zone,
         city=e["city"], venue=e["venue"], online=e["online"], online_link=e["online_link"],
         capacity=e["capacity"], per_company=e["per_company"], questions=tuple(e["questions"]),
-        cancelled=e["cancelled"], registration=e["registration"], revision=revision)
+        cancelled=e["cancelled"], registration=e["registration"], revision=revision, offer_hours=e["offer_hours"])
 
 
 def duplicate_slugs(pages: list[Page]) -> list[ContentError]:

@@ -25,7 +25,7 @@ KIND_KEYS = {
     "newsletter": {"subject", "preheader", "roles", "topics"},
     "issue": {"issue"},
     "event": {"starts", "ends", "city", "online", "capacity", "venue",
-              "registration", "per_company", "register_until", "questions", "cancelled", "online_link"},
+              "registration", "per_company", "register_until", "questions", "cancelled", "online_link", "offer_hours"},
 }
 POST_KINDS = {"newsletter", "article"}
 DATED_KINDS = {"newsletter", "article", "issue"}

@@ -10,7 +10,6 @@ from site_builder.contract import EventEntry, Question
 STATUSES = ("registered", "waiting", "offered", "cancelled", "left")
 ACTIVE = ("registered", "waiting", "offered")  # a person has at most one of these per event
 HOLDING = ("registered", "offered")  # these hold a seat
-OFFER_HOURS = 24  # how long a freed seat is held for the first person on the waiting list (issue 14)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from portal.core.db import write_transaction
 from portal.core.identity import User
-from portal.events.model import ACTIVE, HOLDING, OFFER_HOURS, Outcome, Refused, Registration, open_problem
+from portal.events.model import ACTIVE, HOLDING, Outcome, Refused, Registration, open_problem
 from site_builder.contract import EventEntry
 
 COLUMNS = ("r.id, r.event, r.user_id, r.company_id, r.status, r.answers, r.registered_by, r.position, r.revision, "
@@ -96,7 +96,7 @@ def register(db: Database, event: EventEntry, person: User, by: User, answers: d
             if in_company >= event.per_company:
                 raise Refused("events.refused.quota", limit=event.per_company)
         # Seats freed by a larger capacity (a rebuild) go to the people already waiting, before a newcomer.
-        offered = _fill_seats(db, event.slug, event.capacity, now)
+        offered = _fill_seats(db, event, now)
         free = event.capacity is None or seats_taken(db, event.slug) < event.capacity
         status = "registered" if free else "waiting"
         position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM event_registrations WHERE event = ?",
@@ -119,12 +119,13 @@ def _set_status(db: Database, row: Registration, status: str, action: str, by_id
     log(db, row.id, row.event, action, row.status, status, by_id, now)
 
 
-def _fill_seats(db: Database, event: str, capacity: int | None, now: float) -> list[Registration]:
+def _fill_seats(db: Database, entry: EventEntry, now: float) -> list[Registration]:
     """Inside the caller's transaction: offer each free seat to the next person waiting, in arrival order.
 
     Offered seats count as taken, so one freed seat makes exactly one offer.
     """
     offered: list[Registration] = []
+    event, capacity = entry.slug, entry.capacity
     while True:
         if capacity is not None and seats_taken(db, event) >= capacity:
             return offered
@@ -133,7 +134,7 @@ def _fill_seats(db: Database, event: str, capacity: int | None, now: float) -> l
         if row is None:
             return offered
         waiting = _row(row)
-        _set_status(db, waiting, "offered", "offered", None, now, now + OFFER_HOURS * 3600)
+        _set_status(db, waiting, "offered", "offered", None, now, now + entry.offer_hours * 3600)
         offered.append(get(db, waiting.id))
 
 
@@ -144,7 +145,7 @@ def _change(db: Database, event: EventEntry, user_id: int, by_id: int | None, no
         if row is None or row.status not in allowed:
             return None
         _set_status(db, row, status, action, by_id, now, bump=bump)
-        offered = _fill_seats(db, event.slug, event.capacity, now) if row.status in HOLDING else []
+        offered = _fill_seats(db, event, now) if row.status in HOLDING else []
         return Outcome(get(db, row.id), offered=offered)
 
 
@@ -194,7 +195,7 @@ def expire_offers(db: Database, events: dict[str, EventEntry], now: float) -> tu
         for slug in sorted({row.event for row in rows}):
             event = events.get(slug)
             if event is not None and not event.cancelled and open_problem(event, now) is None:
-                offered += _fill_seats(db, slug, event.capacity, now)
+                offered += _fill_seats(db, event, now)
     return expired, offered
 
 

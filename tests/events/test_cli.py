@@ -7,7 +7,6 @@ import pytest
 from portal.cli import main
 from portal.core.db import connect
 from portal.events import offers, store
-from portal.events.model import OFFER_HOURS
 from tests.events.helpers import event, person, publish
 
 
@@ -38,7 +37,7 @@ def test_list_and_show(club_db, capsys):
 
 def test_expired_offers_pass_on_with_a_letter(club_db, settings, smtp, capsys):
     entry, crowd = event(capacity=1), [person(club_db, f"p{i}@example.ru", company=f"ООО «{i}»") for i in range(3)]
-    long_ago = time.time() - OFFER_HOURS * 3600 - 60
+    long_ago = time.time() - event().offer_hours * 3600 - 60
     for p in crowd:
         store.register(club_db, entry, p, p, {}, long_ago)
     store.cancel(club_db, entry, crowd[0].id, crowd[0].id, long_ago)

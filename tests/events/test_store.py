@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from portal.events import store
-from portal.events.model import OFFER_HOURS, Refused
+from portal.events.model import Refused
 from tests.events.helpers import event, person
 
 NOW = time.time()
@@ -84,10 +84,18 @@ def test_cancel_offers_exactly_one_seat_to_the_first_waiting_person(db):
     outcome = store.cancel(db, entry, crowd[0].id, crowd[0].id, NOW + 10)
     assert outcome.registration.status == "cancelled"
     assert [o.user_id for o in outcome.offered] == [crowd[2].id]
-    assert outcome.offered[0].offer_expires_at == pytest.approx(NOW + 10 + OFFER_HOURS * 3600)
+    assert outcome.offered[0].offer_expires_at == pytest.approx(NOW + 10 + event().offer_hours * 3600)
     assert store.active_of(db, entry.slug, crowd[3].id).status == "waiting"
     assert store.seats_left(db, entry) == 0
     assert store.cancel(db, entry, crowd[0].id, crowd[0].id, NOW + 11) is None  # nothing left to cancel
+
+
+def test_the_page_sets_how_long_a_freed_seat_is_held(db):
+    entry, crowd = event(capacity=1, offer_hours=6), people(db, 2)
+    for i, p in enumerate(crowd):
+        store.register(db, entry, p, p, {}, NOW + i)
+    outcome = store.cancel(db, entry, crowd[0].id, crowd[0].id, NOW + 10)
+    assert outcome.offered[0].offer_expires_at == pytest.approx(NOW + 10 + 6 * 3600)
 
 
 def test_accepting_an_offer_registers(db):
@@ -105,7 +113,7 @@ def test_an_expired_offer_passes_to_the_next_waiting_person(db):
         store.register(db, entry, p, p, {}, NOW + i)
     store.cancel(db, entry, crowd[0].id, crowd[0].id, NOW + 10)
     assert store.expire_offers(db, {entry.slug: entry}, NOW + 20) == ([], [])  # still held
-    late = NOW + 10 + OFFER_HOURS * 3600 + 1
+    late = NOW + 10 + event().offer_hours * 3600 + 1
     assert store.accept_offer(db, entry, crowd[1].id, late) is None
     expired, offered = store.expire_offers(db, {entry.slug: entry}, late)
     assert [r.user_id for r in expired] == [crowd[1].id]

@@ -63,6 +63,9 @@ def test_all_fields_load(project):
     ('online_link: "https://meet.example.ru/x"\n', 6, "`online_link` is only for online events"),
     ("questions: diet\n", 6, "`questions` must be a list of questions"),
     ("questions: []\n", 6, "`questions` must be a list of questions"),
+    ("offer_hours: 0\n", 6, "`offer_hours` must be a whole number of at least 1"),
+    ("offer_hours: 200\n", 6, "`offer_hours: 200` is more than a week"),
+    ("registration: false\noffer_hours: 6\n", 7, "`offer_hours` is for registration"),
 ])
 def test_bad_registration_fields(project, front, line, message):
     error = error_of(project, front)
