@@ -1,0 +1,13 @@
+"""Points: a company's append-only ledger of points earned for purchases and spent on privileges."""
+
+from __future__ import annotations
+
+from portal.core.capability import Capability
+from portal.points.migrations import MIGRATIONS
+from portal.points.words import WORDS
+
+CAPABILITY = Capability(
+    name="points",
+    words=WORDS,
+    migrations=MIGRATIONS,
+)
