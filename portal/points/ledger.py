@@ -132,6 +132,8 @@ def adjust(db: Database, company_id: int, amount: int, *, reason: str, by_id: in
     if not reason.strip():
         raise LedgerError("a grant or a take needs a reason")
     expires = add_months(now, expiry_months or CONFIGURED.expiry_months) if amount > 0 else None
+    if amount < 0:
+        expire_company(db, company_id, now)
     try:
         with _transaction(db):
             if amount < 0:
@@ -147,7 +149,10 @@ def adjust(db: Database, company_id: int, amount: int, *, reason: str, by_id: in
 
 
 def _need(db: Database, company_id: int, wanted: int, now: float) -> None:
-    """Inside the write transaction: expire what is due, then refuse when fewer than `wanted` are available."""
+    """Inside the write transaction: expire what is due, then refuse when fewer than `wanted` are available.
+    The expiry is committed first on its own, so a refused take still leaves the expired lots expired."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("_need runs inside a write transaction")
     _expire_company(db, company_id, now)
     available = _available(db, company_id)
     if available < wanted:
@@ -159,6 +164,7 @@ def hold(db: Database, company_id: int, amount: int, *, reason: str, source: str
     """Reserve points for a request; NotEnoughPoints when fewer are available. The check and the row are
     one BEGIN IMMEDIATE transaction: two holds at once never spend the same points."""
     _amount(amount)
+    expire_company(db, company_id, now)
     with _transaction(db):
         _need(db, company_id, amount, now)
         return _insert(db, company_id, "hold", -amount, reason=reason, source=source, by_id=by_id, at=now)
@@ -245,6 +251,12 @@ def _expire_company(db: Database, company_id: int, now: float) -> int:
     return written
 
 
+def expire_company(db: Database, company_id: int, now: float) -> int:
+    """One company's due lots expired, in a transaction of its own (or the caller's)."""
+    with _transaction(db):
+        return _expire_company(db, company_id, now)
+
+
 def expire_due(db: Database, now: float) -> int:
     """Write expire rows for every lot past its time, oldest first; the number of rows written.
     Safe to run from several processes (each company in its own write transaction)."""
@@ -252,8 +264,7 @@ def expire_due(db: Database, now: float) -> int:
         f"SELECT DISTINCT company_id FROM points_ledger WHERE expires_at <= ? AND {LOT}", [now]).fetchall()]  # noqa: S608
     written = 0
     for company_id in companies:
-        with _transaction(db):
-            written += _expire_company(db, company_id, now)
+        written += expire_company(db, company_id, now)
     return written
 
 
