@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from portal.core.db import write_transaction
 from portal.points.invariants import CHECKS
-from portal.points.terms import DAY, DEFAULT_TERMS, add_months
+from portal.points.terms import DAY, DEFAULT_TERMS, add_months, club_terms
 
 KINDS = ("earn", "hold", "release", "debit", "expire", "adjust", "reverse")
 LOT = "kind IN ('earn', 'adjust', 'reverse') AND amount > 0"
@@ -134,18 +134,22 @@ def adjust(db: Database, company_id: int, amount: int, *, reason: str, by_id: in
     expires = add_months(now, expiry_months or CONFIGURED.expiry_months) if amount > 0 else None
     if amount < 0:
         expire_company(db, company_id, now)
-    try:
-        with _transaction(db):
-            if amount < 0:
-                _need(db, company_id, -amount, now)
-            return _insert(db, company_id, "adjust", amount, reason=reason, source=source, by_id=by_id, at=now,
-                           expires_at=expires)
-    except sqlite3.IntegrityError:
-        row = db.execute("SELECT id FROM points_ledger WHERE kind = 'adjust' AND source = ? AND company_id = ?",
-                         [source, company_id]).fetchone()
-        if row is None:
-            raise
-        return int(row[0])
+    with _transaction(db):
+        done = _form_row(db, company_id, source)
+        if done is not None:
+            return done  # the same form again (a double click): one row
+        if amount < 0:
+            _need(db, company_id, -amount, now)
+        return _insert(db, company_id, "adjust", amount, reason=reason, source=source, by_id=by_id, at=now,
+                       expires_at=expires)
+
+
+def _form_row(db: Database, company_id: int, source: str) -> int | None:
+    if not source.startswith("form:"):
+        return None
+    row = db.execute("SELECT id FROM points_ledger WHERE kind = 'adjust' AND source = ? AND company_id = ?",
+                     [source, company_id]).fetchone()
+    return None if row is None else int(row[0])
 
 
 def _need(db: Database, company_id: int, wanted: int, now: float) -> None:
@@ -268,6 +272,16 @@ def expire_due(db: Database, now: float) -> int:
     return written
 
 
+def expiring_lots(db: Database, after: float, until: float) -> dict[int, list[Lot]]:
+    """Per company, its lots with points left that expire in (after, until] (the warning letter's)."""
+    companies = [row[0] for row in db.execute(
+        f"SELECT DISTINCT company_id FROM points_ledger WHERE expires_at > ? AND expires_at <= ? AND {LOT}",  # noqa: S608
+        [after, until]).fetchall()]
+    found = {company_id: [lot for lot in lots(db, company_id)
+                          if lot.remaining > 0 and after < lot.expires_at <= until] for company_id in companies}
+    return {company_id: due for company_id, due in found.items() if due}
+
+
 def balance(db: Database, company_id: int, now: float, warning_days: int | None = None) -> Balance:
     """Available, held and what expires within `warning_days` (the club's, by default 90)."""
     days = warning_days or CONFIGURED.warning_days
@@ -315,3 +329,9 @@ class _Configured:
 
 
 CONFIGURED = _Configured()
+
+
+def configure(portal: object) -> None:
+    """The capability's on_start: the club's terms (extra.club.points) for calls that pass none."""
+    terms = club_terms(getattr(portal, "club", None))
+    CONFIGURED.expiry_months, CONFIGURED.warning_days = terms.expiry_months, terms.warning_days

@@ -128,3 +128,9 @@ def test_verify_reports_a_broken_row(db, firm):
     ledger.earn(db, firm, 10, reason="r", source="s", now=T0)
     db.execute("INSERT INTO points_ledger (company_id, kind, amount, at) VALUES (?, 'adjust', -20, ?)", [firm, T0])
     assert any("below zero" in problem for problem in ledger.verify(db))
+
+
+def test_form_source_take_twice_is_one_take(db, firm):
+    ledger.adjust(db, firm, 5, reason="r", by_id=None, now=T0)
+    first = ledger.adjust(db, firm, -5, reason="r", by_id=None, now=T0, source="form:take")
+    assert ledger.adjust(db, firm, -5, reason="r", by_id=None, now=T0, source="form:take") == first
