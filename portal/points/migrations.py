@@ -4,4 +4,53 @@ from __future__ import annotations
 
 from portal.core.capability import Migration
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(13, "points", """
+-- The ledger (portal/points/ledger.py owns it). `amount` is the row's change to the company's AVAILABLE
+-- points, so available = SUM(amount):
+--   earn +N (a lot; expires_at set), adjust +N (a lot) or -N (a take), hold -N (reserved for a request),
+--   release +N (ref_id: the hold, returned), debit 0 (ref_id: the hold, now spent for good),
+--   expire -N (ref_id: the lot that expired), reverse -amount of the row it corrects (ref_id: that row).
+CREATE TABLE points_ledger (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    kind TEXT NOT NULL CHECK (kind IN ('earn', 'hold', 'release', 'debit', 'expire', 'adjust', 'reverse')),
+    amount INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',             -- the source document: accrual:2026-11, request:17, manual...
+    ref_id INTEGER REFERENCES points_ledger(id), -- the row this one settles, expires or reverses
+    expires_at REAL,                             -- lots (positive earn/adjust/reverse): when they expire
+    by_id INTEGER,                               -- who (staff, the representative); NULL: the club's jobs
+    at REAL NOT NULL,
+    CHECK (kind NOT IN ('earn', 'release') OR amount > 0),
+    CHECK (kind NOT IN ('hold', 'expire') OR amount < 0),
+    CHECK (kind != 'debit' OR amount = 0),
+    CHECK (kind NOT IN ('release', 'debit', 'expire', 'reverse') OR ref_id IS NOT NULL)
+);
+-- One source earns once per company: accrual and imports rely on it to be run again safely.
+CREATE UNIQUE INDEX points_ledger_earned_once ON points_ledger (company_id, source)
+    WHERE kind = 'earn' AND source != '';
+-- A staff form's one-time value (source form:<nonce>): a double submit is one grant or take.
+CREATE UNIQUE INDEX points_ledger_form_once ON points_ledger (source) WHERE kind = 'adjust' AND source LIKE 'form:%';
+-- A hold is settled (released or debited) at most once; a row is reversed at most once.
+CREATE UNIQUE INDEX points_ledger_settled_once ON points_ledger (ref_id) WHERE kind IN ('release', 'debit');
+CREATE UNIQUE INDEX points_ledger_reversed_once ON points_ledger (ref_id) WHERE kind = 'reverse';
+CREATE INDEX points_ledger_company ON points_ledger (company_id, kind, id);
+CREATE INDEX points_ledger_history ON points_ledger (company_id, at, id);
+CREATE INDEX points_ledger_expiry ON points_ledger (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX points_ledger_ref ON points_ledger (ref_id) WHERE ref_id IS NOT NULL;
+-- Append-only: the database itself refuses edits; a correction is a new row (reverse).
+CREATE TRIGGER points_ledger_no_update BEFORE UPDATE ON points_ledger
+BEGIN SELECT RAISE(ABORT, 'points_ledger is append-only'); END;
+CREATE TRIGGER points_ledger_no_delete BEFORE DELETE ON points_ledger
+BEGIN SELECT RAISE(ABORT, 'points_ledger is append-only'); END;
+-- Letters about points (kind 'expiry', key: the lot's id): each at most once, whoever claims it first.
+CREATE TABLE points_letters (
+    company_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (company_id, kind, key)
+);
+"""),
+)
