@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.core.capability import Capability
+from portal.points import catalogue, privilege_pages
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
@@ -10,4 +11,7 @@ CAPABILITY = Capability(
     name="points",
     words=WORDS,
     migrations=MIGRATIONS,
+    routes=(*privilege_pages.ROUTES,),
+    url_prefixes=("/account/points/",),
+    on_start=(catalogue.open_catalogue,),
 )
