@@ -2,7 +2,7 @@
 
 Phases: model (load + validate content) -> two MkDocs builds into `.cache/club/out-*` -> leak
 scan of the public output -> publish into `site/public`, `site/private`, `site/manifest.json`,
-`site/events.json`.
+`site/events.json`, `site/privileges.json`.
 Nothing reaches `site/public` unless the scan passed (fail closed).
 """
 
@@ -26,7 +26,16 @@ from . import fast
 from .compress import LATER_SIZE, Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
 from .content import Site, load_site
-from .contract import EVENTS, MANIFEST, SEARCH_INDEX, write_events, write_json_atomic, write_manifest
+from .contract import (
+    EVENTS,
+    MANIFEST,
+    PRIVILEGES,
+    SEARCH_INDEX,
+    write_events,
+    write_json_atomic,
+    write_manifest,
+    write_privileges,
+)
 from .errors import ContentError, ContentErrors
 from .events import event_entries
 from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
@@ -34,6 +43,7 @@ from .links import check_links
 from .manifest import gated_entries, gated_media
 from .newsletter_mail import Prerender, mail_leaks, render_mail, write_mail
 from .plugin import PRELOADED, previews_file
+from .privileges import privilege_entries
 from .stage import private_media
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -226,6 +236,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     write_manifest(config.site_dir / MANIFEST, gated_entries(site, previews), gated_media(site))
     # Beside the manifest, never inside public/ or private/: it holds the webinar links.
     write_events(config.site_dir / EVENTS, event_entries(site.pages, config))
+    write_privileges(config.site_dir / PRIVILEGES, privilege_entries(site.pages))
     public_copies = publish_public(public, config.output_dir("public"), only, swap, later_over)
     if later is not None:  # in place, in site/: made from the files just published
         later.append(functools.partial(compress_files, members, copies.later))
@@ -236,7 +247,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     for warning in mails.warnings:
         progress(f"warning: {warning}")
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json, "
-             f"{EVENTS}; "
+             f"{EVENTS}, {PRIVILEGES}; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 

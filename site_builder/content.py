@@ -16,6 +16,7 @@ from .errors import ContentError, ContentErrors, relpath
 from .events import duplicate_slugs, event_fields
 from .frontmatter import FrontMatter, FrontMatterError, parse
 from .model import DATED_KINDS, Page, Validator, kind_for
+from .privileges import catalogue_errors, privilege_fields
 from .slugs import is_valid_slug, slugify
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -80,6 +81,7 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
     site = Site(config, pages, media)
     errors.extend(assign_urls(site))
     errors.extend(duplicate_slugs(pages))
+    errors.extend(catalogue_errors(pages))
     site.errors = errors
     if errors and strict_errors:
         raise ContentErrors(errors)
@@ -179,6 +181,8 @@ def kind_fields(check: Validator, data: dict, kind: str) -> dict:
         return {"benefits": benefits(check, data)}
     if kind == "event":
         return event_fields(check, data)
+    if kind == "club":
+        return privilege_fields(check, data)
     return {}
 
 

@@ -3,8 +3,8 @@
 The build (site_builder) writes, the portal reads, and both import the names from here, so nothing
 is spelled on two sides: the output folders and files, the access levels and their order, the
 manifest of gated URLs (versioned: the portal refuses a version it does not know, loudly), the
-teaser marker in gated pages, and the newsletter e-mail artefact. Only the standard library here:
-the portal imports this module without MkDocs.
+teaser marker in gated pages, the events and privileges files, and the newsletter e-mail artefact.
+Only the standard library here: the portal imports this module without MkDocs.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ PRIVATE = "private"        # site/private: gated pages in full and members' medi
 MAIL = "mail"              # site/mail: newsletter e-mails (never served)
 MANIFEST = "manifest.json"  # site/manifest.json: which URL is whose
 EVENTS = "events.json"      # site/events.json: what registration for each event page needs (never served)
+PRIVILEGES = "privileges.json"  # site/privileges.json: the privilege catalogue the cabinet offers (never served)
 SEARCH_INDEX = "search/search_index.json"  # inside public (everyone's) and private (members')
 
 
@@ -52,6 +53,10 @@ class SiteLayout:
     @property
     def events(self) -> Path:
         return self.root / EVENTS
+
+    @property
+    def privileges(self) -> Path:
+        return self.root / PRIVILEGES
 
 
 # --- access levels ----------------------------------------------------------------------------------
@@ -190,6 +195,60 @@ def read_events(path: Path) -> dict[str, EventEntry]:
 def _event_entry(item: dict) -> EventEntry:
     questions = tuple(Question(**{**q, "options": tuple(q.get("options", ()))}) for q in item["questions"])
     return EventEntry(**{**item, "questions": questions})
+
+
+# --- the privileges artefact ----------------------------------------------------------------------
+# The catalogue of privileges partners buy with points (front matter `privileges:` of one club page),
+# in the page's order, hidden ones (`available: false`) included so that old requests keep their names.
+
+PRIVILEGES_VERSION = 1
+
+
+class PrivilegesError(ValueError):
+    """site/privileges.json is unreadable or of a version this code does not know; says how to fix it."""
+
+
+@dataclass(frozen=True)
+class PrivilegeEntry:
+    id: str  # "kopirayting": the cabinet's /account/points/privileges/<id>/ and a request's key
+    name: str
+    description: str
+    cost: int  # whole points, > 0
+    fulfilled_by: str  # who does the work: "Отдел маркетинга"
+    partner_provides: str  # what the partner must give: "адрес сайта и доступ к CMS"
+    available: bool  # False: kept for old requests, offered nowhere
+    page: str  # the catalogue page's site path: "/club/privileges/"
+
+
+def write_privileges(path: Path, entries: list[PrivilegeEntry]) -> None:
+    data = {"version": PRIVILEGES_VERSION, "privileges": [asdict(entry) for entry in entries]}
+    write_json_atomic(path, data, indent=1, keep_same=True)
+
+
+def read_privileges(path: Path) -> dict[str, PrivilegeEntry]:
+    """Privileges by id, in catalogue order; PrivilegesError for a missing or malformed file or another version."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PrivilegesError(f"{path}: unreadable ({exc}); run `club build` again") from exc
+    found = data.get("version") if isinstance(data, dict) else None
+    if found != PRIVILEGES_VERSION:
+        raise PrivilegesError(f"{path}: privileges file version {found!r}, but this portal reads version "
+                              f"{PRIVILEGES_VERSION}; build the site with the same version of the club as the portal")
+    try:
+        if not isinstance(data["privileges"], list):
+            raise TypeError("'privileges' is not a list")
+        entries = [_privilege_entry(item) for item in data["privileges"]]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise PrivilegesError(f"{path}: not a privileges file ({exc!r}); run `club build` again") from None
+    return {entry.id: entry for entry in entries}
+
+
+def _privilege_entry(item: dict) -> PrivilegeEntry:
+    entry = PrivilegeEntry(**item)
+    if isinstance(entry.cost, bool) or not isinstance(entry.cost, int) or entry.cost < 1 or not entry.id:
+        raise TypeError(f"privilege {entry.id!r}: cost {entry.cost!r} is not a whole number of points")
+    return entry
 
 
 # --- the newsletter e-mail artefact ------------------------------------------------------------------

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import club_themes
 import jinja2
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
 from .content import Site
 from .i18n import translator
 from .model import Page
+from .privileges import fill_marker
 
 THEMES = club_themes.ROOT
 
@@ -68,6 +70,17 @@ class Listings:
             issue = next((p for p in self.site.of_kind("issue") if posixpath.dirname(p.rel) == page.issue_dir), None)
             return str(self.macros.issue_ref(issue, page.url)) if issue else ""
         return ""
+
+    def fill(self, page: Page, body: str) -> str:
+        """The editor's text with generated blocks at their markers (the privilege table)."""
+        entries = page.extra.get("privileges")
+        if not entries:
+            return body
+        table = str(self.macros.privileges([e for e in entries if e.available], self.number))
+        return fill_marker(body, table)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.locale)
 
     def for_page(self, page: Page) -> str:
         """HTML to append below the editor's text of an index page ('' for ordinary pages)."""

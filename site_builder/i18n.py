@@ -78,6 +78,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.topics": "Темы: {labels}.",
         "mail.unsubscribe": "Отписаться от рассылки",
         "mail.settings": "Выбрать темы в личном кабинете",
+        "privileges.name": "Привилегия",
+        "privileges.what": "Что входит",
+        "privileges.by": "Кто выполняет",
+        "privileges.provides": "Что нужно от партнёра",
+        "privileges.cost": "Стоимость, баллов",
     },
     "en": {
         "sign_in": "Sign in",
@@ -153,6 +158,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.topics": "Topics: {labels}.",
         "mail.unsubscribe": "Unsubscribe",
         "mail.settings": "Choose topics in your account",
+        "privileges.name": "Privilege",
+        "privileges.what": "What it is",
+        "privileges.by": "Who does it",
+        "privileges.provides": "What the partner provides",
+        "privileges.cost": "Cost, points",
     },
 }
 

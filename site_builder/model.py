@@ -24,6 +24,7 @@ KIND_KEYS = {
     "home": {"benefits"},
     "newsletter": {"subject", "preheader", "roles", "topics"},
     "issue": {"issue"},
+    "club": {"privileges"},
     "event": {"starts", "ends", "city", "online", "capacity", "venue",
               "registration", "per_company", "register_until", "questions", "cancelled", "online_link", "offer_hours"},
 }

@@ -59,7 +59,7 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None,
         body = rewrite(page.preview if stub else page.body, page.rel, page.stage_path, stage_of.get)
         if page.is_post and not stub and not page.has_more:
             body = with_auto_excerpt(body)
-        body = _join(listings.header_for(page), body)
+        body = _join(listings.header_for(page), listings.fill(page, body))
         if page.kind == "section" and page.section in BLOG_SECTIONS:
             body = f"# {page.title}\n\n{body}"  # Material's blog index shows no title of its own
         files[page.stage_path] = render_page(site, page, body, stub, listings.for_page(page)).encode()

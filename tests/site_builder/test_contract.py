@@ -12,15 +12,22 @@ from site_builder.contract import (
     EVENTS,
     EVENTS_VERSION,
     MANIFEST_VERSION,
+    PRIVILEGES,
+    PRIVILEGES_VERSION,
     EventEntry,
     EventsError,
     GatedEntry,
     ManifestError,
+    PrivilegeEntry,
+    PrivilegesError,
     Question,
+    SiteLayout,
     read_events,
     read_manifest,
+    read_privileges,
     write_events,
     write_manifest,
+    write_privileges,
 )
 from tests.portal_fixtures import BASE_URL
 
@@ -94,3 +101,35 @@ def test_an_unknown_or_broken_events_file_is_an_error_that_says_what_to_do(tmp_p
 def test_a_missing_events_file_is_an_error(tmp_path):
     with pytest.raises(EventsError, match="unreadable.*club build"):
         read_events(tmp_path / EVENTS)
+
+
+def a_privilege(**changes) -> PrivilegeEntry:
+    values = dict(id="kopirayting", name="Копирайтинг", description="Тексты.", cost=1200,
+                  fulfilled_by="Отдел маркетинга", partner_provides="доступ к CMS", available=True,
+                  page="/club/privileges/")
+    return PrivilegeEntry(**{**values, **changes})
+
+
+def test_the_privileges_file_round_trips_in_catalogue_order(tmp_path):
+    entries = [a_privilege(id="b"), a_privilege(id="a", cost=1, available=False)]
+    write_privileges(SiteLayout(tmp_path).privileges, entries)
+    assert list(read_privileges(tmp_path / PRIVILEGES).values()) == entries
+
+
+@pytest.mark.parametrize("data", [{"version": PRIVILEGES_VERSION + 1, "privileges": []}, {"privileges": []}, [1],
+                                  {"version": PRIVILEGES_VERSION, "privileges": {}},
+                                  {"version": PRIVILEGES_VERSION, "privileges": [{"id": "a"}]},
+                                  {"version": PRIVILEGES_VERSION,
+                                   "privileges": [{**asdict(a_privilege()), "cost": "1"}]}])
+def test_an_unknown_or_broken_privileges_file_is_an_error_that_says_what_to_do(tmp_path, data):
+    path = tmp_path / PRIVILEGES
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(PrivilegesError, match="club build|same version of the club"):
+        read_privileges(path)
+
+
+def test_a_privileges_file_of_another_version_names_both_versions(tmp_path):
+    path = tmp_path / PRIVILEGES
+    path.write_text(json.dumps({"version": 99, "privileges": []}), encoding="utf-8")
+    with pytest.raises(PrivilegesError, match=f"version 99, but this portal reads version {PRIVILEGES_VERSION}"):
+        read_privileges(path)
