@@ -102,10 +102,10 @@ def parse_date(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value or "").strip().split(" ")[0]  # "05.11.2026 0:00:00" from 1C keeps its time
+    text = str(value or "").strip()
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()  # noqa: DTZ007 - a calendar date
+        try:  # "05.11.2026 0:00:00" from 1C keeps its time
+            return datetime.strptime(text.split(" ")[0], pattern).date().isoformat()  # noqa: DTZ007 - a calendar date
         except ValueError:
             continue
     raise ValueError(f"date {text!r} is not a date: write DD.MM.YYYY (05.11.2026) or YYYY-MM-DD (2026-11-05)")
