@@ -164,14 +164,14 @@ def _note_accrued(report: Report, row: Row, old: Current, accrued: set[str] | fr
 
 def current_rows(db: Database, documents: list[str]) -> dict[tuple[str, str], Current]:
     """(document, product group) -> the row standing for it now, for these document numbers."""
-    latest: dict[tuple[str, str], tuple[str, Current]] = {}
+    latest: dict[tuple[str, str], tuple] = {}
     for start in range(0, len(documents), _CHUNK):
         chunk = documents[start:start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         for row in db.execute("SELECT kind, id, company_id, inn, doc_date, document, amount_kopecks, product_group "  # noqa: S608
                               f"FROM points_shipments WHERE document IN ({marks}) ORDER BY id", chunk):
-            latest[(row[5], row[7])] = (row[0], Current(*row[1:]))
-    return {key: current for key, (kind, current) in latest.items() if kind == "shipment"}
+            latest[(row[5], row[7])] = row
+    return {key: Current(*row[1:]) for key, row in latest.items() if row[0] == "shipment"}
 
 
 class InnLookup:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ REQUIRED = ("inn", "date", "document", "amount")
 FIELD_NAMES = {"inn": "the INN", "date": "the date", "document": "the document number", "amount": "the amount"}
 SAMPLE_BYTES = 1 << 20
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_DELETE = str.maketrans("", "", " \u00a0\u202f'")
+_PLAIN_AMOUNT = re.compile(r"(\d+)(?:[.,](\d\d?))?")
+_DOTTED_DATE = re.compile(r"(\d\d)\.(\d\d)\.(\d{4})")
+CACHE = 1 << 16  # distinct INNs and dates remembered while reading: a file repeats them on every line
 _HEADER_NOISE = re.compile(r"[\s.,:;()\"'«»]+")
 MAX_TEXT = 100
 
@@ -86,6 +91,7 @@ def columns(header: list[Any]) -> dict[str, int]:
     return found
 
 
+@functools.lru_cache(maxsize=CACHE)
 def parse_inn(value: Any) -> str:
     text = _SPACES.sub("", f"{value:.0f}" if isinstance(value, float) else str(value or ""))
     if text.isascii() and text.isdigit() and len(text) in (9, 11):  # a spreadsheet dropped the leading zero
@@ -97,12 +103,19 @@ def parse_inn(value: Any) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=CACHE)
 def parse_date(value: Any) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     text = str(value or "").strip()
+    dotted = _DOTTED_DATE.fullmatch(text.split(" ")[0])
+    if dotted:  # the usual DD.MM.YYYY without strptime's cost
+        try:
+            return date(int(dotted[3]), int(dotted[2]), int(dotted[1])).isoformat()
+        except ValueError:
+            pass
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
         try:  # "05.11.2026 0:00:00" from 1C keeps its time
             return datetime.strptime(text.split(" ")[0], pattern).date().isoformat()  # noqa: DTZ007 - a calendar date
@@ -114,6 +127,10 @@ def parse_date(value: Any) -> str:
 def parse_amount(value: Any) -> int:
     """Roubles -> kopecks: '1 840 000,50' -> 184000050; a number cell as it is. Never through float
     arithmetic: money is counted in whole kopecks."""
+    if isinstance(value, str):  # the common case first: "1 840 000,50"
+        plain = _PLAIN_AMOUNT.fullmatch(value.translate(_DELETE))
+        if plain:
+            return int(plain[1]) * 100 + (int(plain[2].ljust(2, "0")) if plain[2] else 0)
     if isinstance(value, bool):
         raise ValueError("amount is not a number")
     if isinstance(value, float) and abs(value * 100 - round(value * 100)) < 1e-6:
@@ -152,25 +169,33 @@ def parse_text(value: Any, what: str) -> str:
 
 def parse_line(number: int, cells: list[Any], where: dict[str, int]) -> Row | Problem | None:
     """One line of the file: a Row, a Problem naming each wrong field, or None for an empty line."""
-    if not any(str(cell or "").strip() for cell in cells):
+    if not any(str(cell).strip() for cell in cells if cell is not None):
         return None
-
-    def cell(field: str) -> Any:
-        index = where.get(field)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    values, wrong = {}, []
-    for field, parse in (("inn", parse_inn), ("doc_date", parse_date), ("document", None),
-                         ("amount_kopecks", parse_amount), ("product_group", None)):
-        source = {"doc_date": "date", "amount_kopecks": "amount", "product_group": "group"}.get(field, field)
-        try:
-            values[field] = (parse(cell(source)) if parse else
-                             parse_text(cell(source), "document number" if field == "document" else "product group"))
-        except ValueError as exc:
-            wrong.append(str(exc))
+    size, wrong = len(cells), []
+    at = [where.get(field, size) for field in ("inn", "date", "document", "amount", "group")]
+    inn_cell, date_cell, document_cell, amount_cell, group_cell = (cells[i] if i < size else None for i in at)
+    inn = doc_date = document = group = ""
+    kopecks = 0
+    try:
+        inn = parse_inn(inn_cell)
+    except ValueError as exc:
+        wrong.append(str(exc))
+    try:
+        doc_date = parse_date(date_cell)
+    except ValueError as exc:
+        wrong.append(str(exc))
+    try:
+        document = parse_text(document_cell, "document number")
+        group = parse_text(group_cell, "product group")
+    except ValueError as exc:
+        wrong.append(str(exc))
+    try:
+        kopecks = parse_amount(amount_cell)
+    except ValueError as exc:
+        wrong.append(str(exc))
     if wrong:
         return Problem(number, "; ".join(wrong) + " — the line was skipped")
-    return Row(number, **values)
+    return Row(number, inn, doc_date, document, kopecks, group)
 
 
 def read_file(path: Path) -> Iterator[Row | Problem]:
