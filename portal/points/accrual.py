@@ -31,10 +31,12 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from portal.core.companies import survivors
+from portal.core.db import write_transaction
 from portal.points import shipments
 
 ROUNDING: dict[str, Callable[[Fraction], int]] = {
     "floor": math.floor, "ceil": math.ceil, "round": lambda value: math.floor(value + Fraction(1, 2))}
+WRITE_BATCH = 1000  # accrual rows per transaction (the ledger's rows are its own)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -165,15 +167,14 @@ def totals(db: Database, month: str, rule: Rule) -> dict[int, tuple[int, Fractio
     """Company id (merged duplicates count as their survivor) -> (counted kopecks, weighted kopecks)."""
     rows = shipments.month_totals(db, month)
     owner = survivors(db, sorted({row[0] for row in rows}))
-    found: dict[int, tuple[int, Fraction]] = {}
+    by_weight: dict[int, dict[Fraction, int]] = {}  # whole kopecks per multiplier: Fractions only at the end
     for company_id, group, day, kopecks in rows:
         weight = rule.weight(group, day)
-        if weight is None:
-            continue
-        company = owner.get(company_id, company_id)
-        counted, weighted = found.get(company, (0, Fraction(0)))
-        found[company] = (counted + kopecks, weighted + kopecks * weight)
-    return found
+        if weight is not None:
+            sums = by_weight.setdefault(owner.get(company_id, company_id), {})
+            sums[weight] = sums.get(weight, 0) + kopecks
+    return {company: (sum(sums.values()), sum((kopecks * weight for weight, kopecks in sums.items()), Fraction(0)))
+            for company, sums in by_weight.items()}
 
 
 def accrue(db: Database, month: str, rule: Rule, now: float, dry_run: bool = False,
@@ -181,7 +182,7 @@ def accrue(db: Database, month: str, rule: Rule, now: float, dry_run: bool = Fal
     """Points for `month` (YYYY-MM) to every company with purchases in it and no accrual for it yet."""
     if not MONTH.match(month):
         raise ValueError(f"month {month!r}: write it as YYYY-MM, e.g. 2026-11")
-    report, done = AccrualReport(month, dry_run=dry_run), accrued_companies(db, month)
+    report, done, written = AccrualReport(month, dry_run=dry_run), accrued_companies(db, month), []
     earned_at = month_end(month, zone or ZoneInfo("Europe/Moscow"))
     for company_id, (kopecks, weighted) in sorted(totals(db, month, rule).items()):
         if company_id in done:
@@ -195,9 +196,18 @@ def accrue(db: Database, month: str, rule: Rule, now: float, dry_run: bool = Fal
         if points > 0:  # the ledger first: it is idempotent per source, so a crash between the two is harmless
             (earn or _ledger_earn())(db, company_id, points, reason=f"purchases {month}",
                                      source=f"accrual:{month}", now=now, earned_at=earned_at)
-        db.execute("INSERT OR IGNORE INTO points_accruals (company_id, month, roubles_kopecks, points, at) "
-                   "VALUES (?, ?, ?, ?, ?)", [company_id, month, kopecks, points, now])
+        written.append((company_id, month, kopecks, points, now))
+        if len(written) >= WRITE_BATCH:
+            _write(db, written)
+    _write(db, written)
     return report
+
+
+def _write(db: Database, rows: list[tuple]) -> None:
+    with write_transaction(db):
+        db.conn.executemany("INSERT OR IGNORE INTO points_accruals (company_id, month, roubles_kopecks, points, at) "
+                            "VALUES (?, ?, ?, ?, ?)", rows)
+    rows.clear()
 
 
 def accrued_companies(db: Database, month: str) -> set[int]:

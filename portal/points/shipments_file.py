@@ -247,16 +247,19 @@ def delimiter_of(header_line: str) -> str:
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        if "\x00" in first:
-            raise UnreadableFile("this is not a text file; save the export as CSV or XLSX", 1)
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter_of(first))
         try:
+            first = handle.readline()
+            if "\x00" in first:
+                raise UnreadableFile("this is not a text file; save the export as CSV or XLSX", 1)
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=delimiter_of(first))
             for cells in reader:
                 yield reader.line_num, cells
         except csv.Error as exc:
             raise UnreadableFile(f"{exc}; save the export as CSV again", reader.line_num) from None
+        except UnicodeDecodeError:  # a byte Windows-1251 has no letter for: neither UTF-8 nor 1251
+            raise UnreadableFile("the file is neither UTF-8 nor Windows-1251 text; save the export as CSV in "
+                                 "UTF-8") from None
 
 
 def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:

@@ -89,3 +89,11 @@ def test_xlsx_cells_numbers_and_dates(tmp_path):
     assert found[:2] == [Row(2, A, "2026-11-05", "УПД-1", 184000050, "Светильники"),
                          Row(3, inn(70708389), "2026-11-06", "17", 25000, "")]
     assert isinstance(found[2], Problem) and found[2].line == 4 and "вчера" in found[2].text
+
+
+def test_tabs_and_a_file_in_no_known_encoding(tmp_path):
+    path = write_csv(tmp_path / "t.csv", [f"{A}\t05.11.2026\t1\t10"], header="INN\tDate\tDocument\tAmount")
+    assert rows(path) == [Row(2, A, "2026-11-05", "1", 1000, "")]
+    (tmp_path / "x.csv").write_bytes(b"\x98\x98;\xff\n")
+    with pytest.raises(UnreadableFile, match="neither UTF-8 nor Windows-1251"):
+        rows(tmp_path / "x.csv")
