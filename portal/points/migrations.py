@@ -25,7 +25,8 @@ CREATE TABLE points_shipments (
     CHECK ((kind = 'reversal') = (replaces_id IS NOT NULL))
 );
 CREATE INDEX points_shipments_document ON points_shipments (document, product_group, id);
-CREATE INDEX points_shipments_month ON points_shipments (doc_date, company_id);
+-- Covers the accrual's month query: it never visits the table's rows.
+CREATE INDEX points_shipments_month ON points_shipments (doc_date, company_id, product_group, kind, amount_kopecks);
 CREATE INDEX points_shipments_inn ON points_shipments (inn, company_id);
 CREATE INDEX points_shipments_replaces ON points_shipments (replaces_id) WHERE replaces_id IS NOT NULL;
 CREATE TRIGGER points_shipments_no_update BEFORE UPDATE ON points_shipments

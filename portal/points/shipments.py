@@ -25,6 +25,7 @@ from portal.points.shipments_file import Problem, Row
 
 BATCH = 5000          # lines per transaction: big enough for speed, small enough not to hold the lock long
 LISTED = 200          # problems kept word for word in a report (the rest are counted)
+IMPORT_CACHE = -65536  # KiB of page cache while importing: the indexes' pages stay in memory (bounded, not per line)
 _CHUNK = 500          # bound parameters per IN (...) query
 COLUMNS = ("company_id, inn, doc_date, document, amount_kopecks, product_group, kind, replaces_id, file, line, "
            "imported_at, imported_by")
@@ -84,6 +85,8 @@ def import_rows(db: Database, rows: Iterable[Row | Problem], file: str, now: flo
     turned into points, where a correction is noted for staff (the accrual does not run twice)."""
     report = Report(file, dry_run)
     lookup = InnLookup(db)
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE}")
     if dry_run:
         db.conn.execute("BEGIN IMMEDIATE")
     try:
@@ -96,6 +99,7 @@ def import_rows(db: Database, rows: Iterable[Row | Problem], file: str, now: flo
     finally:
         if dry_run:
             db.conn.execute("ROLLBACK")
+        db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return report
 
 
