@@ -27,12 +27,20 @@ CREATE TABLE points_shipments (
 CREATE INDEX points_shipments_document ON points_shipments (document, product_group, id);
 -- Covers the accrual's month query: it never visits the table's rows.
 CREATE INDEX points_shipments_month ON points_shipments (doc_date, company_id, product_group, kind, amount_kopecks);
-CREATE INDEX points_shipments_inn ON points_shipments (inn, company_id);
+-- The lines kept aside (unknown INN) by INN, for `club points unmatched` and `match`: a small partial index.
+CREATE INDEX points_shipments_unmatched ON points_shipments (inn) WHERE company_id IS NULL;
 CREATE INDEX points_shipments_replaces ON points_shipments (replaces_id) WHERE replaces_id IS NOT NULL;
 CREATE TRIGGER points_shipments_no_update BEFORE UPDATE ON points_shipments
 BEGIN SELECT RAISE(ABORT, 'points_shipments is append-only: correct a document by importing it again'); END;
 CREATE TRIGGER points_shipments_no_delete BEFORE DELETE ON points_shipments
 BEGIN SELECT RAISE(ABORT, 'points_shipments is append-only: correct a document by importing it again'); END;
+-- Staff's answers to "whose is this INN?" (`club points match`): later imports of the INN follow them.
+CREATE TABLE points_inn_matches (
+    inn TEXT PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    matched_by TEXT NOT NULL DEFAULT '',
+    at REAL NOT NULL
+);
 -- One accrual per company and month (`club points accrue`): the primary key makes a second run do nothing.
 CREATE TABLE points_accruals (
     company_id INTEGER NOT NULL REFERENCES companies(id),

@@ -1,4 +1,5 @@
-"""Imported shipments: the one owner of `points_shipments` (append-only; the database refuses edits).
+"""Imported shipments: the one owner of `points_shipments` (append-only; the database refuses edits) and of
+`points_inn_matches` (which company staff gave an unknown INN to).
 
 The key of a line is its document number and product group. Importing a line whose key is new adds a
 'shipment' row; the same line again changes nothing (so a re-imported or overlapping file is harmless);
@@ -196,12 +197,13 @@ class InnLookup:
 
 
 def matched_before(db: Database, inns: list[str]) -> dict[str, int]:
+    """INN -> the company staff matched it to (`attach`)."""
     found: dict[str, int] = {}
     for start in range(0, len(inns), _CHUNK):
         chunk = inns[start:start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
-        found.update(db.execute(f"SELECT inn, company_id FROM points_shipments WHERE inn IN ({marks}) "  # noqa: S608
-                                "AND company_id IS NOT NULL AND kind = 'shipment' ORDER BY id", chunk).fetchall())
+        found.update(db.execute(f"SELECT inn, company_id FROM points_inn_matches WHERE inn IN ({marks})",  # noqa: S608
+                                chunk).fetchall())
     return found
 
 
@@ -218,7 +220,8 @@ def kept_aside(db: Database, limit: int = 1000) -> list[tuple[str, int, int, str
 
 def attach(db: Database, inn: str, company_id: int, now: float, by: str = "") -> int:
     """Give the lines kept aside under `inn` to a company: each a reversal and a new row with the company
-    (never an edit); later imports of this INN follow. Returns how many lines were attached."""
+    (never an edit); the match is remembered (points_inn_matches), so later imports of this INN follow it.
+    Returns how many lines were attached."""
     with write_transaction(db):
         rows = db.conn.execute("SELECT s.id, s.inn, s.doc_date, s.document, s.amount_kopecks, s.product_group, "  # noqa: S608
                                "s.file, s.line " + _KEPT_ASIDE + " AND s.inn = ? ORDER BY s.id", [inn]).fetchall()
@@ -228,6 +231,9 @@ def attach(db: Database, inn: str, company_id: int, now: float, by: str = "") ->
             inserts.append((company_id, row_inn, doc_date, document, kopecks, group, "shipment", None, file, line,
                             now, by))
         db.conn.executemany(_INSERT, inserts)
+        db.conn.execute("INSERT INTO points_inn_matches (inn, company_id, matched_by, at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (inn) DO UPDATE SET company_id = excluded.company_id, "
+                        "matched_by = excluded.matched_by, at = excluded.at", [inn, company_id, by, now])
     return len(rows)
 
 
