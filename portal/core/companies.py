@@ -247,3 +247,25 @@ def note_contact(db: Database, company_id: int | None, at: float | None = None) 
     if company_id is not None:
         db.execute("UPDATE companies SET last_contact_at = max(coalesce(last_contact_at, 0), ?) WHERE id = ?",
                    [time.time() if at is None else at, company_id])
+
+
+def company_ids_by_inn(db: Database, inns: list[str]) -> dict[str, int]:
+    """INN -> company id for those of `inns` that a company has (for matching imported purchases by INN)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(inns), 500):  # under SQLite's limit of bound parameters
+        chunk = inns[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT inn, id FROM companies WHERE inn IN ({marks})",  # noqa: S608
+                                chunk).fetchall())
+    return found
+
+
+def survivors(db: Database, company_ids: list[int]) -> dict[int, int]:
+    """Company id -> the id it counts as today: the company it was merged into, else itself."""
+    found: dict[int, int] = {}
+    for start in range(0, len(company_ids), 500):
+        chunk = company_ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT id, coalesce(merged_into, id) FROM companies "  # noqa: S608
+                                f"WHERE id IN ({marks})", chunk).fetchall())
+    return found

@@ -1,78 +1,132 @@
-"""`club points balance COMPANY | grant COMPANY AMOUNT --reason TEXT | expire | verify`: the ledger from the
-command line (COMPANY: its name in any spelling, its INN or #id)."""
+"""`club points import FILE | accrue --month YYYY-MM | match INN COMPANY | unmatched` (the manufacturer's
+shipments in, and the monthly accrual of points) and the ledger's `balance | grant | expire | verify`
+(ledger_cli.py).
+
+Each action is a pair in ACTIONS: a function adding its parser and one running it.
+
+Exit codes of `import`: 0 every line imported, 1 some lines had problems (the good ones imported all the
+same), 2 the file could not be read at all.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from pathlib import Path
 
 from sqlite_utils import Database
 
-from portal.core.companies import find_company
+from portal.core.companies import find_company, inn_is_valid
 from portal.core.settings import Settings
-from portal.points import expiry, ledger
-from portal.web.context import build_portal
+from portal.points import accrual, ledger, ledger_cli, shipments
+from portal.points.shipments_file import UnreadableFile, read_file
+from portal.web.context import build_portal, club_zone, load_club_config
+
+
+def add_import(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser("import", help="read the manufacturer's shipments (CSV or XLSX)",
+                                description="Columns: INN, date, document number, amount in roubles, optionally "
+                                            "product group (Russian or English headers). Re-importing changes "
+                                            "nothing; a changed amount is a reversal and a new row.")
+    parser.add_argument("file", help="the CSV (UTF-8 or Windows-1251, ',' or ';') or XLSX export")
+    parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+
+def run_import(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    shown = args.file
+    try:
+        rows = read_file(Path(args.file))
+        report = shipments.import_rows(db, rows, shown, time.time(), args.dry_run, by=_user(),
+                                       accrued=accrual.accrued_months(db))
+    except UnreadableFile as exc:
+        print(exc.where(shown), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{shown}: cannot read it ({exc.strerror})", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
+    return 1 if report.problem_count else 0
+
+
+def add_accrue(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser("accrue", help="turn a month's purchases into points (once per month)",
+                                description="Points per company for the month's shipments, by the rule in "
+                                            "mkdocs.yml extra.club.points. Running it twice does nothing.")
+    parser.add_argument("--month", required=True, help="the month, YYYY-MM (e.g. 2026-11)")
+    parser.add_argument("--dry-run", action="store_true", help="show the points, write nothing")
+
+
+def run_accrue(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    club = load_club_config(settings.club_config)
+    try:
+        rule = accrual.club_rule(club)
+        report = accrual.accrue(db, args.month, rule, time.time(), args.dry_run, zone=club_zone(club))
+    except ValueError as exc:  # RuleError names the mkdocs.yml key; a bad --month says how to write it
+        print(f"club points accrue: {exc}", file=sys.stderr)
+        return 2
+    print(report.line())
+    return 0
+
+
+def add_match(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser("match", help="give the lines kept aside under an unknown INN to a company")
+    parser.add_argument("inn", help="the INN as in the shipments file")
+    parser.add_argument("company", help="the company: #id, INN or name")
+
+
+def run_match(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    company = find_company(db, args.company)
+    if not inn_is_valid(args.inn) or company is None:
+        what = f"INN {args.inn!r} fails its check digits" if company else f"no company {args.company!r}"
+        print(f"club points match: {what} (see `club points unmatched` and /staff/companies/)", file=sys.stderr)
+        return 2
+    count = shipments.attach(db, args.inn, company.id, time.time(), by=_user())
+    print(f"club points match: {count} line{'' if count == 1 else 's'} of INN {args.inn} attached to "
+          f"{company.name} (#{company.id})")
+    return 0
+
+
+def add_unmatched(actions: argparse._SubParsersAction) -> None:
+    actions.add_parser("unmatched", help="the lines kept aside because their INN matched no company")
+
+
+def run_unmatched(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    rows = shipments.kept_aside(db)
+    for inn, lines, kopecks, where in rows:
+        print(f"{inn:<12} {lines:>7} line{'' if lines == 1 else 's'} {kopecks / 100:>16,.2f} RUB  first: {where}")
+    print(f"club points: {len(rows)} unknown INN{'' if len(rows) == 1 else 's'}")
+    return 0
+
+
+Run = Callable[[argparse.Namespace, Settings, Database], int]
+ACTIONS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Run]] = {
+    "import": (add_import, run_import),
+    "accrue": (add_accrue, run_accrue),
+    "match": (add_match, run_match),
+    "unmatched": (add_unmatched, run_unmatched),
+    **ledger_cli.ACTIONS,
+}
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("points", help="company points: balance, grants, expiry, checks",
-                                 description="The points ledger of partner companies.")
+    parser = commands.add_parser("points", help="the points programme",
+                                 description="Purchases in, points accrued per month, and the ledger.")
     actions = parser.add_subparsers(dest="points_command", metavar="ACTION", required=True)
-    balance = actions.add_parser("balance", help="a company's balance, points held and what expires in 90 days")
-    balance.add_argument("company", help="name (any spelling), INN or #id")
-    grant = actions.add_parser("grant", help="grant points by hand (a negative AMOUNT takes them)")
-    grant.add_argument("company", help="name (any spelling), INN or #id")
-    grant.add_argument("amount", type=int, help="whole points; negative to take")
-    grant.add_argument("--reason", required=True, help="why: the company's people see it in their history")
-    actions.add_parser("expire", help="expire points past their time and send the 30-day warnings (run daily; "
-                                      "`club serve` does)")
-    actions.add_parser("verify", help="check the ledger's rules; exit 1 on any problem")
+    for add, _ in ACTIONS.values():
+        add(actions)
 
 
 def run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
-    ledger.configure(build_portal(settings, db, ()))
-    if args.points_command == "expire":
-        expired, sent = expiry.daily(settings, db)
-        print(f"club points: {expired} lot{'' if expired == 1 else 's'} expired, {sent} warning "
-              f"letter{'' if sent == 1 else 's'} sent")
-        return 0
-    if args.points_command == "verify":
-        problems = ledger.verify(db)
-        for problem in problems:
-            print(f"club points: {problem}", file=sys.stderr)
-        print(f"club points: {len(problems)} problem{'' if len(problems) == 1 else 's'}")
-        return 1 if problems else 0
-    company = find_company(db, args.company)
-    if company is None:
-        print(f"club points: no company {args.company!r} (a name, an INN or #id)", file=sys.stderr)
-        return 2
-    if args.points_command == "grant":
-        return run_grant(db, company, args)
-    return run_balance(db, company)
+    ledger.configure(build_portal(settings, db, ()))  # the club's expiry terms, for accrual's earn rows too
+    return ACTIONS[args.points_command][1](args, settings, db)
 
 
-def day(timestamp: float | None) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d") if timestamp else "—"
-
-
-def run_balance(db: Database, company) -> int:
-    found = ledger.balance(db, company.id, time.time())
-    print(f"{company.name} (#{company.id}, INN {company.inn or '—'})")
-    print(f"  available {found.available}, held {found.held}, total {found.total}")
-    print(f"  expiring within {ledger.CONFIGURED.warning_days} days: {found.expiring}; next: "
-          f"{found.next_expiry_amount} on {day(found.next_expiry)}" if found.next_expiry else
-          f"  expiring within {ledger.CONFIGURED.warning_days} days: 0")
-    return 0
-
-
-def run_grant(db: Database, company, args: argparse.Namespace) -> int:
+def _user() -> str:
     try:
-        row = ledger.adjust(db, company.id, args.amount, reason=args.reason, by_id=None, now=time.time())
-    except ledger.LedgerError as refused:
-        print(f"club points: {refused}", file=sys.stderr)
-        return 1
-    print(f"club points: row {row}: {args.amount:+d} for {company.name}; "
-          f"available now {ledger.balance(db, company.id, time.time()).available}")
-    return 0
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name in a container
+        return "cli"
