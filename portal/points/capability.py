@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, expiry, ledger, privilege_pages, schedule, staff_pages
+from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
@@ -18,4 +18,5 @@ CAPABILITY = Capability(
     cabinet_cards=(CabinetCard("points/_cabinet_points.html", cabinet.card, level="registered", order=35),),
     staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
     on_start=(ledger.configure, catalogue.open_catalogue),
+    on_demo=(demo.seed_demo_points,),
 )

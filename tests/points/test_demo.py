@@ -1,0 +1,25 @@
+"""The points demo: shipments imported and accrued month by month into the ledger, once."""
+
+import time
+
+from portal.accounts.demo import seed_demo_people
+from portal.companies.demo import seed_demo_companies
+from portal.core.companies import find_company
+from portal.points import demo, ledger, shipments
+
+
+def test_the_demo_club_gets_points_from_its_shipments_once(db):
+    seed_demo_people(db)
+    seed_demo_companies(db)
+    said = demo.seed_demo_points(db)
+    assert said and "23 months" in said
+    company = find_company(db, "Свет-Монтаж")
+    found = ledger.balance(db, company.id, time.time())
+    assert found.available > 10_000 and found.expiring > 0  # the oldest lots are near their 24 months
+    assert [row[0] for row in shipments.kept_aside(db)] == [demo.UNKNOWN_INN]
+    assert ledger.verify(db) == []
+    assert demo.seed_demo_points(db) is None  # a second start adds nothing
+
+
+def test_not_the_demo_club_gets_nothing(db):
+    assert demo.seed_demo_points(db) is None
