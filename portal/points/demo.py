@@ -6,7 +6,7 @@ Only on a club with no shipments yet; nothing is sent."""
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -33,6 +33,12 @@ def months_back(today: date, count: int) -> list[str]:
     return found[::-1]
 
 
+def accrued_on(month: str) -> float:
+    year, number = int(month[:4]), int(month[5:])
+    year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return datetime(year, number, 5, 9, 0).timestamp()
+
+
 def demo_rows(db: Database, months: list[str]) -> list[Row]:
     rows, line = [], 1
     for name, base, groups in BUYERS:
@@ -54,7 +60,8 @@ def seed_demo_points(db: Database, settings: Settings | None = None) -> str | No
         return None  # seeded already, or not the demo club
     now, months = time.time(), months_back(date.today(), MONTHS)
     shipments.import_rows(db, demo_rows(db, months), "demo-shipments.csv", now, by="demo")
-    points = sum(accrual.accrue(db, month, accrual.Rule(), now).points for month in months)
+    # Each month accrued when the job would have: on the 5th of the next (the history reads like two years).
+    points = sum(accrual.accrue(db, month, accrual.Rule(), min(accrued_on(month), now)).points for month in months)
     staff, company = find_user_by_email(db, "olga@lior.example"), find_company(db, BUYERS[0][0])
     ledger.adjust(db, company.id, 300, reason="Участие в «Академии монтажника»", by_id=staff.id if staff else None,
                   now=now)

@@ -94,4 +94,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "его пока нет — напишите вашему менеджеру клуба.",
         "Only the company's representative named in the contract can request privileges; your company has "
         "none yet: write to your club manager."),
+    # The monthly accrual's line in the history (its stored reason is for the command line's report)
+    "points.reason.accrual": ("Закупки за {month}", "Purchases in {month}"),
 }

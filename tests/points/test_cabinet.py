@@ -16,7 +16,7 @@ def test_a_member_sees_the_company_balance_and_history(app, client, member, comp
     response = client.get("/account/points/")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     text = response.text
-    assert "2180" in text and "1500" in text and "Закупки за сентябрь" in text
+    assert "2180" in text and "1500" in text and "Закупки за 2026-09" in text
     assert "Сгорит в ближайшие 90 дн." in text and "2180 баллов сгорят" in text
     assert "не назначен" in text
     assert "2180" in client.get("/account/").text  # the cabinet card
