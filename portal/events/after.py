@@ -14,17 +14,16 @@ the check-in before the letters go. A claimed letter whose sending fails is not 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from sqlite_utils import Database
 
-from portal.core.db import connect
 from portal.core.identity import get_user
+from portal.core.jobs import periodic
 from portal.core.mail import Attachment, Mail
 from portal.core.oneline import one_line
 from portal.core.settings import Settings
@@ -98,30 +97,9 @@ def send_after(settings: Settings, db: Database, now: float | None = None) -> tu
     return certificates, questions
 
 
-def _loop(settings: Settings, stopping: threading.Event, every: float) -> None:
-    db = connect(settings.database)
-    try:
-        while not stopping.wait(every):
-            try:
-                send_after(settings, db)
-            except Exception:  # a busy database or a broken template: the next round tries again
-                log.exception("sending the letters after events failed")
-    finally:
-        db.conn.close()
 
 
-@contextlib.contextmanager
 def after_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,
-              every: float = CHECK_SECONDS) -> Iterator[None]:
-    if not enabled:
-        yield
-        return
-    stopping = threading.Event()
-    thread = threading.Thread(target=_loop, args=(settings, stopping, every), name="club-event-after", daemon=True)
-    thread.start()
-    progress(f"event certificates: letters after events every {every:.0f} s")
-    try:
-        yield
-    finally:
-        stopping.set()
-        thread.join(timeout=10)
+              every: float = CHECK_SECONDS) -> AbstractContextManager[None]:
+    return periodic(settings, progress, enabled, name="event-after", work=send_after, every=every,
+                    said=f"event certificates: letters after events every {every:.0f} s")

@@ -19,16 +19,15 @@ Nothing happens for an event that has started: a late build cannot mail people a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from sqlite_utils import Database
 
-from portal.core.db import connect
+from portal.core.jobs import periodic
 from portal.core.mail import Mail
 from portal.core.settings import Settings
 from portal.events import mails, store
@@ -115,31 +114,10 @@ async def _send_all(portal: Portal, letters: list[Mail]) -> int:
     return sum([await deliver(portal, mail) for mail in letters])
 
 
-def _loop(settings: Settings, stopping: threading.Event, every: float) -> None:
-    db = connect(settings.database)
-    try:
-        while not stopping.wait(every):
-            try:
-                send_followups(settings, db)
-            except Exception:  # a busy database or a broken catalogue: the next round tries again
-                log.exception("sending event letters failed")
-    finally:
-        db.conn.close()
 
 
-@contextlib.contextmanager
 def letters_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,
-                every: float = CHECK_SECONDS) -> Iterator[None]:
+                every: float = CHECK_SECONDS) -> AbstractContextManager[None]:
     """The job `club serve` runs: updates, cancellations and reminders every `every` seconds."""
-    if not enabled:
-        yield
-        return
-    stopping = threading.Event()
-    thread = threading.Thread(target=_loop, args=(settings, stopping, every), name="club-event-letters", daemon=True)
-    thread.start()
-    progress(f"event letters: updates, cancellations and reminders every {every:.0f} s")
-    try:
-        yield
-    finally:
-        stopping.set()
-        thread.join(timeout=10)
+    return periodic(settings, progress, enabled, name="event-letters", work=send_followups, every=every,
+                    said=f"event letters: updates, cancellations and reminders every {every:.0f} s")

@@ -5,15 +5,14 @@ one BEGIN IMMEDIATE transaction, so each expired offer passes on exactly once)."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from sqlite_utils import Database
 
-from portal.core.db import connect
+from portal.core.jobs import periodic
 from portal.core.settings import Settings
 from portal.events import mails, store
 from portal.events.catalogue import catalogue_for
@@ -41,30 +40,9 @@ async def send_all(portal, letters) -> int:
     return sum([await deliver(portal, mail) for mail in letters])
 
 
-def _loop(settings: Settings, stopping: threading.Event, every: float) -> None:
-    db = connect(settings.database)
-    try:
-        while not stopping.wait(every):
-            try:
-                pass_on(settings, db)
-            except Exception:  # a busy database or a broken letter: the next round tries again
-                log.exception("passing on expired event offers failed")
-    finally:
-        db.conn.close()
 
 
-@contextlib.contextmanager
 def offers_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,
-               every: float = CHECK_SECONDS) -> Iterator[None]:
-    if not enabled:
-        yield
-        return
-    stopping = threading.Event()
-    thread = threading.Thread(target=_loop, args=(settings, stopping, every), name="club-event-offers", daemon=True)
-    thread.start()
-    progress(f"event offers: expired ones pass on every {every:.0f} s")
-    try:
-        yield
-    finally:
-        stopping.set()
-        thread.join(timeout=10)
+               every: float = CHECK_SECONDS) -> AbstractContextManager[None]:
+    return periodic(settings, progress, enabled, name="event-offers", work=pass_on, every=every,
+                    said=f"event offers: expired ones pass on every {every:.0f} s")

@@ -10,17 +10,16 @@ so the letter goes once someone is named.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from sqlite_utils import Database
 
 from portal.core.companies import get_company
-from portal.core.db import connect
 from portal.core.identity import get_user
+from portal.core.jobs import periodic
 from portal.core.mail import Mail
 from portal.core.settings import Settings
 from portal.points import ledger
@@ -78,32 +77,9 @@ async def send_all(portal: Portal, letters: list[Mail]) -> int:
     return sum([await deliver(portal, mail) for mail in letters])
 
 
-def _loop(settings: Settings, stopping: threading.Event, every: float) -> None:
-    db = connect(settings.database)
-    try:
-        while True:
-            try:
-                daily(settings, db)
-            except Exception:  # a busy database or a broken letter: the next round tries again
-                log.exception("points expiry failed")
-            if stopping.wait(every):
-                return
-    finally:
-        db.conn.close()
 
 
-@contextlib.contextmanager
 def expiry_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,
-               every: float = CHECK_SECONDS) -> Iterator[None]:
-    if not enabled:
-        yield
-        return
-    stopping = threading.Event()
-    thread = threading.Thread(target=_loop, args=(settings, stopping, every), name="club-points-expiry", daemon=True)
-    thread.start()
-    progress(f"points: expiry and its warning letters every {every:.0f} s")
-    try:
-        yield
-    finally:
-        stopping.set()
-        thread.join(timeout=10)
+               every: float = CHECK_SECONDS) -> AbstractContextManager[None]:
+    return periodic(settings, progress, enabled, name="points-expiry", work=daily, every=every,
+                    said=f"points: expiry and its warning letters every {every:.0f} s", at_start=True)

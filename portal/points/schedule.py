@@ -5,16 +5,15 @@ start); accrual is idempotent per company and month, so every look after the fir
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from portal.core.db import connect
+from portal.core.jobs import periodic
 from portal.core.settings import Settings
 from portal.points import accrual
 from portal.web.context import club_zone, load_club_config
@@ -35,34 +34,16 @@ def accrue_due(settings: Settings, db: Database, now: float | None = None,
     return accrual.accrue(db, accrual.previous_month(today), rule, now, zone=zone, earn=earn)
 
 
-def _loop(settings: Settings, stopping: threading.Event, every: float) -> None:
-    db = connect(settings.database)
-    try:
-        while True:
-            try:
-                report = accrue_due(settings, db)
-                if report and report.companies:
-                    log.info("points: %s", report.line())
-            except Exception:  # a wrong rule in mkdocs.yml or a busy database: logged, tried again later
-                log.exception("the monthly points accrual failed")
-            if stopping.wait(every):
-                return
-    finally:
-        db.conn.close()
 
 
-@contextlib.contextmanager
+def accrue_and_log(settings: Settings, db: Database) -> None:
+    report = accrue_due(settings, db)
+    if report and report.companies:
+        log.info("points: %s", report.line())
+
+
 def accrual_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,
-                every: float = CHECK_SECONDS) -> Iterator[None]:
-    if not enabled:
-        yield
-        return
-    stopping = threading.Event()
-    thread = threading.Thread(target=_loop, args=(settings, stopping, every), name="club-points-accrual", daemon=True)
-    thread.start()
-    progress("points: the previous month is accrued from extra.club.points.accrue_day (default the 5th)")
-    try:
-        yield
-    finally:
-        stopping.set()
-        thread.join(timeout=10)
+                every: float = CHECK_SECONDS) -> AbstractContextManager[None]:
+    return periodic(settings, progress, enabled, name="points-accrual", work=accrue_and_log, every=every,
+                    said="points: the previous month is accrued from extra.club.points.accrue_day (default the 5th)",
+                    at_start=True)
