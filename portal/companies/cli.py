@@ -14,7 +14,7 @@ from portal.core import companies
 from portal.core.identity import find_user_by_email, get_user, normalise_email
 from portal.core.settings import Settings
 from portal.web.context import build_portal
-from portal.web.letters import deliver
+from portal.web.letters import deliver_all
 
 COMPANY_HELP = "a company: its name (any spelling), INN or #id"
 
@@ -112,10 +112,8 @@ def run_representative(args: argparse.Namespace, settings: Settings, db: Databas
     print(f"club companies: {company.name}: representative {person.email if person else 'none'}")
     if previous != chosen:  # both people hear of it, as when staff change it on the company card
         portal = build_portal(settings, db, ())
-        sent = asyncio.run(send_all(portal, representative_changed(portal, company, previous, chosen)))
+        sent = asyncio.run(deliver_all(portal, representative_changed(portal, company, previous, chosen)))
         print(f"club companies: {sent} letter{'' if sent == 1 else 's'} sent")
     return 0
 
 
-async def send_all(portal, mails) -> int:
-    return sum([await deliver(portal, mail) for mail in mails])

@@ -31,9 +31,8 @@ from portal.events import attendance, ratings, store
 from portal.events.catalogue import catalogue_for
 from portal.events.certificate import event_date, filename, for_person
 from portal.events.model import Registration, timestamp
-from portal.events.offers import send_all
 from portal.web.context import Portal, build_portal
-from portal.web.letters import personal_mail
+from portal.web.letters import deliver_all, personal_mail
 from site_builder.contract import EventEntry
 
 log = logging.getLogger("portal.events")
@@ -92,8 +91,8 @@ def send_after(settings: Settings, db: Database, now: float | None = None) -> tu
         return 0, 0
     portal = build_portal(settings, db, ())
     letters = [pair for event in events for pair in letters_of(portal, event, now)]
-    certificates = asyncio.run(send_all(portal, [mail for kind, mail in letters if kind == "after"]))
-    questions = asyncio.run(send_all(portal, [mail for kind, mail in letters if kind != "after"]))
+    certificates = asyncio.run(deliver_all(portal, [mail for kind, mail in letters if kind == "after"]))
+    questions = asyncio.run(deliver_all(portal, [mail for kind, mail in letters if kind != "after"]))
     return certificates, questions
 
 

@@ -34,7 +34,7 @@ from portal.events import mails, store
 from portal.events.catalogue import catalogue_for
 from portal.events.model import Registration, timestamp
 from portal.web.context import Portal, build_portal
-from portal.web.letters import deliver
+from portal.web.letters import deliver_all
 from site_builder.contract import EventEntry
 
 log = logging.getLogger("portal.events")
@@ -58,7 +58,7 @@ def send_followups(settings: Settings, db: Database, now: float | None = None) -
         else:
             letters += _updates(portal, event, now, counts)
             letters += _reminders(portal, event, start, now, counts)
-    counts["sent"] = asyncio.run(_send_all(portal, letters)) if letters else 0
+    counts["sent"] = asyncio.run(deliver_all(portal, letters)) if letters else 0
     return counts
 
 
@@ -110,8 +110,6 @@ def _build(portal: Portal, event: EventEntry, kind: str, row: Registration, **va
     return [mail] if mail is not None else []
 
 
-async def _send_all(portal: Portal, letters: list[Mail]) -> int:
-    return sum([await deliver(portal, mail) for mail in letters])
 
 
 

@@ -17,7 +17,7 @@ from portal.core.settings import Settings
 from portal.events import mails, store
 from portal.events.catalogue import catalogue_for
 from portal.web.context import build_portal
-from portal.web.letters import deliver
+from portal.web.letters import deliver_all
 
 log = logging.getLogger("portal.events")
 CHECK_SECONDS = 300  # how often the job looks: an offer lives a day, so five minutes late is nothing
@@ -33,11 +33,9 @@ def pass_on(settings: Settings, db: Database, now: float | None = None) -> tuple
     portal = build_portal(settings, db, ())
     letters = [mail for row in offered if row.event in events
                for mail in mails.build(portal, events[row.event], [("offered", row)])]
-    return len(expired), len(offered), asyncio.run(send_all(portal, letters))
+    return len(expired), len(offered), asyncio.run(deliver_all(portal, letters))
 
 
-async def send_all(portal, letters) -> int:
-    return sum([await deliver(portal, mail) for mail in letters])
 
 
 

@@ -25,7 +25,7 @@ from portal.core.settings import Settings
 from portal.points import ledger
 from portal.points.terms import DAY, club_terms
 from portal.web.context import Portal, build_portal
-from portal.web.letters import deliver, personal_mail
+from portal.web.letters import deliver_all, personal_mail
 from portal.web.templating import format_when
 
 log = logging.getLogger("portal.points")
@@ -70,11 +70,9 @@ def daily(settings: Settings, db: Database, now: float | None = None) -> tuple[i
     ledger.configure(portal)
     expired = ledger.expire_due(db, now)
     letters = warnings(portal, now)
-    return expired, asyncio.run(send_all(portal, letters)) if letters else 0
+    return expired, asyncio.run(deliver_all(portal, letters)) if letters else 0
 
 
-async def send_all(portal: Portal, letters: list[Mail]) -> int:
-    return sum([await deliver(portal, mail) for mail in letters])
 
 
 

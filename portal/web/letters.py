@@ -41,11 +41,15 @@ def send_later(portal: Portal, mail: Mail) -> BackgroundTask:
 
 def send_all_later(portal: Portal, mails: list[Mail]) -> BackgroundTask:
     """Several letters after the response, each on its own (one that fails does not stop the others)."""
-    async def deliver_all() -> None:
-        for mail in mails:
-            await deliver(portal, mail)
+    return BackgroundTask(deliver_all, portal, mails)
 
-    return BackgroundTask(deliver_all)
+
+async def deliver_all(portal: Portal, mails: list[Mail]) -> int:
+    """Send each letter in turn; how many went (one that fails is logged and does not stop the others)."""
+    sent = 0
+    for mail in mails:
+        sent += await deliver(portal, mail)
+    return sent
 
 
 
