@@ -13,6 +13,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -175,21 +176,27 @@ def write_events(path: Path, entries: list[EventEntry]) -> None:
 
 def read_events(path: Path) -> dict[str, EventEntry]:
     """Event entries by slug; EventsError for a missing or malformed file or an unknown version."""
+    entries = _read_list(path, "events", EVENTS_VERSION, EventsError, _event_entry)
+    return {entry.slug: entry for entry in entries}
+
+
+def _read_list(path: Path, key: str, version: int, error: type[Exception], make: Callable[[dict], Any]) -> list:
+    """The items under `key` of a versioned JSON artefact, each made by `make`; `error` says what is wrong."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise EventsError(f"{path}: unreadable ({exc}); run `club build` again") from exc
+        raise error(f"{path}: unreadable ({exc}); run `club build` again") from exc
     found = data.get("version") if isinstance(data, dict) else None
-    if found != EVENTS_VERSION:
-        raise EventsError(f"{path}: events file version {found!r}, but this portal reads version "
-                          f"{EVENTS_VERSION}; build the site with the same version of the club as the portal")
+    if found != version:
+        raise error(f"{path}: {key} file version {found!r}, but this portal reads version {version}; "
+                    "build the site with the same version of the club as the portal")
     try:
-        if not isinstance(data["events"], list):
-            raise TypeError("'events' is not a list")
-        entries = [_event_entry(item) for item in data["events"]]
+        if not isinstance(data[key], list):
+            raise TypeError(f"'{key}' is not a list")
+        return [make(item) for item in data[key]]
     except (KeyError, TypeError, AttributeError) as exc:
-        raise EventsError(f"{path}: not an events file ({exc!r}); run `club build` again") from None
-    return {entry.slug: entry for entry in entries}
+        raise error(f"{path}: not {'an' if key[0] in 'aeiou' else 'a'} {key} file ({exc!r}); "
+                    "run `club build` again") from None
 
 
 def _event_entry(item: dict) -> EventEntry:
@@ -227,20 +234,7 @@ def write_privileges(path: Path, entries: list[PrivilegeEntry]) -> None:
 
 def read_privileges(path: Path) -> dict[str, PrivilegeEntry]:
     """Privileges by id, in catalogue order; PrivilegesError for a missing or malformed file or another version."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PrivilegesError(f"{path}: unreadable ({exc}); run `club build` again") from exc
-    found = data.get("version") if isinstance(data, dict) else None
-    if found != PRIVILEGES_VERSION:
-        raise PrivilegesError(f"{path}: privileges file version {found!r}, but this portal reads version "
-                              f"{PRIVILEGES_VERSION}; build the site with the same version of the club as the portal")
-    try:
-        if not isinstance(data["privileges"], list):
-            raise TypeError("'privileges' is not a list")
-        entries = [_privilege_entry(item) for item in data["privileges"]]
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise PrivilegesError(f"{path}: not a privileges file ({exc!r}); run `club build` again") from None
+    entries = _read_list(path, "privileges", PRIVILEGES_VERSION, PrivilegesError, _privilege_entry)
     return {entry.id: entry for entry in entries}
 
 
