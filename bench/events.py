@@ -103,22 +103,6 @@ def start_portal(env: dict[str, str], port: int, workers: int, tmp: Path) -> sub
         return subprocess.Popen(command, env={**env, "PYTHONPATH": path}, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
 
 
-def static_nginx(tmp: Path, size: int, processes: list) -> str:
-    """nginx (bench/serve.py's config: 1 worker, no access log, sendfile) serving a file of the event page's size."""
-    (tmp / "static" / "private").mkdir(parents=True)
-    (tmp / "static" / "private" / "page.html").write_bytes(b"<p>static</p>".ljust(size, b" "))
-    (tmp / "club.conf").write_text("", encoding="utf-8")
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / "nginx" / name).mkdir(parents=True, exist_ok=True)
-    port, conf = serve.free_port(), tmp / "nginx.conf"
-    static = serve.STATIC_SERVER.format(port=port, site=tmp / "static")
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(serve.MAIN_CONF.format(user=user, workers=1, tmp=tmp, static=static), encoding="utf-8")
-    processes.append(serve.start_nginx(conf, tmp / "nginx-error.log"))
-    url = f"http://127.0.0.1:{port}/page.html"
-    serve.wait_up(url, processes[-1], tmp / "nginx-error.log")
-    return url
-
 
 def at_once(clients: list[httpx.Client], send) -> list[tuple[int, float]]:
     """Every client sends its one request at the same moment (a barrier): (status, seconds) each."""
@@ -194,7 +178,7 @@ def measure(tmp: Path, args: argparse.Namespace, processes: list) -> tuple[dict,
     try:
         tokens = [token_of(client) for client in clients]
         size = len(clients[0].get(PAGE).content)
-        static = static_nginx(tmp, size, processes)
+        static = serve.static_nginx(tmp, "page.html", b"<p>static</p>".ljust(size, b" "), processes)
         busy = cpu_busy()
         plain = [httpx.Client(timeout=120, limits=limits) for _ in members]
         nginx = at_once(plain, lambda _i, c: c.get(static))

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
 import shutil
 import sqlite3
@@ -248,22 +247,6 @@ def check_pages(base: str, cookie: str, found: dict) -> bytes:
     return card
 
 
-def static_nginx(tmp: Path, page: bytes, processes: list) -> str:
-    """nginx (bench/serve.py's config: 1 worker, no access log, sendfile) serving a file of the card's size."""
-    (tmp / "static" / "private").mkdir(parents=True)
-    (tmp / "static" / "private" / "card.html").write_bytes(page)
-    (tmp / "club.conf").write_text("", encoding="utf-8")
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / "nginx" / name).mkdir(parents=True, exist_ok=True)
-    port, conf = serve.free_port(), tmp / "nginx.conf"
-    static = serve.STATIC_SERVER.format(port=port, site=tmp / "static")
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(serve.MAIN_CONF.format(user=user, workers=1, tmp=tmp, static=static), encoding="utf-8")
-    processes.append(serve.start_nginx(conf, tmp / "nginx-error.log"))
-    url = f"http://127.0.0.1:{port}/card.html"
-    serve.wait_up(url, processes[-1], tmp / "nginx-error.log")
-    return url
-
 
 def measure(tmp: Path, db_path: Path, args: argparse.Namespace, processes: list) -> tuple[dict, dict]:
     found, port = targets(db_path, args), serve.free_port()
@@ -276,7 +259,7 @@ def measure(tmp: Path, db_path: Path, args: argparse.Namespace, processes: list)
     if http(base + "/staff/feedback/", cookie)[0] != 200:
         raise SystemExit("the bench's manager cannot open /staff/feedback/")
     card = check_pages(base, cookie, found)
-    static = static_nginx(tmp, card, processes)
+    static = serve.static_nginx(tmp, "card.html", card, processes)
     notes = {"page": len(card), "busy": cpu_busy(), "version": portal_version()}
     runs = {"nginx static": (static, ["/card.html"], 0), "inbox": (base, found["inbox"], 0),
             "inbox @ rate": (base, found["inbox"], args.rate), "company card": (base, found["cards"], 0),

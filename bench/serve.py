@@ -217,6 +217,24 @@ def wait_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.
     raise SystemExit(f"{url} did not come up in {timeout:.0f} s:\n{log.read_text()}")
 
 
+def static_nginx(tmp: Path, name: str, body: bytes, processes: list[subprocess.Popen]) -> str:
+    """This bench's nginx config (1 worker, no access log, sendfile) serving `body` as /`name`: the other
+    benches' baseline, a static file of the size of the page they measure. Its process joins `processes`."""
+    (tmp / "static" / "private").mkdir(parents=True)
+    (tmp / "static" / "private" / name).write_bytes(body)
+    (tmp / "club.conf").write_text("", encoding="utf-8")  # MAIN_CONF includes it; no portal behind nginx here
+    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp / "nginx" / folder).mkdir(parents=True, exist_ok=True)
+    port, conf = free_port(), tmp / "nginx.conf"
+    static = STATIC_SERVER.format(port=port, site=tmp / "static")
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf.write_text(MAIN_CONF.format(user=user, workers=1, tmp=tmp, static=static), encoding="utf-8")
+    processes.append(start_nginx(conf, tmp / "nginx-error.log"))
+    url = f"http://127.0.0.1:{port}/{name}"
+    wait_up(url, processes[-1], tmp / "nginx-error.log")
+    return url
+
+
 def fetch(url: str, cookie: str) -> tuple[int, dict[str, str], bytes]:
     """One GET with curl (with the session cookie unless it is empty); status, headers, body."""
     command = ["curl", "-s", "-D", "-", url] + (["-H", f"Cookie: {cookie}"] if cookie else [])
