@@ -19,8 +19,8 @@ from portal.core.capability import Command  # noqa: E402
 from portal.core.db import connect  # noqa: E402
 from portal.core.inuse import DatabaseBusy, PortalLock  # noqa: E402
 from portal.core.settings import SettingsError, load_settings  # noqa: E402
-from site_builder.config import ConfigError, load_config  # noqa: E402
-from site_builder.errors import ContentErrors  # noqa: E402
+from site_builder.config import ConfigError, key_line, load_config  # noqa: E402
+from site_builder.errors import ContentError, ContentErrors  # noqa: E402
 
 EPILOG = "Run inside the project (next to mkdocs.yml) or pass --config. Docs: docs/editors.md"
 
@@ -105,10 +105,22 @@ def run_portal_command(args: argparse.Namespace, command: Command) -> int:
         lock.release()
 
 
+def check_settings(config) -> None:
+    """The capabilities' own settings in mkdocs.yml (e.g. extra.club.points): ContentErrors naming
+    mkdocs.yml:LINE for each problem, so a wrong rule fails `club check` and `club build`, not a month later."""
+    problems = [problem for capability in installed() for check in capability.config_checks
+                for problem in check(config.raw)]
+    if problems:
+        where = config.config_file.relative_to(config.root).as_posix()
+        raise ContentErrors(ContentError(where, key_line(config.config_file, problem.split(":")[0]), problem)
+                            for problem in problems)
+
+
 def run_check(args: argparse.Namespace, config) -> int:
     from site_builder.build import check
 
     started = time.perf_counter()
+    check_settings(config)
     site = check(config, strict=args.strict)
     print(f"club: {len(site.pages)} pages ok ({len(site.gated)} gated) in {time.perf_counter() - started:.2f} s")
     return 0
@@ -122,6 +134,7 @@ def run_build(args: argparse.Namespace, config) -> int:
     def progress(line: str) -> None:
         print(f"club: {line}", flush=True)
 
+    check_settings(config)
     try:
         report = build(config, strict=args.strict, jobs=args.jobs, progress=progress)
     except LeakError as exc:

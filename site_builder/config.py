@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from .contract import ACCESS_LEVELS  # noqa: F401 - the content model's levels are the contract's
@@ -116,3 +118,30 @@ def _vocabulary(club: dict, key: str, default: dict[str, str], path: Path) -> di
         if not str(item).isascii():
             raise ConfigError(f"{path}: extra.club.{key}: key {item!r} must be ASCII (labels may be Russian)")
     return {str(k): str(v) for k, v in value.items()}
+
+
+_KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def key_line(config_file: Path, key: str) -> int:
+    """The line of mkdocs.yml where `key` (dotted, with list positions counted from 1 as editors count:
+    `extra.club.points.bonuses[1].until` is the first bonus's) is written, or of its nearest written
+    parent; 1 when none of it is there. For messages about settings that a capability checks (`club
+    check`), so the editor is sent to the right line."""
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return 1
+    line = 1
+    for name, index in _KEY_PART.findall(key):
+        if index and isinstance(node, yaml.SequenceNode) and 1 <= int(index) <= len(node.value):
+            node = node.value[int(index) - 1]
+            line = node.start_mark.line + 1
+        elif name and isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if getattr(k, "value", None) == name), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
+        else:
+            break
+    return line

@@ -57,3 +57,27 @@ def test_serve_refuses_a_busy_port(project, capsys):
         port = busy.getsockname()[1]
         assert main(["--config", str(project.root / "mkdocs.yml"), "serve", "--no-build", "--port", str(port)]) == 1
     assert f"port {port} on 127.0.0.1 is already in use" in capsys.readouterr().out
+
+
+def test_check_and_build_refuse_a_wrong_points_setting_naming_its_line(project, capsys):
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      rounding: floor" in text and "      groups: all" in text
+    config.write_text(text.replace("      rounding: floor", "      rounding: up").replace(
+        "      groups: all", "      groups: all\n      bonuses:\n        - {from: 2026-01-01, until: 2026-01-31, "
+        "multiplier: 2}\n        - {from: x, until: 2026-01-31, multiplier: 2}\n      expiry_month: 12"),
+        encoding="utf-8")
+    lines = config.read_text(encoding="utf-8").splitlines()
+
+    def line_of(start: str) -> int:
+        return next(number for number, line in enumerate(lines, 1) if line.startswith(start))
+    assert main(["--config", str(config), "check"]) == 1
+    err = capsys.readouterr().err
+    assert f"mkdocs.yml:{line_of('      rounding: up')}: extra.club.points.rounding: one of" in err
+    assert f"mkdocs.yml:{line_of('      expiry_month: 12')}: extra.club.points.expiry_month: no such" in err
+    assert main(["--config", str(config), "build"]) == 1
+    assert not (project.site / "public").exists()
+    config.write_text(config.read_text(encoding="utf-8").replace("rounding: up", "rounding: ceil"), encoding="utf-8")
+    assert main(["--config", str(config), "check"]) == 1
+    second_bonus = line_of("        - {from: x, until")
+    assert f"mkdocs.yml:{second_bonus}: extra.club.points.bonuses[2]" in capsys.readouterr().err

@@ -137,6 +137,9 @@ class Capability:
     # demo data that shows the club at work. Each adds its own part only to a club that has none yet. The
     # settings are there for data that needs them (e.g. the built site's event pages).
     on_demo: Sequence[Callable[[Database, Settings], str | None]] = ()
+    # What `club check` and `club build` ask of the club's settings in mkdocs.yml (the raw config): each
+    # problem as "extra.club.<key path>: what is wrong, what to write"; the command adds mkdocs.yml:LINE.
+    config_checks: Sequence[Callable[[Mapping[str, Any]], Sequence[str]]] = ()
 
 
 class CapabilityError(RuntimeError):

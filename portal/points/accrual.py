@@ -80,10 +80,8 @@ def parse_rule(raw: Any) -> Rule:
         return Rule()
     if not isinstance(raw, dict):
         raise RuleError("extra.club.points must be a mapping (roubles_per_point, rounding, groups, bonuses)")
-    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}
-    if unknown:
-        raise RuleError(f"extra.club.points: unknown key {sorted(unknown)[0]!r}; use roubles_per_point, rounding, "
-                        "groups, bonuses, accrue_day")
+    # Other keys of the section belong to the other parts (terms, tiers, ...): portal/points/config.py
+    # refuses keys no part knows, for `club check`.
     per_point, day = raw.get("roubles_per_point", 500), raw.get("accrue_day", 5)
     if not isinstance(per_point, int) or isinstance(per_point, bool) or per_point < 1:
         raise RuleError("extra.club.points.roubles_per_point: a whole number of roubles, e.g. 500")

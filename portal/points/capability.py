@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages
+from portal.points import cabinet, catalogue, cli, config, demo, expiry, ledger, privilege_pages, schedule, staff_pages
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
@@ -19,4 +19,5 @@ CAPABILITY = Capability(
     staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
     on_start=(ledger.configure, catalogue.open_catalogue),
     on_demo=(demo.seed_demo_points,),
+    config_checks=(config.check_points_config,),
 )
