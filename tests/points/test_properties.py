@@ -86,6 +86,29 @@ def test_any_sequence_keeps_the_rules(shared_db, ops):
         assert balance.available == rows == model.available >= 0
         assert balance.held == sum(model.holds.values()) and balance.total == rows + balance.held
         assert expired == model.expired
+        fast = ledger.live_lots(db, firm, now)
+        if fast is not None:  # the short way agrees with the whole FIFO walk
+            assert fast == [lot for lot in ledger.lots(db, firm) if lot.remaining > 0 and lot.expires_at > now]
     assert ledger.verify(db) == []
     ledger.expire_due(db, now + 400 * DAY)
     assert ledger.balance(db, firm, now + 400 * DAY).available == 0  # every lot ran out in the end
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(OPS, st.integers(0, 60))
+def test_the_balance_at_any_moment_agrees_with_the_whole_walk(shared_db, ops, later):
+    """live_lots() reads only lots not yet due; asked about any moment (even one before the last expiry
+    run), the balance it gives equals the one from lots() over the whole history."""
+    db = shared_db
+    firm = find_or_create_company(db, f"Момент {next(NUMBERS)}").id
+    model, now = Model(), T0
+    for op, amount, gap in ops:
+        now += gap * DAY / 2
+        step(db, firm, model, op, amount, now, gap)
+    for moment in (now, now + later * DAY, T0 + later * DAY):
+        slow = [lot for lot in ledger.lots(db, firm) if lot.remaining > 0]
+        expiring = sum(lot.remaining for lot in slow if lot.expires_at <= moment + 90 * DAY)
+        first = min((lot.expires_at for lot in slow), default=None)
+        balance = ledger.balance(db, firm, moment)
+        assert (balance.expiring, balance.next_expiry) == (expiring, first)
