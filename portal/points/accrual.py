@@ -38,6 +38,7 @@ ROUNDING: dict[str, Callable[[Fraction], int]] = {
     "floor": math.floor, "ceil": math.ceil, "round": lambda value: math.floor(value + Fraction(1, 2))}
 WRITE_BATCH = 1000  # accrual rows per transaction (the ledger's rows are its own)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+OTHER_KEYS = ("expiry_months", "warning_days", "letter_days", "activities")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def parse_rule(raw: Any) -> Rule:
         return Rule()
     if not isinstance(raw, dict):
         raise RuleError("extra.club.points must be a mapping (roubles_per_point, rounding, groups, bonuses)")
-    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}
+    # Other parts of the capability read their own keys of the section (terms.py, activities.py).
+    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day", *OTHER_KEYS}
     if unknown:
         raise RuleError(f"extra.club.points: unknown key {sorted(unknown)[0]!r}; use roubles_per_point, rounding, "
                         "groups, bonuses, accrue_day")
@@ -212,6 +214,13 @@ def _write(db: Database, rows: list[tuple]) -> None:
 
 def accrued_companies(db: Database, month: str) -> set[int]:
     return {row[0] for row in db.execute("SELECT company_id FROM points_accruals WHERE month = ?", [month])}
+
+
+def accrued_points(db: Database, company_id: int, months: list[str]) -> dict[str, int]:
+    """Month -> the points the company was accrued for it, for those of `months` accrued already."""
+    marks = ", ".join("?" * len(months))
+    return dict(db.execute(f"SELECT month, points FROM points_accruals WHERE company_id = ? "  # noqa: S608
+                           f"AND month IN ({marks})", [company_id, *months]).fetchall()) if months else {}
 
 
 def accrued_months(db: Database) -> set[str]:
