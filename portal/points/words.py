@@ -119,7 +119,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "points.unmatched.company": ("Компания: название, ИНН или #номер", "Company: name, INN or #id"),
     "points.unmatched.confirm": ("Да, привязать к этой компании", "Yes, attach to this company"),
     "points.unmatched.attach": ("Привязать", "Attach"),
-    "points.unmatched.done": ("ИНН {inn}: {lines} стр. на {sum} ₽ привязано к компании «{name}».",
+    "points.unmatched.done": ("ИНН {inn}: {lines} стр. на {sum} ₽ привязано к компании {name}.",
                               "INN {inn}: {lines} line(s), {sum} RUB, attached to {name}."),
     "points.unmatched.done_no_company": ("ИНН {inn}: привязано {lines} стр. на {sum} ₽ (с тех пор ИНН "
                                          "привязали заново).",
@@ -153,7 +153,7 @@ WORDS: dict[str, tuple[str, str]] = {
                                     "привязал кто-то другой. Ничего не изменено (вы указали «{q}»).",
                                     "No lines with INN {inn} are kept aside any more: someone has probably just "
                                     "attached them. Nothing was changed (you entered '{q}')."),
-    "points.unmatched.warn.other_inn": ("У компании «{name}» в карточке другой ИНН: {inn}.",
+    "points.unmatched.warn.other_inn": ("У компании {name} в карточке другой ИНН: {inn}.",
                                         "{name} has another INN on record: {inn}."),
     "points.unmatched.warn.bad_inn": ("ИНН {inn} не проходит проверку контрольных цифр.",
                                       "INN {inn} fails its check digits."),

@@ -65,7 +65,7 @@ def test_attach_by_name_then_the_result_and_later_imports_follow(app, manager, k
     assert response.status_code == 303
     assert response.headers["location"] == f"{PAGE}?inn={STRANGER}&form={form['nonce']}"
     result = manager.client.get(response.headers["location"]).text
-    assert f"ИНН {STRANGER}: 2 стр. на 1\u202f840\u202f050,50 ₽ привязано к компании «ООО «Новый Свет»»" in result
+    assert f"ИНН {STRANGER}: 2 стр. на 1\u202f840\u202f050,50 ₽ привязано к компании ООО «Новый Свет»." in result
     assert f"{RECENT}: баллы за эти строки начислятся при ближайшем" in result
     assert f'id="inn-{STRANGER}"' not in result and f'id="inn-{OTHER}"' in result
     db = app.state.portal.db
@@ -241,3 +241,13 @@ def test_two_staff_and_a_double_click_at_once_attach_once(settings):
         assert codes[:2] in ([303, 303], [409, 409]) and (codes[2] == 409) == (codes[:2] == [303, 303])
     finally:
         db.conn.close()
+
+
+def test_in_english(manager, kept):
+    page = manager.client.get(PAGE, params={"lang": "en"}).text
+    assert "Shipments with an unknown INN" in page and ">Attach</button>" in page
+    response, form = attach(manager, company="новый свет")
+    result = manager.client.get(response.headers["location"]).text
+    assert f"INN {STRANGER}: 2 line(s), 1\u202f840\u202f050,50 RUB, attached to ООО «Новый Свет»." in result
+    assert f"{RECENT}: these lines count in the next monthly accrual." in result
+    assert "Unknown INNs" in manager.client.get("/staff/points/").text
