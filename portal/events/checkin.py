@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from portal.core import happenings
 from portal.core.companies import get_company
 from portal.core.settings import Settings
 from portal.events import attendance, codes, store
@@ -149,10 +150,14 @@ async def mark(request: Request) -> Response:
     if len(note) > attendance.MAX_NOTE:
         error = who.t("events.error.too_long", max=attendance.MAX_NOTE)
         return person_page(request, event, row, {"note": error}, {"note": note}, 400)
+    now = time.time()
     try:
-        changed = attendance.mark(db, row, present, who.user.id, time.time(), note)
+        changed = attendance.mark(db, row, present, who.user.id, now, note)
     except attendance.NotRegistered:  # cancelled meanwhile: say so rather than mark a seat nobody holds
         return person_page(request, event, row, {"_form": who.t("events.checkin.not_registered")}, {}, 409)
+    if changed:  # committed: others (points for attendance) act on it without importing events
+        happenings.of(portal_of(request)).announce(db, happenings.Attended(
+            row.company_id, row.user_id, event.slug, event.title, present, now, who.user.id))
     notice = ("here" if present else "absent") if changed else "same"
     if back == "person":
         return redirect(f"{person_path(event, row)}?notice={notice}")

@@ -212,6 +212,13 @@ def accrued_companies(db: Database, month: str) -> set[int]:
     return {row[0] for row in db.execute("SELECT company_id FROM points_accruals WHERE month = ?", [month])}
 
 
+def accrued_points(db: Database, company_id: int, months: list[str]) -> dict[str, int]:
+    """Month -> the points the company was accrued for it, for those of `months` accrued already."""
+    marks = ", ".join("?" * len(months))
+    return dict(db.execute(f"SELECT month, points FROM points_accruals WHERE company_id = ? "  # noqa: S608
+                           f"AND month IN ({marks})", [company_id, *months]).fetchall()) if months else {}
+
+
 def accrued_months(db: Database) -> set[str]:
     """Every month some company has been accrued for (an import notes corrections to them)."""
     return {row[0] for row in db.execute("SELECT DISTINCT month FROM points_accruals")}

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, config, demo, expiry, ledger, privilege_pages, schedule, staff_pages
+from portal.points import (
+    activities,
+    cabinet,
+    catalogue,
+    cli,
+    config,
+    demo,
+    expiry,
+    ledger,
+    privilege_pages,
+    schedule,
+    staff_pages,
+    unmatched_pages,
+)
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
 CAPABILITY = Capability(
     name="points",
-    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES),
+    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *unmatched_pages.ROUTES, *staff_pages.ROUTES),
     url_prefixes=("/account/points/", "/staff/points/"),
     words=WORDS,
     migrations=MIGRATIONS,
@@ -17,7 +30,7 @@ CAPABILITY = Capability(
     jobs=(Job("points expiry", expiry.expiry_job), Job("points accrual", schedule.accrual_job)),
     cabinet_cards=(CabinetCard("points/_cabinet_points.html", cabinet.card, level="registered", order=35),),
     staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
-    on_start=(ledger.configure, catalogue.open_catalogue),
+    on_start=(ledger.configure, catalogue.open_catalogue, activities.start),
     on_demo=(demo.seed_demo_points,),
     config_checks=(config.check_points_config,),
 )

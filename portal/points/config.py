@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from portal.points import accrual, terms
+from portal.points import accrual, activities, terms
 
 # (the keys a part reads, its parser: raises ValueError starting with the key path)
 PARTS: tuple[tuple[frozenset[str], Callable[[Any], object]], ...] = (
     (frozenset(terms.LIMITS), terms.parse_terms),
     (frozenset({"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}), accrual.parse_rule),
+    (frozenset({"activities"}), activities.parse_activities),
 )
 
 

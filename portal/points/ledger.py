@@ -344,6 +344,25 @@ def history(db: Database, company_id: int, limit: int = 50, offset: int = 0) -> 
     return [Entry(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Earned:
+    id: int
+    source: str
+    amount: int
+    reversed: bool
+
+
+def earned_under(db: Database, company_id: int, source: str) -> list[Earned]:
+    """The company's earn rows of `source` or of `source:<suffix>`, oldest first, each with whether it was
+    reversed (an award that can be withdrawn and given again, e.g. activities.py's event attendance)."""
+    rows = db.execute(
+        "SELECT e.id, e.source, e.amount, EXISTS (SELECT 1 FROM points_ledger r WHERE r.ref_id = e.id "
+        "AND r.kind = 'reverse') FROM points_ledger e WHERE e.company_id = ? AND e.kind = 'earn' "
+        "AND (e.source = ? OR substr(e.source, 1, ?) = ?) ORDER BY e.id",
+        [company_id, source, len(source) + 1, f"{source}:"]).fetchall()
+    return [Earned(row[0], row[1], row[2], bool(row[3])) for row in rows]
+
+
 def verify(db: Database) -> list[str]:
     """Every broken invariant, one line each (empty: sound): rows that settle, expire or reverse the wrong
     thing, a hold settled twice, a balance or a lot below zero."""

@@ -218,10 +218,54 @@ def kept_aside(db: Database, limit: int = 1000) -> list[tuple[str, int, int, str
         " GROUP BY s.inn ORDER BY s.inn LIMIT ?", [limit]).fetchall()]
 
 
+@dataclass(frozen=True)
+class KeptInn:
+    """An unknown INN's lines kept aside, for the staff page: how many, how much, when, from where."""
+
+    inn: str
+    lines: int
+    kopecks: int
+    first_date: str
+    last_date: str
+    examples: tuple[str, ...]  # FILE:LINE of the first few lines
+
+
+def kept_inns(db: Database, limit: int = 200, examples: int = 3) -> list[KeptInn]:
+    """The INNs with lines kept aside, the most lines first (the staff page's list)."""
+    rows = db.execute(  # noqa: S608 - constant SQL
+        "SELECT s.inn, count(*), sum(s.amount_kopecks), min(s.doc_date), max(s.doc_date) " + _KEPT_ASIDE +
+        " GROUP BY s.inn ORDER BY count(*) DESC, s.inn LIMIT ?", [limit]).fetchall()
+    return [KeptInn(*row, tuple(f"{file}:{line}" for file, line in db.execute(  # noqa: S608
+        "SELECT s.file, s.line " + _KEPT_ASIDE + " AND s.inn = ? ORDER BY s.id LIMIT ?", [row[0], examples])))
+        for row in rows]
+
+
+def kept_inn_count(db: Database) -> int:
+    """How many INNs have lines kept aside (the badge on /staff/points/)."""
+    return int(db.execute("SELECT count(DISTINCT s.inn) " + _KEPT_ASIDE).fetchone()[0])  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Attached:
+    """What one `attach` did: lines given to the company, their roubles, the months (YYYY-MM) they are in."""
+
+    lines: int
+    kopecks: int
+    months: tuple[str, ...]
+    company_id: int | None = None
+
+
 def attach(db: Database, inn: str, company_id: int, now: float, by: str = "") -> int:
     """Give the lines kept aside under `inn` to a company: each a reversal and a new row with the company
     (never an edit); the match is remembered (points_inn_matches), so later imports of this INN follow it.
     Returns how many lines were attached."""
+    return attach_kept(db, inn, company_id, now, by, remember=True).lines
+
+
+def attach_kept(db: Database, inn: str, company_id: int, now: float, by: str = "", remember: bool = False) -> Attached:
+    """`attach`, saying which months the lines are in. With no lines kept aside under `inn` (someone gave them
+    to a company meanwhile) nothing is written, not even the match, unless `remember` (the command line's
+    `match`, which may name a company before its INN's first import)."""
     with write_transaction(db):
         rows = db.conn.execute("SELECT s.id, s.inn, s.doc_date, s.document, s.amount_kopecks, s.product_group, "  # noqa: S608
                                "s.file, s.line " + _KEPT_ASIDE + " AND s.inn = ? ORDER BY s.id", [inn]).fetchall()
@@ -231,10 +275,24 @@ def attach(db: Database, inn: str, company_id: int, now: float, by: str = "") ->
             inserts.append((company_id, row_inn, doc_date, document, kopecks, group, "shipment", None, file, line,
                             now, by))
         db.conn.executemany(_INSERT, inserts)
-        db.conn.execute("INSERT INTO points_inn_matches (inn, company_id, matched_by, at) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT (inn) DO UPDATE SET company_id = excluded.company_id, "
-                        "matched_by = excluded.matched_by, at = excluded.at", [inn, company_id, by, now])
-    return len(rows)
+        if rows or remember:
+            db.conn.execute("INSERT INTO points_inn_matches (inn, company_id, matched_by, at) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (inn) DO UPDATE SET company_id = excluded.company_id, "
+                            "matched_by = excluded.matched_by, at = excluded.at", [inn, company_id, by, now])
+    return Attached(len(rows), sum(row[4] for row in rows), tuple(sorted({row[2][:7] for row in rows})), company_id)
+
+
+def attached_by(db: Database, inn: str, marker: str) -> Attached | None:
+    """What an `attach_kept` under `inn` whose `by` ends with `marker` (a staff form's " form:<nonce>") did, read
+    back from its reversal rows (they stay kept aside, so the small partial index finds them); None when none."""
+    row = db.execute("SELECT count(*), coalesce(sum(amount_kopecks), 0), group_concat(DISTINCT substr(doc_date, 1, 7)) "
+                     "FROM points_shipments WHERE company_id IS NULL AND inn = ? AND kind = 'reversal' "
+                     "AND substr(imported_by, -?) = ?", [inn, len(marker), marker]).fetchone()
+    if not row[0]:
+        return None
+    company = db.execute("SELECT company_id FROM points_inn_matches WHERE inn = ? AND substr(matched_by, -?) = ?",
+                         [inn, len(marker), marker]).fetchone()  # None once someone matched the INN again since
+    return Attached(row[0], row[1], tuple(sorted(row[2].split(","))), company[0] if company else None)
 
 
 def month_totals(db: Database, month: str) -> list[tuple[int, str, str, int]]:

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.companies import Company, find_company, get_company
-from portal.points import ledger
+from portal.points import ledger, shipments
 from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form, whole_number
 from portal.web.guards import requires
@@ -37,7 +37,8 @@ async def search_page(request: Request) -> Response:
     company = find_company(portal_of(request).db, query) if query else None
     if company is not None:
         return redirect(f"/staff/points/{company.id}/")
-    return render(request, "points/staff_search.html", {"q": query, "not_found": bool(query)})
+    return render(request, "points/staff_search.html", {"q": query, "not_found": bool(query),
+                                                         "unmatched": shipments.kept_inn_count(portal_of(request).db)})
 
 
 def company_or_404(request: Request) -> Company:

@@ -96,4 +96,66 @@ WORDS: dict[str, tuple[str, str]] = {
         "none yet: write to your club manager."),
     # The monthly accrual's line in the history (its stored reason is for the command line's report)
     "points.reason.accrual": ("Закупки за {month}", "Purchases in {month}"),
+    # --- pts-match: the staff page for lines kept aside (unknown INN) and points for event attendance ---
+    "points.unmatched.nav": ("Нераспознанные ИНН", "Unknown INNs"),
+    "points.unmatched.title": ("Отгрузки с нераспознанным ИНН", "Shipments with an unknown INN"),
+    "points.unmatched.lead": ("Строки выгрузки, ИНН которых не совпал ни с одной компанией клуба, ждут здесь. "
+                              "Привяжите ИНН к компании — строки перейдут к ней, а следующие выгрузки с этим ИНН "
+                              "сразу пойдут туда же.",
+                              "Lines of the shipments file whose INN matched no club company wait here. Attach an "
+                              "INN to a company: its lines go to it, and later files with this INN follow."),
+    "points.unmatched.none": ("Нераспознанных ИНН нет: все строки выгрузок привязаны к компаниям.",
+                              "No unknown INNs: every line of the shipments files belongs to a company."),
+    "points.unmatched.more": ("Показаны первые {count} ИНН (больше всего строк); полный список — "
+                              "`club points unmatched`.",
+                              "The first {count} INNs (the most lines) are shown; the full list: "
+                              "`club points unmatched`."),
+    "points.unmatched.th.inn": ("ИНН", "INN"),
+    "points.unmatched.th.lines": ("Строк", "Lines"),
+    "points.unmatched.th.sum": ("Сумма, ₽", "Amount, RUB"),
+    "points.unmatched.th.dates": ("Даты", "Dates"),
+    "points.unmatched.th.where": ("Где в файлах", "Where in the files"),
+    "points.unmatched.bad_inn": ("ИНН не проходит проверку контрольных цифр", "The INN fails its check digits"),
+    "points.unmatched.company": ("Компания: название, ИНН или #номер", "Company: name, INN or #id"),
+    "points.unmatched.confirm": ("Да, привязать к этой компании", "Yes, attach to this company"),
+    "points.unmatched.attach": ("Привязать", "Attach"),
+    "points.unmatched.done": ("ИНН {inn}: {lines} стр. на {sum} ₽ привязано к компании {name}.",
+                              "INN {inn}: {lines} line(s), {sum} RUB, attached to {name}."),
+    "points.unmatched.done_no_company": ("ИНН {inn}: привязано {lines} стр. на {sum} ₽ (с тех пор ИНН "
+                                         "привязали заново).",
+                                         "INN {inn}: {lines} line(s), {sum} RUB attached (the INN has been "
+                                         "matched again since)."),
+    "points.unmatched.month.next": ("{month}: баллы за эти строки начислятся при ближайшем ежемесячном "
+                                    "начислении.",
+                                    "{month}: these lines count in the next monthly accrual."),
+    "points.unmatched.month.command": ("{month}: этот месяц ежемесячное начисление уже не проверяет — "
+                                       "попросите администратора выполнить `club points accrue --month {month}`.",
+                                       "{month}: the monthly accrual no longer looks at this month — ask an "
+                                       "administrator to run `club points accrue --month {month}`."),
+    "points.unmatched.month.accrued": ("{month}: за этот месяц компании баллы уже начислены, сами по себе они "
+                                       "не изменятся. С этими строками месяц стоит на {missing} балл. больше — "
+                                       "начислите их вручную на странице баллов компании.",
+                                       "{month}: the company was accrued for this month already; its points do not "
+                                       "change by themselves. With these lines the month is worth {missing} more "
+                                       "points: grant them by hand on the company's points page."),
+    "points.unmatched.month.accrued_unknown": ("{month}: за этот месяц компании баллы уже начислены, сами по себе "
+                                               "они не изменятся — начислите разницу вручную (правило начисления "
+                                               "в mkdocs.yml с ошибкой, посчитать её не удалось).",
+                                               "{month}: the company was accrued for this month already; its points "
+                                               "do not change by themselves: grant the difference by hand (the "
+                                               "accrual rule in mkdocs.yml is wrong, so it could not be counted)."),
+    "points.unmatched.error.empty": ("Укажите компанию: название, ИНН или #номер.",
+                                     "Name the company: its name, INN or #id."),
+    "points.unmatched.error.no_company": ("Компания «{q}» не найдена.", "No company '{q}'."),
+    "points.unmatched.error.confirm": ("Проверьте и отметьте «Да, привязать к этой компании».",
+                                       "Check, then tick 'Yes, attach to this company'."),
+    "points.unmatched.error.gone": ("Строк с ИНН {inn} больше нет среди нераспознанных — вероятно, их только что "
+                                    "привязал кто-то другой. Ничего не изменено (вы указали «{q}»).",
+                                    "No lines with INN {inn} are kept aside any more: someone has probably just "
+                                    "attached them. Nothing was changed (you entered '{q}')."),
+    "points.unmatched.warn.other_inn": ("У компании {name} в карточке другой ИНН: {inn}.",
+                                        "{name} has another INN on record: {inn}."),
+    "points.unmatched.warn.bad_inn": ("ИНН {inn} не проходит проверку контрольных цифр.",
+                                      "INN {inn} fails its check digits."),
+    "points.reason.event": ("Участие в мероприятии «{title}»", "Attended the event '{title}'"),
 }
