@@ -80,7 +80,9 @@ def parse_rule(raw: Any) -> Rule:
         return Rule()
     if not isinstance(raw, dict):
         raise RuleError("extra.club.points must be a mapping (roubles_per_point, rounding, groups, bonuses)")
-    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}
+    # The section is shared: the ledger's terms (terms.py) and the scorecard (scorecard.py) read their own keys.
+    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day",
+                          "expiry_months", "warning_days", "letter_days", "scorecard"}
     if unknown:
         raise RuleError(f"extra.club.points: unknown key {sorted(unknown)[0]!r}; use roubles_per_point, rounding, "
                         "groups, bonuses, accrue_day")

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages
+from portal.points import (
+    cabinet,
+    catalogue,
+    cli,
+    demo,
+    expiry,
+    ledger,
+    privilege_pages,
+    schedule,
+    scorecard_pages,
+    staff_pages,
+    staff_scorecard,
+)
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
 CAPABILITY = Capability(
     name="points",
-    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES),
+    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES,
+            *scorecard_pages.ROUTES, *staff_scorecard.ROUTES),
     url_prefixes=("/account/points/", "/staff/points/"),
     words=WORDS,
     migrations=MIGRATIONS,
@@ -18,5 +31,5 @@ CAPABILITY = Capability(
     cabinet_cards=(CabinetCard("points/_cabinet_points.html", cabinet.card, level="registered", order=35),),
     staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
     on_start=(ledger.configure, catalogue.open_catalogue),
-    on_demo=(demo.seed_demo_points,),
+    on_demo=(demo.seed_demo_points, demo.seed_demo_scores),
 )
