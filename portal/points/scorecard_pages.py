@@ -35,7 +35,7 @@ async def my_scorecard(request: Request) -> Response:
     card = scoring.company_card(portal.db, scorecard, company, scoring.scoring_year(today), today)
     return render(request, "points/my_scorecard.html", {
         "company": company, "card": card, "so_far": scoring.this_year_so_far(portal.db, company, today),
-        "this_year": today.year, "roubles": scoring.roubles})
+        "this_year": today.year, "roubles": scoring.roubles, "scorecard": scorecard})
 
 
 ROUTES = [Route("/account/points/scorecard", my_scorecard, methods=["GET"])]

@@ -62,7 +62,7 @@ def card_page(request: Request, scorecard: Scorecard, company: Company, year: in
     return render(request, "points/staff_scorecard.html", {
         "company": company, "card": card, "year": year, "years": range(today.year - 4, today.year + 1),
         "history": scorecard_store.history(db, company.id, year), "values": values, "errors": errors or {},
-        "names": {item.id: item for item in scorecard.criteria}, "roubles": scoring.roubles,
+        "names": {item.id: item for item in scorecard.criteria}, "roubles": scoring.roubles, "scorecard": scorecard,
         "notice": request.query_params.get("notice") == "saved"}, status_code=status_code)
 
 
@@ -144,6 +144,7 @@ async def overview(request: Request) -> Response:
     today = date.today()
     return render(request, "points/staff_scorecards.html", {
         "year": year, "sort": sort, "cards": cards, "criteria": scorecard.criteria, "roubles": scoring.roubles,
+        "scorecard": scorecard,
         "years": range(today.year - 4, today.year + 1)})
 
 

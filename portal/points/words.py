@@ -124,10 +124,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "points.score.years_value": ("С нами с {since}: полных лет — {years}", "With us since {since}: {years} full years"),
     "points.score.years_none": ("Отгрузок пока не было", "No shipments yet"),
     "points.score.formula": (
-        "Сумма баллов — это сумма «балл × вес» по всем критериям. Коэффициент растёт от минимума до максимума "
-        "пропорционально доле суммы от наибольшей возможной; лимит — коэффициент × базовый бюджет.",
-        "The total is the sum of score × weight over the criteria. The coefficient rises from its minimum to "
-        "its maximum with the total's share of the highest possible; the cap is the coefficient × the base budget."),
+        "Сумма баллов — сумма «балл × вес» по всем критериям. Коэффициент растёт от {low} (ни одного балла) до "
+        "{high} (высший балл по каждому критерию) пропорционально сумме и округляется до сотых; лимит — "
+        "коэффициент × {base} ₽.",
+        "The total is the sum of score × weight over the criteria. The coefficient rises from {low} (no points) "
+        "to {high} (every criterion at its top) in proportion to the total, rounded to hundredths; the cap is "
+        "the coefficient × {base} ₽."),
     "points.score.sort": ("Порядок", "Order"),
     "points.score.sort.total": ("по сумме баллов", "by total"),
     "points.score.sort.name": ("по названию", "by name"),
@@ -154,7 +156,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "points.score.raise.turnover": ("Балл {score} — от {start} ₽ закупок за год: не хватило {missing} ₽.",
                                     "Score {score} from {start} ₽ of purchases a year: {missing} ₽ short."),
     "points.score.so_far": ("В {year} году уже закуплено на {amount} ₽.", "Bought in {year} so far: {amount} ₽."),
-    "points.score.raise.years": ("Балл {score} — от {years} полных лет с нами: с {date}.",
+    "points.score.raise.years": ("Балл {score} — при стаже с нами от {years} г.: с {date}.",
                                  "Score {score} from {years} full years with us: from {date}."),
     "points.score.raise.years_first": ("Отсчёт начнётся с первой отгрузки.",
                                        "The count starts with the first shipment."),

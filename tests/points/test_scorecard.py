@@ -53,7 +53,7 @@ def test_the_valid_section_and_the_defaults():
 
 
 def test_mkdocs_yml_spells_out_the_defaults():
-    assert parse_scorecard((load_config(REPO / "mkdocs.yml").raw["extra"]["club"]["points"])) == DEFAULT
+    assert parse_scorecard(load_config(REPO / "mkdocs.yml").raw["extra"]["club"]["points"]) == DEFAULT
 
 
 BAD = [
