@@ -22,7 +22,7 @@ from portal.core.companies import Company
 from portal.points import scorecard_store, scoring
 from portal.points.scorecard import Scorecard, scorecard_of
 from portal.points.staff_pages import NONCE, POINTS_ROLES, company_or_404
-from portal.web.context import portal_of, visitor
+from portal.web.context import Visitor, portal_of, visitor
 from portal.web.csvfile import csv_response
 from portal.web.forms import Form, read_form, whole_number
 from portal.web.guards import requires
@@ -31,6 +31,13 @@ from portal.web.templating import render
 
 NOTE_LIMIT = 500
 SORTS = ("total", "name")
+# ASVS 5.0 1.2.10: a company's name is typed by members; one that starts like a formula goes out as text,
+# so Excel never runs "=HYPERLINK(...)" from a registration form.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def decimal_text(value: object, language: str) -> str:
@@ -80,7 +87,7 @@ async def company_scorecard(request: Request) -> Response:
     return card_page(request, scorecard, company, year)
 
 
-def read_entries(form: Form, scorecard: Scorecard, who) -> tuple[dict, list[scorecard_store.Entry], dict]:
+def read_entries(form: Form, scorecard: Scorecard, who: Visitor) -> tuple[dict, list[scorecard_store.Entry], dict]:
     """The posted scores: (values as typed, the entries to record, problems by field)."""
     values, entries, errors = {}, [], {}
     for key in form.data:
@@ -160,7 +167,7 @@ async def export(request: Request) -> Response:
               *(item.name_in(who.language) for item in scorecard.criteria),
               who.t("points.score.total"), who.t("points.score.coefficient"),
               who.t("points.score.budget_for", year=year + 1)]
-    rows = ([card.company.name, card.company.inn or "",
+    rows = ([as_text(card.company.name), card.company.inn or "",
              *("" if line.score is None else line.score for line in card.lines),
              card.total, decimal_text(card.coefficient, who.language), card.budget] for card in cards)
     return csv_response(f"scorecard-{year}.csv", [header, *rows])

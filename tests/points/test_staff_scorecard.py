@@ -165,6 +165,53 @@ def test_the_overview_sorts_and_exports(app, manager, firm):
     assert found[other.name][-3:] == ["0", "1,00", "1000000"]
 
 
+def test_a_name_like_a_formula_is_exported_as_text(app, manager):
+    find_or_create_company(app.state.portal.db, '=HYPERLINK("http://evil.example")')
+    table = list(csv.reader(io.StringIO(manager.client.get("/staff/points/scorecard.csv").content.decode("utf-8-sig")),
+                            delimiter=";"))
+    assert [row[0] for row in table[1:]] == ["'=HYPERLINK(\"http://evil.example\")"]
+
+
 def test_the_company_page_links_to_the_scorecard(manager, firm):
     assert f"/staff/points/{firm.id}/scorecard" in manager.client.get(f"/staff/points/{firm.id}/").text
     assert "/staff/points/scorecard/" in manager.client.get("/staff/points/").text
+
+
+@pytest.mark.slow
+def test_the_same_form_posted_at_once_through_two_workers_is_one_row(settings):
+    """Real HTTP, two uvicorn workers on one SQLite file: four copies of one form at the same moment."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.core.db import connect
+    from tests.live_portal import live_portal, sign_in
+    from tests.portal_fixtures import make_user
+
+    db = connect(settings.database)
+    try:
+        firm = find_or_create_company(db, "ООО «Гонка»").id
+        email = make_user(db, "staff@club.example", role="staff").email
+    finally:
+        db.conn.close()
+    env = {"CLUB_DATABASE": str(settings.database), "CLUB_SITE_DIR": str(settings.site_dir),
+           "CLUB_BASE_URL": settings.base_url, "CLUB_SMTP_URL": settings.smtp_url or "",
+           "CLUB_CONFIG": str(settings.club_config), "CLUB_SECRET_KEY": settings.secret_key}
+    page, copies = f"/staff/points/{firm}/scorecard", 4
+    with live_portal(env, workers=2) as live, live.client() as client:
+        assert sign_in(client, email).status_code == 303
+        html = client.get(page).text
+        form = {"csrf": csrf_of(html), "nonce": nonce_of(html), "year": str(YEAR), "score_service": "2",
+                "note_service": "Гонка", "score_marketing": "1"}
+        start = threading.Barrier(copies)
+
+        def send(_):
+            start.wait()
+            return client.post(page, data=form).status_code
+
+        with ThreadPoolExecutor(copies) as pool:
+            assert set(pool.map(send, range(copies))) == {303}
+    db = connect(settings.database)
+    try:
+        assert sorted(rows(db, firm)) == [("marketing", 1, ""), ("service", 2, "Гонка")]
+    finally:
+        db.conn.close()
