@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import (
-    cabinet,
-    catalogue,
-    cli,
-    demo,
-    expiry,
-    ledger,
-    privilege_pages,
-    schedule,
-    scorecard_pages,
-    staff_pages,
-    staff_scorecard,
-)
+from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages
 from portal.points.migrations import MIGRATIONS
+from portal.points.scorecard_pages import ROUTES as SCORECARD_ROUTES  # the dealer scorecard (h-score)
+from portal.points.staff_scorecard import ROUTES as STAFF_SCORECARD_ROUTES
 from portal.points.words import WORDS
 
 CAPABILITY = Capability(
     name="points",
     routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES,
-            *scorecard_pages.ROUTES, *staff_scorecard.ROUTES),
+            *SCORECARD_ROUTES, *STAFF_SCORECARD_ROUTES),
     url_prefixes=("/account/points/", "/staff/points/"),
     words=WORDS,
     migrations=MIGRATIONS,
