@@ -18,11 +18,14 @@ from portal.points import (
     unmatched_pages,
 )
 from portal.points.migrations import MIGRATIONS
+from portal.points.scorecard_pages import ROUTES as SCORECARD_ROUTES  # the dealer scorecard (h-score)
+from portal.points.staff_scorecard import ROUTES as STAFF_SCORECARD_ROUTES
 from portal.points.words import WORDS
 
 CAPABILITY = Capability(
     name="points",
-    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *unmatched_pages.ROUTES, *staff_pages.ROUTES),
+    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *unmatched_pages.ROUTES, *staff_pages.ROUTES,
+            *SCORECARD_ROUTES, *STAFF_SCORECARD_ROUTES),
     url_prefixes=("/account/points/", "/staff/points/"),
     words=WORDS,
     migrations=MIGRATIONS,
@@ -31,6 +34,6 @@ CAPABILITY = Capability(
     cabinet_cards=(CabinetCard("points/_cabinet_points.html", cabinet.card, level="registered", order=35),),
     staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
     on_start=(ledger.configure, catalogue.open_catalogue, activities.start),
-    on_demo=(demo.seed_demo_points,),
+    on_demo=(demo.seed_demo_points, demo.seed_demo_scores),
     config_checks=(config.check_points_config,),
 )

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from portal.points import accrual, activities, terms
+from portal.points import accrual, activities, scorecard, terms
 
 # (the keys a part reads, its parser: raises ValueError starting with the key path)
 PARTS: tuple[tuple[frozenset[str], Callable[[Any], object]], ...] = (
     (frozenset(terms.LIMITS), terms.parse_terms),
     (frozenset({"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}), accrual.parse_rule),
     (frozenset({"activities"}), activities.parse_activities),
+    (frozenset({"scorecard"}), scorecard.parse_scorecard),
 )
 
 

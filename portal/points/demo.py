@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from portal.core.companies import find_company
 from portal.core.identity import find_user_by_email
 from portal.core.settings import Settings
-from portal.points import accrual, ledger, shipments
+from portal.points import accrual, ledger, scorecard_store, shipments
 from portal.points.shipments_file import Row
 
 # company, monthly purchases in roubles (a base the months vary around), product groups
@@ -66,3 +66,35 @@ def seed_demo_points(db: Database, settings: Settings | None = None) -> str | No
     ledger.adjust(db, company.id, 300, reason="Участие в «Академии монтажника»", by_id=staff.id if staff else None,
                   now=now)
     return f"points: {len(months)} months of demo shipments accrued, {points} points"
+
+
+# The scorecard's manual criteria for the last whole year (seed 002's defaults), as the demo manager gave them:
+# company -> [(criterion, score, note)]; ЭлектроОпт Юг's "novelty" is corrected once, so its history has two rows.
+DEMO_SCORES = (
+    ("Свет-Монтаж", (("marketing", 2, "Бюджет на уровне прошлого года, отчёты за четыре квартала"),
+                     ("novelty", 3, "Трековые системы в шоуруме, два дня демонстраций"),
+                     ("service", 2, "Свой монтажный отдел, замены на месте"))),
+    ("Проект Люкс", (("marketing", 1, "Выставка пропущена, реклама только в соцсетях"),
+                     ("novelty", 2, "Новая линейка декоративного света в прайс-листе"))),
+    ("ЭлектроОпт Юг", (("marketing", 3, "Радио и щиты в трёх городах, отчёты вовремя"),
+                       ("novelty", 2, ""), ("service", 3, "Сервисный центр, инженеры обучены на заводе"))),
+)
+
+
+def seed_demo_scores(db: Database, settings: Settings | None = None) -> str | None:
+    """Staff's scores for the demo companies, so the scorecard overview and a partner's page show numbers."""
+    if db.execute("SELECT count(*) FROM points_scores").fetchone()[0] or find_company(db, BUYERS[0][0]) is None:
+        return None
+    year, staff = date.today().year - 1, find_user_by_email(db, "olga@lior.example")
+    at = datetime(year + 1, 1, 20, 11, 0).timestamp()
+    for number, (name, scores) in enumerate(DEMO_SCORES):
+        company = find_company(db, name)
+        if company is not None:
+            entries = [scorecard_store.Entry(criterion, score, note) for criterion, score, note in scores]
+            scorecard_store.record(db, company.id, year, entries, f"demo-{number}", staff.id if staff else None, at)
+    south = find_company(db, "ЭлектроОпт Юг")
+    if south is not None:
+        scorecard_store.record(db, south.id, year, [scorecard_store.Entry(
+            "novelty", 1, "Новинки берут только под заказ: склад новинок не держат")], "demo-correction",
+            staff.id if staff else None, at + 3 * 86400)
+    return f"points: scorecards of {len(DEMO_SCORES)} demo companies for {year}"

@@ -1,4 +1,5 @@
-"""The points tables. Numbers: 13 the ledger, 14 shipments and accruals, 15 the ledger's covering index."""
+"""The points tables. Numbers: 13 the ledger, 14 shipments and accruals, 15 the ledger's covering index,
+16 the dealer scorecard."""
 
 from __future__ import annotations
 
@@ -104,5 +105,28 @@ CREATE TABLE points_accruals (
 -- its lots not yet due: with kind, expires_at and amount in the index these never visit the table, whose
 -- rows of one company lie scattered among everyone's (bench/points_cabinet.py: 10,000,000 rows).
 CREATE INDEX points_ledger_sums ON points_ledger (company_id, kind, expires_at, amount);
+"""),
+    Migration(16, "points dealer scorecard", """
+-- Staff's scores of a company's manual criteria (portal/points/scorecard_store.py owns it): append-only, the
+-- latest row per (company, year, criterion) is the score; a correction is a new row.
+CREATE TABLE points_scores (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100), -- the scored year (it caps the next year's budget)
+    criterion_id TEXT NOT NULL,                  -- an id of extra.club.points.scorecard.criteria
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+    note TEXT NOT NULL DEFAULT '',
+    nonce TEXT NOT NULL,                         -- the form's one-time value: a double submit writes once
+    by_id INTEGER,                               -- the staff member; NULL: the demo
+    at REAL NOT NULL
+);
+CREATE UNIQUE INDEX points_scores_once ON points_scores (nonce, criterion_id);
+CREATE INDEX points_scores_latest ON points_scores (year, company_id, criterion_id, id);
+CREATE TRIGGER points_scores_no_update BEFORE UPDATE ON points_scores
+BEGIN SELECT RAISE(ABORT, 'points_scores is append-only: a correction is a new row'); END;
+CREATE TRIGGER points_scores_no_delete BEFORE DELETE ON points_scores
+BEGIN SELECT RAISE(ABORT, 'points_scores is append-only: a correction is a new row'); END;
+-- The scorecard's "years with us" reads a company's first shipment (shipments.first_purchases).
+CREATE INDEX points_shipments_first ON points_shipments (company_id, doc_date) WHERE kind = 'shipment';
 """),
 )

@@ -303,3 +303,28 @@ def month_totals(db: Database, month: str) -> list[tuple[int, str, str, int]]:
         "sum(CASE kind WHEN 'shipment' THEN amount_kopecks ELSE -amount_kopecks END) FROM points_shipments "
         "WHERE doc_date >= ? AND doc_date < ? AND company_id IS NOT NULL "
         "GROUP BY company_id, product_group, doc_date", [start, end]).fetchall()]
+
+
+def purchases(db: Database, start: str, end: str, company_ids: list[int] | None = None) -> dict[int, int]:
+    """Company id -> purchases net of reversals with doc_date in [start, end) (ISO dates): kopecks. Every
+    company with lines there, or only `company_ids` (at most _CHUNK of them)."""
+    where, values = "", [start, end]
+    if company_ids is not None:
+        where = f" AND company_id IN ({', '.join('?' * len(company_ids[:_CHUNK]))})"
+        values += company_ids[:_CHUNK]
+    return dict(db.execute(  # noqa: S608 - the IN list is placeholders only
+        "SELECT company_id, sum(CASE kind WHEN 'shipment' THEN amount_kopecks ELSE -amount_kopecks END) "
+        "FROM points_shipments WHERE doc_date >= ? AND doc_date < ? AND company_id IS NOT NULL" + where +
+        " GROUP BY company_id", values).fetchall())
+
+
+def first_purchases(db: Database, company_ids: list[int] | None = None) -> dict[int, str]:
+    """Company id -> the date (ISO) of its first shipment that stands (not reversed)."""
+    where, values = "", []
+    if company_ids is not None:
+        where = f" AND s.company_id IN ({', '.join('?' * len(company_ids[:_CHUNK]))})"
+        values = company_ids[:_CHUNK]
+    sql = ("SELECT s.company_id, min(s.doc_date) FROM points_shipments AS s WHERE s.kind = 'shipment' "  # noqa: S608
+           "AND s.company_id IS NOT NULL" + where + " AND NOT EXISTS (SELECT 1 FROM points_shipments AS r "
+           "WHERE r.replaces_id = s.id) GROUP BY s.company_id")  # the IN list is placeholders only
+    return dict(db.execute(sql, values).fetchall())

@@ -23,3 +23,26 @@ def test_the_demo_club_gets_points_from_its_shipments_once(db):
 
 def test_not_the_demo_club_gets_nothing(db):
     assert demo.seed_demo_points(db) is None
+
+
+def test_the_demo_companies_get_scorecards_once(db):
+    from datetime import date
+
+    from portal.points import scorecard_store, scoring
+    from portal.points.scorecard import DEFAULT
+
+    seed_demo_people(db)
+    seed_demo_companies(db)
+    demo.seed_demo_points(db)
+    assert "scorecards of 3 demo companies" in demo.seed_demo_scores(db)
+    today, year = date.today(), date.today().year - 1
+    cards = {card.company.name: card for card in scoring.year_cards(db, DEFAULT, year, today)}
+    south = next(card for name, card in cards.items() if "ЭлектроОпт" in name)
+    assert south.lines[0].score >= 3 and [line.score for line in south.lines[2:]] == [3, 1, 3]
+    assert len(scorecard_store.history(db, south.company.id, year)) == 4  # novelty corrected once
+    assert south.total > 0 and south.budget > DEFAULT.budget_base_roubles
+    assert demo.seed_demo_scores(db) is None  # a second start adds nothing
+
+
+def test_not_the_demo_club_gets_no_scores(db):
+    assert demo.seed_demo_scores(db) is None
