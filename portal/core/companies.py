@@ -269,3 +269,9 @@ def survivors(db: Database, company_ids: list[int]) -> dict[int, int]:
         found.update(db.execute(f"SELECT id, coalesce(merged_into, id) FROM companies "  # noqa: S608
                                 f"WHERE id IN ({marks})", chunk).fetchall())
     return found
+
+
+def with_duplicates(db: Database, company_id: int) -> list[int]:
+    """The company and every duplicate merged into it: what counts as the company's (purchases, tier)."""
+    return [company_id, *(row[0] for row in db.execute(
+        "SELECT id FROM companies WHERE merged_into = ? ORDER BY id", [company_id]).fetchall())]

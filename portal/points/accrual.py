@@ -38,6 +38,8 @@ ROUNDING: dict[str, Callable[[Fraction], int]] = {
     "floor": math.floor, "ceil": math.ceil, "round": lambda value: math.floor(value + Fraction(1, 2))}
 WRITE_BATCH = 1000  # accrual rows per transaction (the ledger's rows are its own)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Keys of the same section that other parts of the capability read (terms.py, tiers.py): not the rule's.
+OTHER_KEYS = frozenset({"expiry_months", "warning_days", "letter_days", "tiers"})
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def parse_rule(raw: Any) -> Rule:
         return Rule()
     if not isinstance(raw, dict):
         raise RuleError("extra.club.points must be a mapping (roubles_per_point, rounding, groups, bonuses)")
-    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}
+    unknown = set(raw) - {"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"} - OTHER_KEYS
     if unknown:
         raise RuleError(f"extra.club.points: unknown key {sorted(unknown)[0]!r}; use roubles_per_point, rounding, "
                         "groups, bonuses, accrue_day")

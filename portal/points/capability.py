@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages
+from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages, tiers
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
@@ -17,6 +17,6 @@ CAPABILITY = Capability(
     jobs=(Job("points expiry", expiry.expiry_job), Job("points accrual", schedule.accrual_job)),
     cabinet_cards=(CabinetCard("points/_cabinet_points.html", cabinet.card, level="registered", order=35),),
     staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
-    on_start=(ledger.configure, catalogue.open_catalogue),
+    on_start=(ledger.configure, catalogue.open_catalogue, tiers.configure),
     on_demo=(demo.seed_demo_points,),
 )
