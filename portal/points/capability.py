@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages, tiers
+from portal.points import (
+    analytics_pages,
+    cabinet,
+    catalogue,
+    cli,
+    demo,
+    expiry,
+    ledger,
+    privilege_pages,
+    schedule,
+    staff_pages,
+    tiers,
+)
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
 CAPABILITY = Capability(
     name="points",
-    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES),
+    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES, *analytics_pages.ROUTES),
     url_prefixes=("/account/points/", "/staff/points/"),
     words=WORDS,
     migrations=MIGRATIONS,
