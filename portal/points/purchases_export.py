@@ -20,7 +20,7 @@ from portal.points.tier_view import roubles
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROUBLES_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "+0.0;-0.0;0.0"
+CHANGE_FORMAT, SHARE_FORMAT = "+0.0;-0.0;0.0", "0.0"
 # ASVS 5.0 1.2.10: a product group comes from the manufacturer's file; one that starts like a formula is
 # written as text, so a spreadsheet never runs "=HYPERLINK(...)" from an imported name.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -72,9 +72,10 @@ def xlsx_bytes(table_rows: list[list[Cell]], title: str) -> bytes:
         for cell in line:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text (ASVS 5.0 1.2.10)
-            elif cell.value is not None:  # the last column and the last row are percentages
-                percent = cell.column == sheet.max_column or cell.row == sheet.max_row
-                cell.number_format = PERCENT_FORMAT if percent else ROUBLES_FORMAT
+            elif cell.row == sheet.max_row:  # the shares
+                cell.number_format = SHARE_FORMAT
+            elif cell.value is not None:  # the last column is the change against last year
+                cell.number_format = CHANGE_FORMAT if cell.column == sheet.max_column else ROUBLES_FORMAT
     for cell in sheet[1]:
         cell.data_type = "s"
         sheet.column_dimensions[cell.column_letter].width = min(max(len(str(cell.value)), 12) + 2, 40)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from portal.core.companies import merge
-from portal.points import shipments, tiers
+from portal.points import accrual, shipments, tiers
 from portal.points.shipments_file import Row
 from portal.points.tiers import DEFAULT_TIERS, KEY, Text, Tier, parse_tiers
 from tests.points.helpers import company, inn
@@ -164,3 +164,9 @@ def test_the_query_uses_the_company_index(db):
     [query] = [sql for sql in statements if "points_shipments" in sql]
     plan = " ".join(str(tuple(row)) for row in db.execute("EXPLAIN QUERY PLAN " + query))
     assert "points_shipments_company" in plan and "points_shipments_month" not in plan
+
+
+def test_the_accrual_rule_leaves_the_tiers_to_this_module():
+    assert accrual.parse_rule({**THREE, "expiry_months": 24}) == accrual.Rule()
+    with pytest.raises(accrual.RuleError, match="unknown key 'colour'"):
+        accrual.parse_rule({**THREE, "colour": "gold"})
