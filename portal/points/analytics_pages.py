@@ -48,7 +48,7 @@ def read_filters(request: Request, company: Company) -> dict:
 
 
 def chart_of(table: analytics.Table, num: Numbers, t) -> chart.Chart:
-    points = [chart.Point(num.month(line.month, "LLL").rstrip("."), line.total, line.before,
+    points = [chart.Point(num.month(line.month, "LLL").rstrip(".")[:3], line.total, line.before,
                           t("points.purchases.bar", month=num.month(line.month), amount=num.money(line.total)),
                           t("points.purchases.bar", month=num.month(analytics.month_shift(line.month, -12)),
                             amount=num.money(line.before)))

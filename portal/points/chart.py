@@ -2,7 +2,7 @@
 the template as inline SVG on the server — no script, no library, no request to another host (the CSP
 allows none; inline SVG is markup, not an image source).
 
-The view box is small (400 x 240) and the SVG scales to the page's width: at a phone's 360 px its text is
+The view box is small (360 x 220) and the SVG scales to the page's width: at a phone's 360 px its text is
 about its own size, so month names and values stay readable; on a desktop it is capped (max-width).
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-WIDTH, HEIGHT = 400, 240
-LEFT, RIGHT, TOP, BOTTOM = 52, 6, 22, 24       # room for the value axis, the legend and the month names
+WIDTH, HEIGHT = 360, 220
+LEFT, RIGHT, TOP, BOTTOM = 50, 4, 24, 22       # room for the value axis, the legend and the month names
 STEPS = 4                                      # grid lines above the baseline
 
 
