@@ -1,7 +1,6 @@
 """The cabinet's purchase analytics: `/account/points/purchases` (a chart and a table of the company's
 months and product groups against the same months a year before) and the same table as
-`/account/points/purchases.csv` and `.xlsx`; and the tier's view for /account/points/, the cabinet card
-and the staff company page.
+`/account/points/purchases.csv` and `.xlsx` (the tier's view is tier_view.py).
 
 Everyone in a company sees the same (the purchases are the company's); there is no id in the address,
 so a person only ever sees their own company's numbers. Filters: `period` (`12m`, the default, or a year
@@ -10,6 +9,8 @@ form with the problem named (400), never a 500.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -47,7 +48,8 @@ def read_filters(request: Request, company: Company) -> dict:
             "years": analytics.years(now)}
 
 
-def chart_of(table: analytics.Table, num: Numbers, t) -> chart.Chart:
+def chart_of(table: analytics.Table, num: Numbers, t: Callable[..., str]) -> chart.Chart:
+    """The chart of the table: each month's bars titled with the month, its year and the sum."""
     points = [chart.Point(num.month(line.month, "LLL").rstrip(".")[:3], line.total, line.before,
                           t("points.purchases.bar", month=num.month(line.month), amount=num.money(line.total)),
                           t("points.purchases.bar", month=num.month(analytics.month_shift(line.month, -12)),
@@ -63,7 +65,7 @@ async def purchases(request: Request) -> Response:
         return render(request, "points/no_points.html", {})
     who, found = visitor(request), read_filters(request, company)
     num = Numbers(who.language)
-    context = {**found, "company": company, "num": num, "path": PATH, "query": request.url.query}
+    context = {**found, "company": company, "num": num}
     if found["errors"]:
         return render(request, "points/purchases.html", {**context, "table": None}, status_code=400)
     table = analytics.table(found["rows"], found["period"], found["values"]["group"] or None)

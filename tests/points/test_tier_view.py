@@ -3,13 +3,17 @@ the cabinet card and the staff company page; in both languages."""
 
 import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from starlette.testclient import TestClient
+
+from portal.app import create_app
 from portal.core.companies import find_or_create_company
 from portal.points import shipments, tiers
 from portal.points.shipments_file import Row
 from tests.points.helpers import inn
-from tests.portal_fixtures import make_user, sign_in
+from tests.portal_fixtures import BASE_URL, make_user, sign_in, with_settings
 
 
 def bought(db, roubles: int, number: int = 21, name: str = "ООО «Свет-Монтаж»") -> int:
@@ -66,3 +70,36 @@ def test_staff_see_the_tier_on_the_company_page(app, manager):
 def test_without_a_company_no_tier(client, registered):
     assert "Уровень: Партнёр" not in client.get("/account/").text
     assert "Уровень партнёра" not in client.get("/account/points/").text
+
+
+def club_with(tmp_path, settings, old: str, new: str):
+    """The app on a copy of the repository's mkdocs.yml with one text changed."""
+    config = tmp_path / "mkdocs.yml"
+    text = Path("mkdocs.yml").read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    application = create_app(with_settings(settings, club_config=config))
+    return application, TestClient(application, base_url=BASE_URL)
+
+
+def test_the_tiers_come_from_the_clubs_config(tmp_path, settings):
+    application, client = club_with(tmp_path, settings, "from_roubles: 3000000", "from_roubles: 1000000")
+    with client:
+        db = application.state.portal.db
+        user = make_user(db, "anna@svet-montazh.ru", member=True)
+        bought(db, 1_800_000)
+        sign_in(client, user.email)
+        assert "Уровень партнёра: Серебряный" in client.get("/account/points/").text
+    application.state.portal.db.conn.close()
+
+
+def test_a_wrong_config_is_logged_and_the_defaults_shown(tmp_path, settings, caplog):
+    application, client = club_with(tmp_path, settings, "from_roubles: 3000000", "from_roubles: lots")
+    with client:
+        db = application.state.portal.db
+        user = make_user(db, "anna@svet-montazh.ru", member=True)
+        bought(db, 3_000_000)
+        sign_in(client, user.email)
+        assert "Уровень партнёра: Серебряный" in client.get("/account/points/").text
+    application.state.portal.db.conn.close()
+    assert "extra.club.points.tiers[2].from_roubles" in caplog.text
