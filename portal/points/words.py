@@ -107,7 +107,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "points.tier.top": ("Это высший уровень клуба.", "This is the club's top tier."),
     "points.tier.all": ("Все уровни", "All tiers"),
     "points.tier.th.name": ("Уровень", "Tier"),
-    "points.tier.th.from": ("Закупки за 12 месяцев, от, ₽", "Purchases over 12 months, from, roubles"),
+    "points.tier.th.from": ("Порог: закупки за 12 месяцев, ₽", "Threshold: purchases over 12 months, roubles"),
     "points.tier.th.gives": ("Что даёт", "What it gives"),
     "points.tier.yours": ("ваш уровень", "your tier"),
     "points.tier.hint": ("Считаются отгрузки за 12 полных месяцев до текущего, за вычетом возвратов; уровень "
