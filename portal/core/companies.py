@@ -271,13 +271,11 @@ def survivors(db: Database, company_ids: list[int]) -> dict[int, int]:
     return found
 
 
-def merged_with(db: Database, company_id: int) -> list[int]:
-    """The company's id and those of the duplicate records merged into it (their purchases are its)."""
-    return [row[0] for row in db.execute("SELECT id FROM companies WHERE id = ? OR merged_into = ? ORDER BY id",
-                                         [company_id, company_id]).fetchall()]
-
-
 def active_companies(db: Database, limit: int = 10_000) -> list[Company]:
     """Every company that is not a merged duplicate, by name (staff overviews)."""
     sql = f"SELECT {COMPANY_COLUMNS} FROM companies WHERE merged_into IS NULL ORDER BY name_key, id LIMIT ?"  # noqa: S608
     return [Company(*row) for row in db.execute(sql, [limit]).fetchall()]
+def with_duplicates(db: Database, company_id: int) -> list[int]:
+    """The company and every duplicate merged into it: what counts as the company's (purchases, tier)."""
+    return [company_id, *(row[0] for row in db.execute(
+        "SELECT id FROM companies WHERE merged_into = ? ORDER BY id", [company_id]).fetchall())]

@@ -38,6 +38,7 @@ ROUNDING: dict[str, Callable[[Fraction], int]] = {
     "floor": math.floor, "ceil": math.ceil, "round": lambda value: math.floor(value + Fraction(1, 2))}
 WRITE_BATCH = 1000  # accrual rows per transaction (the ledger's rows are its own)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Keys of the same section that other parts of the capability read (terms.py, tiers.py): not the rule's.
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from portal.core.companies import Company, get_company
 from portal.core.identity import get_user
 from portal.points import ledger
+from portal.points.tier_view import tier_context
 from portal.web.context import portal_of, visitor
 from portal.web.forms import whole_number
 from portal.web.guards import requires
@@ -40,7 +41,8 @@ def card(request: Request) -> dict:
     company = company_of(request)
     if company is None:
         return {"company": None}
-    return {"company": company, "balance": ledger.balance(portal_of(request).db, company.id, time.time())}
+    return {"company": company, "balance": ledger.balance(portal_of(request).db, company.id, time.time()),
+            **tier_context(request, company)}
 
 
 @requires()
@@ -56,7 +58,8 @@ async def my_points(request: Request) -> Response:
         "warning_days": ledger.CONFIGURED.warning_days, "months": ledger.CONFIGURED.expiry_months,
         "rows": rows[:PAGE_SIZE], "page": page,
         "more": len(rows) > PAGE_SIZE, "representative": representative,
-        "is_representative": representative is not None and representative.id == visitor(request).user.id})
+        "is_representative": representative is not None and representative.id == visitor(request).user.id,
+        **tier_context(request, company)})
 
 
 ROUTES = [Route("/account/points/", my_points, methods=["GET"])]

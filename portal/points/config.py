@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from portal.points import accrual, activities, scorecard, terms
+from portal.points import accrual, activities, scorecard, terms, tiers
 
 # (the keys a part reads, its parser: raises ValueError starting with the key path)
 PARTS: tuple[tuple[frozenset[str], Callable[[Any], object]], ...] = (
@@ -19,6 +19,7 @@ PARTS: tuple[tuple[frozenset[str], Callable[[Any], object]], ...] = (
     (frozenset({"roubles_per_point", "rounding", "groups", "bonuses", "accrue_day"}), accrual.parse_rule),
     (frozenset({"activities"}), activities.parse_activities),
     (frozenset({"scorecard"}), scorecard.parse_scorecard),
+    (frozenset({"tiers"}), tiers.parse_tiers),
 )
 
 

@@ -20,6 +20,10 @@ from portal.points.shipments_file import Row
 BUYERS = (("Свет-Монтаж", 620_000, ("Трековые системы", "Драйверы")),
           ("Проект Люкс", 240_000, ("Декоративный свет",)),
           ("ЭлектроОпт Юг", 2_300_000, ("Трековые системы", "Драйверы", "Уличный свет")))
+# Per cent a year the purchases grow (the cabinet's purchase analytics compares each month with the year before)
+# and so the tiers differ: Свет-Монтаж grows into Серебряный and nears Золотой, Проект Люкс slips just below
+# Серебряный, ЭлектроОпт Юг is Золотой.
+GROWTH = {"Свет-Монтаж": 18, "Проект Люкс": -6, "ЭлектроОпт Юг": 10}
 MONTHS = 23  # the oldest lots come near their 24-month expiry: the cabinet shows what expires soon
 UNKNOWN_INN = "7701234567"  # not a demo company: its line waits for staff (`club points unmatched`)
 
@@ -49,6 +53,7 @@ def demo_rows(db: Database, months: list[str]) -> list[Row]:
             for g, group in enumerate(groups):
                 line += 1
                 roubles = base * (80 + (number * 37 + g * 11) % 45) // 100 // len(groups)
+                roubles = roubles * (100 + GROWTH.get(name, 0) * number // 12) // 100
                 rows.append(Row(line, company.inn, f"{month}-{12 + g:02d}", f"УПД-{month}-{line}", roubles * 100,
                                 group))
     rows.append(Row(line + 1, UNKNOWN_INN, f"{months[-1]}-20", f"УПД-{months[-1]}-X", 18_450_000, "Драйверы"))

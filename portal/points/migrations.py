@@ -1,5 +1,5 @@
 """The points tables. Numbers: 13 the ledger, 14 shipments and accruals, 15 the ledger's covering index,
-16 the dealer scorecard."""
+16 the dealer scorecard, 17 shipments by company."""
 
 from __future__ import annotations
 
@@ -126,7 +126,11 @@ CREATE TRIGGER points_scores_no_update BEFORE UPDATE ON points_scores
 BEGIN SELECT RAISE(ABORT, 'points_scores is append-only: a correction is a new row'); END;
 CREATE TRIGGER points_scores_no_delete BEFORE DELETE ON points_scores
 BEGIN SELECT RAISE(ABORT, 'points_scores is append-only: a correction is a new row'); END;
--- The scorecard's "years with us" reads a company's first shipment (shipments.first_purchases).
-CREATE INDEX points_shipments_first ON points_shipments (company_id, doc_date) WHERE kind = 'shipment';
+"""),
+    Migration(17, "points shipments by company", """
+-- One company's months (its tier and the cabinet's purchase analytics, on every page view): without this the
+-- query walks every company's rows of the period in points_shipments_month. Covering: no table rows read.
+CREATE INDEX points_shipments_company ON points_shipments (company_id, doc_date, product_group, kind, amount_kopecks)
+    WHERE company_id IS NOT NULL;
 """),
 )

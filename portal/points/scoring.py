@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from portal.core.companies import Company, active_companies, merged_with, survivors
+from portal.core.companies import Company, active_companies, survivors, with_duplicates
 from portal.points import scorecard_store, shipments
 from portal.points.scorecard import Band, Criterion, Scorecard
 
@@ -139,7 +139,7 @@ def _start(company: Company, first_shipment: str | None) -> date | None:
 
 def company_card(db: Database, scorecard: Scorecard, company: Company, year: int, today: date) -> Card:
     """One company's card (its merged duplicates' purchases count as its own)."""
-    ids = merged_with(db, company.id)
+    ids = with_duplicates(db, company.id)
     kopecks = sum(shipments.purchases(db, f"{year:04d}-01-01", f"{year + 1:04d}-01-01", ids).values())
     first = min(shipments.first_purchases(db, ids).values(), default=None)
     return card(scorecard, company, year, Facts(kopecks, _start(company, first)),
@@ -165,7 +165,7 @@ def year_cards(db: Database, scorecard: Scorecard, year: int, today: date) -> li
 
 def this_year_so_far(db: Database, company: Company, today: date) -> int:
     """The company's purchases since 1 January of `today`'s year, whole roubles (what next year's card reads)."""
-    ids = merged_with(db, company.id)
+    ids = with_duplicates(db, company.id)
     kopecks = sum(shipments.purchases(db, f"{today.year:04d}-01-01", f"{today.year + 1:04d}-01-01", ids).values())
     return max(kopecks, 0) // 100
 

@@ -328,3 +328,16 @@ def first_purchases(db: Database, company_ids: list[int] | None = None) -> dict[
            "AND s.company_id IS NOT NULL" + where + " AND NOT EXISTS (SELECT 1 FROM points_shipments AS r "
            "WHERE r.replaces_id = s.id) GROUP BY s.company_id")  # the IN list is placeholders only
     return dict(db.execute(sql, values).fetchall())
+def company_months(db: Database, company_ids: list[int], start: str, end: str) -> list[tuple[str, str, int]]:
+    """These companies' purchases dated start <= day < end (ISO dates), net of reversals, per
+    (YYYY-MM, product group): kopecks. A reversal carries its row's company, date and group, so the
+    sums net out per company (the tiers and the cabinet's purchase analytics read this)."""
+    ids = sorted(set(company_ids))[:_CHUNK]  # a company and its merged duplicates: a handful
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    return [tuple(row) for row in db.execute(
+        "SELECT substr(doc_date, 1, 7), product_group, "  # noqa: S608 - only placeholders are formatted in
+        "sum(CASE kind WHEN 'shipment' THEN amount_kopecks ELSE -amount_kopecks END) FROM points_shipments "
+        f"WHERE company_id IN ({marks}) AND doc_date >= ? AND doc_date < ? GROUP BY 1, 2 ORDER BY 1, 2",
+        [*ids, start, end]).fetchall()]

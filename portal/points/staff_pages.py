@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from portal.core.companies import Company, find_company, get_company
 from portal.points import ledger, shipments
+from portal.points.tier_view import tier_context
 from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form, whole_number
 from portal.web.guards import requires
@@ -60,7 +61,8 @@ def company_page(request: Request, company: Company, values: dict | None = None,
         "company": company, "balance": ledger.balance(db, company.id, time.time()),
         "warning_days": ledger.CONFIGURED.warning_days, "rows": rows[:PAGE_SIZE], "page": page,
         "more": len(rows) > PAGE_SIZE, "values": values, "errors": errors or {},
-        "notice": request.query_params.get("notice") == "saved"}, status_code=status_code)
+        "notice": request.query_params.get("notice") == "saved", **tier_context(request, company)},
+        status_code=status_code)
 
 
 @requires(roles=POINTS_ROLES)

@@ -229,4 +229,62 @@ WORDS: dict[str, tuple[str, str]] = {
                                   "напишите ему.",
                                   "Your club manager scores the manual criteria; if something has changed, write "
                                   "to them."),
+    # --- tiers and the purchase analytics (h-tiers): /account/points/ tier section, /account/points/purchases ---
+    "points.tier.title": ("Уровень партнёра", "Partner tier"),
+    "points.tier.card": ("Уровень: {name}", "Tier: {name}"),
+    "points.tier.purchases": ("Закупки за 12 месяцев ({start} — {end})", "Purchases over 12 months ({start} – {end})"),
+    "points.tier.gives": ("Что даёт уровень", "What the tier gives"),
+    "points.tier.to_next": ("До уровня «{name}» осталось {amount} ₽ закупок.",
+                            "{amount} roubles of purchases more to reach {name}."),
+    "points.tier.progress": ("Путь к уровню «{name}»", "Progress to {name}"),
+    "points.tier.top": ("Это высший уровень клуба.", "This is the club's top tier."),
+    "points.tier.all": ("Все уровни", "All tiers"),
+    "points.tier.th.name": ("Уровень", "Tier"),
+    "points.tier.th.from": ("Порог: закупки за 12 месяцев, ₽", "Threshold: purchases over 12 months, roubles"),
+    "points.tier.th.gives": ("Что даёт", "What it gives"),
+    "points.tier.yours": ("ваш уровень", "your tier"),
+    "points.tier.hint": ("Считаются отгрузки за 12 полных месяцев до текущего, за вычетом возвратов; уровень "
+                         "пересчитывается 1-го числа каждого месяца, как и выписка по баллам.",
+                         "Shipments over the 12 full months before the current one count, returns deducted; the "
+                         "tier is recalculated on the 1st of each month, like the points statement."),
+    "points.purchases.title": ("Закупки компании", "Company purchases"),
+    "points.purchases.open": ("Аналитика закупок", "Purchase analytics"),
+    "points.purchases.lead": ("Отгрузки по данным учёта завода, за вычетом возвратов: по месяцам и товарным группам, "
+                              "в сравнении с теми же месяцами год назад.",
+                              "Shipments from the manufacturer's accounts, returns deducted: by month and product "
+                              "group, against the same months a year before."),
+    "points.purchases.period": ("Период", "Period"),
+    "points.purchases.last_12": ("Последние 12 месяцев", "Last 12 months"),
+    "points.purchases.group": ("Товарная группа", "Product group"),
+    "points.purchases.all_groups": ("Все группы", "All groups"),
+    "points.purchases.show": ("Показать", "Show"),
+    "points.purchases.chart": ("Закупки по месяцам и те же месяцы год назад", "Purchases by month and the same "
+                               "months a year before"),
+    "points.purchases.chart_desc": ("Столбцы по месяцам: тёмные — выбранный период, светлые — год назад. "
+                                    "Те же числа — в таблице ниже.",
+                                    "Bars by month: dark for the chosen period, light for a year before. The same "
+                                    "numbers are in the table below."),
+    "points.purchases.legend_now": ("Выбранный период", "Chosen period"),
+    "points.purchases.legend_before": ("Год назад", "A year before"),
+    "points.purchases.bar": ("{month}: {amount} ₽", "{month}: {amount} roubles"),
+    "points.purchases.month": ("Месяц", "Month"),
+    "points.purchases.total": ("Итого", "Total"),
+    "points.purchases.last_year": ("Год назад", "A year before"),
+    "points.purchases.change": ("Изменение, %", "Change, %"),
+    "points.purchases.share": ("Доля, %", "Share, %"),
+    "points.purchases.no_group": ("Без группы", "No group"),
+    "points.purchases.roubles": ("Суммы — в рублях.", "Amounts in roubles."),
+    "points.purchases.none": ("В этом периоде закупок нет.", "No purchases in this period."),
+    "points.purchases.so_far": ("Текущий месяц — по сегодняшний день.", "The current month so far."),
+    "points.purchases.window": ("Последние 12 месяцев — это 12 полных месяцев до текущего, как в расчёте уровня.",
+                                "The last 12 months are the 12 full months before the current one, as for the "
+                                "tier."),
+    "points.purchases.csv": ("Скачать CSV", "Download CSV"),
+    "points.purchases.xlsx": ("Скачать XLSX", "Download XLSX"),
+    "points.purchases.error.period": ("Выберите период из списка: последние 12 месяцев или год с {first} по {last}.",
+                                      "Choose a period from the list: the last 12 months or a year from {first} "
+                                      "to {last}."),
+    "points.purchases.error.group": ("Товарной группы «{group}» в закупках компании нет — выберите группу из списка.",
+                                     "The company has no purchases in the product group '{group}': choose one "
+                                     "from the list."),
 }

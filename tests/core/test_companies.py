@@ -126,3 +126,13 @@ def test_note_contact_only_moves_forward(db, people):
     companies.note_contact(db, svet.id, 2000.0)
     companies.note_contact(db, svet.id, 1000.0)
     assert companies.get_company(db, svet.id).last_contact_at == 2000.0
+
+
+def test_with_duplicates_lists_the_company_and_what_was_merged_into_it(db):
+    main, first, second, other = (companies.find_or_create_company(db, name).id
+                                  for name in ("ООО «Основа»", "Основа-дубль", "Основа-2", "ООО «Другая»"))
+    assert companies.with_duplicates(db, main) == [main]
+    companies.merge(db, second, main, None)
+    companies.merge(db, first, main, None)
+    assert companies.with_duplicates(db, main) == [main, *sorted([first, second])]
+    assert companies.with_duplicates(db, other) == [other]

@@ -1,11 +1,12 @@
 """The points demo: shipments imported and accrued month by month into the ledger, once."""
 
 import time
+from datetime import date
 
 from portal.accounts.demo import seed_demo_people
 from portal.companies.demo import seed_demo_companies
 from portal.core.companies import find_company
-from portal.points import demo, ledger, shipments
+from portal.points import analytics, demo, ledger, shipments, tiers
 
 
 def test_the_demo_club_gets_points_from_its_shipments_once(db):
@@ -46,3 +47,14 @@ def test_the_demo_companies_get_scorecards_once(db):
 
 def test_not_the_demo_club_gets_no_scores(db):
     assert demo.seed_demo_scores(db) is None
+def test_the_demo_companies_grow_and_sit_in_different_tiers(db):
+    seed_demo_people(db)
+    seed_demo_companies(db)
+    demo.seed_demo_points(db)
+    found = {name: tiers.company_standing(db, find_company(db, name).id, date.today(), tiers.DEFAULT_TIERS)
+             for name in ("Свет-Монтаж", "Проект Люкс", "ЭлектроОпт Юг")}
+    assert [found[name].tier.name.ru for name in found] == ["Серебряный", "Партнёр", "Золотой"]
+    period = analytics.last_twelve(date.today())
+    rows = shipments.company_months(db, [find_company(db, "Свет-Монтаж").id], period.compared_start, period.end)
+    table = analytics.table(rows, period)
+    assert table.totals.change is not None and table.totals.change > 10 and len(table.groups) == 2
