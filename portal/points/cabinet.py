@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from portal.core.companies import Company, get_company
 from portal.core.identity import get_user
-from portal.points import ledger
+from portal.points import ledger, requests
+from portal.points.privilege_pages import points_text
 from portal.web.context import portal_of, visitor
 from portal.web.forms import whole_number
 from portal.web.guards import requires
@@ -56,7 +57,8 @@ async def my_points(request: Request) -> Response:
         "warning_days": ledger.CONFIGURED.warning_days, "months": ledger.CONFIGURED.expiry_months,
         "rows": rows[:PAGE_SIZE], "page": page,
         "more": len(rows) > PAGE_SIZE, "representative": representative,
-        "is_representative": representative is not None and representative.id == visitor(request).user.id})
+        "is_representative": representative is not None and representative.id == visitor(request).user.id,
+        "open_requests": requests.for_company(portal.db, company.id, requests.OPEN), "points": points_text(request)})
 
 
 ROUTES = [Route("/account/points/", my_points, methods=["GET"])]

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
-from portal.points import cabinet, catalogue, cli, demo, expiry, ledger, privilege_pages, schedule, staff_pages
+from portal.points import (
+    cabinet,
+    catalogue,
+    cli,
+    demo,
+    expiry,
+    ledger,
+    privilege_pages,
+    request_pages,
+    request_timeline,
+    requests,
+    schedule,
+    staff_pages,
+    staff_requests,
+)
 from portal.points.migrations import MIGRATIONS
 from portal.points.words import WORDS
 
 CAPABILITY = Capability(
     name="points",
-    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES),
+    routes=(*cabinet.ROUTES, *privilege_pages.ROUTES, *staff_pages.ROUTES, *request_pages.ROUTES,
+            *staff_requests.ROUTES),
     url_prefixes=("/account/points/", "/staff/points/"),
     words=WORDS,
     migrations=MIGRATIONS,
     commands=(Command("points", cli.add_parser, cli.run),),
     jobs=(Job("points expiry", expiry.expiry_job), Job("points accrual", schedule.accrual_job)),
     cabinet_cards=(CabinetCard("points/_cabinet_points.html", cabinet.card, level="registered", order=35),),
-    staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),),
+    staff_menu=(MenuEntry("/staff/points/", "points.staff.nav", staff_pages.POINTS_ROLES, order=27),
+                MenuEntry(staff_requests.QUEUE, "points.requests.staff.nav", staff_pages.POINTS_ROLES, order=28),),
+    # The staff's "done" form carries the result files: bodies up to CLUB_MAX_UPLOAD_BYTES there.
+    upload_prefixes=(staff_requests.QUEUE,),
+    timeline=request_timeline.company_timeline,
+    personal_data=requests.personal_data,
     on_start=(ledger.configure, catalogue.open_catalogue),
     on_demo=(demo.seed_demo_points,),
 )
