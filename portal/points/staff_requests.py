@@ -46,6 +46,8 @@ async def queue(request: Request) -> Response:
     states = requests.OPEN if state == "open" else requests.STATES if state == "all" else (state,)
     company_id = whole_number(request.query_params.get("company", ""))
     company = get_company(db, company_id) if company_id else None
+    if company_id and company is None:
+        raise HTTPException(404)  # a link to a company that is not there (never "every company's requests")
     page = whole_number(request.query_params.get("page", "1"), MAX_PAGE) or 1
     rows = requests.queue(db, states, company.id if company else None, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     query = urlencode({"state": state, **({"company": company.id} if company else {})})
