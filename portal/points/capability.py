@@ -11,6 +11,7 @@ from portal.points import (
     expiry,
     ledger,
     privilege_pages,
+    request_demo,
     request_pages,
     request_timeline,
     requests,
@@ -38,5 +39,5 @@ CAPABILITY = Capability(
     timeline=request_timeline.company_timeline,
     personal_data=requests.personal_data,
     on_start=(ledger.configure, catalogue.open_catalogue),
-    on_demo=(demo.seed_demo_points,),
+    on_demo=(demo.seed_demo_points, request_demo.seed_demo_requests),
 )
