@@ -8,6 +8,7 @@ import pytest
 from portal.points import requests, result_files
 from tests.points.privilege_helpers import catalogue_of, privilege, publish
 from tests.points.request_helpers import PDF, available, earn, form_of, made, person, represent
+from tests.portal_fixtures import PASSWORD
 
 FORM = "/account/points/privileges/kopirayting/request"
 LIST = "/account/points/requests/"
@@ -214,3 +215,19 @@ def test_in_english(app, rep, company):
     made(app, company.id, rep.user.id)
     page = rep.client.get(LIST + "?lang=en").text
     assert "Privilege requests" in page and "Sent" in page
+
+
+def test_the_data_download_lists_the_persons_requests(app, rep, company):
+    made(app, company.id, rep.user.id, task="Тексты для каталога")
+    data = rep.client.get("/account/export").json()
+    [item] = data["points_requests"]
+    assert item["task"] == "Тексты для каталога" and item["state"] == "requested" and item["cost"] == 1200
+
+
+def test_a_person_who_made_requests_can_still_erase_their_account(app, rep, company):
+    request_id = made(app, company.id, rep.user.id)
+    token = form_of(rep.client, "/account/delete")
+    response = rep.client.post("/account/delete", data={**token, "password": PASSWORD})
+    assert response.status_code == 200
+    found = requests.get(app.state.portal.db, request_id)
+    assert found.requested_by_name is None and available(app, company.id) == (800, 1200)  # the company's history stays
