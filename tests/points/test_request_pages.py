@@ -49,6 +49,7 @@ def test_a_request_holds_its_cost_and_shows_in_the_cabinet(app, rep, company):
     assert "Заявка отправлена" in page and "Описания для десяти светильников" in page and "Отправлена" in page
     cabinet = rep.client.get("/account/points/").text
     assert "Открытые заявки" in cabinet and "Копирайтинг" in cabinet and f'href="{LIST}"' in cabinet
+    assert "Заявка №1" in cabinet and "request:" not in cabinet  # the hold in the history names the request
     assert "Копирайтинг" in rep.client.get(LIST).text
 
 

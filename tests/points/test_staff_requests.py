@@ -187,3 +187,12 @@ def test_the_company_timeline_shows_the_changes(app, manager, company, request_i
     act(manager.client, request_id, "reject", note="Не в этом году")
     card = manager.client.get(f"/staff/companies/{company.id}").text
     assert "Заявка на привилегию отклонена" in card and "Копирайтинг" in card
+
+
+def test_a_result_larger_than_a_plain_form_is_accepted(app, manager, request_id):
+    """The done form is under the upload prefix: a 2 MB PDF passes the 512 KB limit of plain forms."""
+    act(manager.client, request_id, "confirm")
+    big = PDF + b"0" * (2 * 1024 * 1024)
+    response = act(manager.client, request_id, "done", files=[("files", ("kp.pdf", big, "application/pdf"))])
+    assert response.status_code == 303
+    assert requests.files(app.state.portal.db, request_id)[0].size == len(big)
