@@ -77,3 +77,49 @@ def test_simultaneous_requests_never_spend_the_same_points(settings, env):
         assert ledger.verify(db) == []
     finally:
         db.conn.close()
+
+
+def test_two_staff_acting_at_once_make_one_change(settings, env):
+    firm = seed(settings)
+    db = connect(settings.database)
+    try:
+        rep = db.execute("SELECT representative_id FROM companies WHERE id = ?", [firm]).fetchone()[0]
+        request_id = requests.create(db, company_id=firm, privilege_id="kopirayting", privilege_name="Копирайтинг",
+                                     cost=COST, task="Тексты", by_id=rep, nonce="race-nonce-000000", now=time.time())
+        for index in range(2):
+            make_user(db, f"staff{index}@club.example", role="staff")
+    finally:
+        db.conn.close()
+    page = f"/staff/points/requests/{request_id}"
+    with live_portal(env, workers=2) as live:
+        clients = [live.client() for _ in range(2)]
+        try:
+            forms = []
+            for index, client in enumerate(clients):
+                assert sign_in(client, f"staff{index}@club.example").status_code == 303
+                html = client.get(page).text
+                forms.append({name: re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+                              for name in ("csrf", "nonce", "seq")})
+            start = threading.Barrier(2)
+
+            def act(index: int):
+                start.wait()
+                action = ("confirm", "reject")[index]
+                return clients[index].post(f"{page}/{action}", data={**forms[index], "note": "Нет мощностей"})
+
+            with ThreadPoolExecutor(2) as pool:
+                responses = list(pool.map(act, range(2)))
+        finally:
+            for client in clients:
+                client.close()
+    assert sorted(r.status_code for r in responses) == [303, 409]
+    assert "Заявку уже изменили" in next(r for r in responses if r.status_code == 409).text
+    db = connect(settings.database)
+    try:
+        assert len(requests.history(db, request_id)) == 2
+        state = requests.get(db, request_id).state
+        held = ledger.balance(db, firm, time.time()).held
+        assert (state, held) in (("confirmed", COST), ("rejected", 0))
+        assert ledger.verify(db) == []
+    finally:
+        db.conn.close()
