@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from portal.core.companies import Company, get_company
 from portal.core.identity import get_user
-from portal.points import ledger
+from portal.points import ledger, requests
+from portal.points.privilege_pages import points_text
 from portal.points.tier_view import tier_context
 from portal.web.context import portal_of, visitor
 from portal.web.forms import whole_number
@@ -59,6 +60,7 @@ async def my_points(request: Request) -> Response:
         "rows": rows[:PAGE_SIZE], "page": page,
         "more": len(rows) > PAGE_SIZE, "representative": representative,
         "is_representative": representative is not None and representative.id == visitor(request).user.id,
+        "open_requests": requests.for_company(portal.db, company.id, requests.OPEN), "points": points_text(request),
         **tier_context(request, company)})
 
 

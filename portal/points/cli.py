@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from portal.core.companies import find_company, inn_is_valid
 from portal.core.settings import Settings
-from portal.points import accrual, ledger, ledger_cli, shipments
+from portal.points import accrual, ledger, ledger_cli, request_cli, shipments
 from portal.points.shipments_file import UnreadableFile, read_file
 from portal.web.context import build_portal, club_zone, load_club_config
 
@@ -109,6 +109,7 @@ ACTIONS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Run]] = {
     "match": (add_match, run_match),
     "unmatched": (add_unmatched, run_unmatched),
     **ledger_cli.ACTIONS,
+    **request_cli.ACTIONS,
 }
 
 

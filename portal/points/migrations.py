@@ -1,5 +1,5 @@
 """The points tables. Numbers: 13 the ledger, 14 shipments and accruals, 15 the ledger's covering index,
-16 the dealer scorecard, 17 shipments by company."""
+16 the dealer scorecard, 17 shipments by company, 18 privilege requests."""
 
 from __future__ import annotations
 
@@ -132,5 +132,75 @@ BEGIN SELECT RAISE(ABORT, 'points_scores is append-only: a correction is a new r
 -- query walks every company's rows of the period in points_shipments_month. Covering: no table rows read.
 CREATE INDEX points_shipments_company ON points_shipments (company_id, doc_date, product_group, kind, amount_kopecks)
     WHERE company_id IS NOT NULL;
+"""),
+    Migration(18, "points privilege requests", """
+-- Privilege requests (portal/points/requests.py owns these tables). The privilege's name and cost are
+-- copied as they were when the request was made: the catalogue may change later. hold_id is the ledger
+-- hold written in the same transaction; nonce is the form's one-time value (a double submit is one request).
+CREATE TABLE points_requests (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    privilege_id TEXT NOT NULL,
+    privilege_name TEXT NOT NULL,
+    cost INTEGER NOT NULL CHECK (cost > 0),
+    task TEXT NOT NULL CHECK (length(task) > 0),
+    requested_by INTEGER NOT NULL,               -- a user id, no foreign key: erasing a person keeps the history
+    hold_id INTEGER NOT NULL UNIQUE REFERENCES points_ledger(id),
+    nonce TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL
+);
+CREATE INDEX points_requests_company ON points_requests (company_id, id);
+CREATE INDEX points_requests_by ON points_requests (requested_by);
+-- A request holds once: its hold row names it (source request:<id>).
+CREATE UNIQUE INDEX points_ledger_request_hold ON points_ledger (source)
+    WHERE kind = 'hold' AND source LIKE 'request:%';
+-- Each request's states, append-only: the current state is the event with the highest seq. (request_id,
+-- seq) is unique, so two staff changing a request at once make one change; the trigger below lets only
+-- the legal next state follow the latest one.
+CREATE TABLE points_request_events (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES points_requests(id),
+    seq INTEGER NOT NULL CHECK (seq >= 1),
+    state TEXT NOT NULL CHECK (state IN ('requested', 'confirmed', 'in_progress', 'done', 'rejected', 'cancelled')),
+    note TEXT NOT NULL DEFAULT '',               -- the reason of a rejection, a comment
+    by_id INTEGER,                               -- who (a user id, as in points_ledger)
+    nonce TEXT NOT NULL DEFAULT '',              -- the form's one-time value: a double submit is one change
+    at REAL NOT NULL,
+    UNIQUE (request_id, seq),
+    CHECK (state != 'rejected' OR length(note) > 0)
+);
+CREATE UNIQUE INDEX points_request_events_once ON points_request_events (nonce) WHERE nonce != '';
+CREATE INDEX points_request_events_state ON points_request_events (state, request_id, seq);
+CREATE TRIGGER points_request_events_legal BEFORE INSERT ON points_request_events
+WHEN NOT ((NEW.seq = 1 AND NEW.state = 'requested')
+          OR (SELECT state FROM points_request_events WHERE request_id = NEW.request_id AND seq = NEW.seq - 1)
+             || '>' || NEW.state IN ('requested>confirmed', 'requested>rejected', 'requested>cancelled',
+                                     'confirmed>in_progress', 'confirmed>done', 'confirmed>rejected',
+                                     'in_progress>done', 'in_progress>rejected'))
+BEGIN SELECT RAISE(ABORT, 'points_request_events: not a legal next state'); END;
+-- The results staff attach when a request is done, kept under CLUB_FILES_DIR/points (stored_name).
+CREATE TABLE points_request_files (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES points_requests(id),
+    event_id INTEGER NOT NULL REFERENCES points_request_events(id),
+    filename TEXT NOT NULL,
+    stored_name TEXT NOT NULL UNIQUE,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size > 0),
+    at REAL NOT NULL
+);
+CREATE INDEX points_request_files_request ON points_request_files (request_id, id);
+CREATE TRIGGER points_requests_no_update BEFORE UPDATE ON points_requests
+BEGIN SELECT RAISE(ABORT, 'points_requests is append-only'); END;
+CREATE TRIGGER points_requests_no_delete BEFORE DELETE ON points_requests
+BEGIN SELECT RAISE(ABORT, 'points_requests is append-only'); END;
+CREATE TRIGGER points_request_events_no_update BEFORE UPDATE ON points_request_events
+BEGIN SELECT RAISE(ABORT, 'points_request_events is append-only: a change is a new event'); END;
+CREATE TRIGGER points_request_events_no_delete BEFORE DELETE ON points_request_events
+BEGIN SELECT RAISE(ABORT, 'points_request_events is append-only: a change is a new event'); END;
+CREATE TRIGGER points_request_files_no_update BEFORE UPDATE ON points_request_files
+BEGIN SELECT RAISE(ABORT, 'points_request_files is append-only'); END;
+CREATE TRIGGER points_request_files_no_delete BEFORE DELETE ON points_request_files
+BEGIN SELECT RAISE(ABORT, 'points_request_files is append-only'); END;
 """),
 )

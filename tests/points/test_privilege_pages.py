@@ -50,6 +50,7 @@ def test_a_company_without_a_representative_says_so(member, privileges):
 
 def test_the_representative_gets_no_button_while_there_is_no_request_page(app, member, company, privileges):
     make_representative(app, company, member.user.id)
+    app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) != REQUEST_PATH]
     page = member.client.get(LIST).text
     assert "/request" not in page and "только представитель" not in page
 
