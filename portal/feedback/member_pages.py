@@ -18,6 +18,7 @@ from starlette.routing import Route
 from portal.core.identity import LEVEL_RANK
 from portal.feedback import attachments, drafts, ideas, store
 from portal.feedback.model import KINDS, check_request, may_see, safe_page
+from portal.web import uploads
 from portal.web.context import portal_of, visitor
 from portal.web.forms import Form, read_form
 from portal.web.guards import requires
@@ -36,7 +37,7 @@ def form_page(request: Request, values: dict, errors: dict | None = None, status
     return render(request, "feedback/new.html", {
         "values": values, "errors": messages, "member": member,
         "kinds": {kind: who.t(f"feedback.kind.{kind}") for kind in KINDS},
-        "max_files": attachments.MAX_FILES, "max_mb": attachments.MAX_TOTAL // (1024 * 1024)},
+        "max_files": attachments.POLICY.max_files, "max_mb": attachments.POLICY.max_total // (1024 * 1024)},
         status_code=status_code)
 
 
@@ -82,7 +83,7 @@ async def member_form(request: Request) -> Response:
             values = {"kind": draft.kind, "subject": draft.subject, "body": draft.body, "page": draft.page or "",
                       "draft": token}
         return form_page(request, values)
-    form, chosen = await attachments.read_upload_form(request)
+    form, chosen = await uploads.read_upload_form(request)
     try:
         return await submit(request, form, chosen)
     finally:
@@ -96,30 +97,30 @@ async def submit(request: Request, form: Form, chosen: list) -> Response:
         raise HTTPException(400, "bad_form")
     problems = check_request(values["kind"], values["subject"], values["body"])
     try:
-        uploads = await attachments.read_files(chosen)
-    except attachments.UploadProblem as problem:
+        files = await uploads.read_files(attachments.POLICY, chosen)
+    except uploads.UploadProblem as problem:
         problems["files"] = (problem.key, problem.values)
         return form_page(request, values, problems, problem.status)
     if problems:
         return form_page(request, values, problems, 400)
     if store.recent_count(portal_of(request).db, visitor(request).user.id, 3600) >= HOURLY_LIMIT:
         return form_page(request, values, {"_form": ("feedback.error.rate", {"limit": HOURLY_LIMIT})}, 429)
-    return create(request, values, uploads)
+    return create(request, values, files)
 
 
-def create(request: Request, values: dict, uploads: list[attachments.Upload]) -> Response:
+def create(request: Request, values: dict, files: list[uploads.Upload]) -> Response:
     portal, who = portal_of(request), visitor(request)
-    saved = attachments.save(portal.settings, uploads)
+    saved = uploads.save(portal.settings, attachments.POLICY, files)
     try:
         request_id = store.create_request(portal.db, who.user, values["kind"], values["subject"], values["body"],
                                           values["page"] or None, values["nonce"], saved)
     except store.Duplicate as duplicate:  # the same form sent twice: one request, the first one
-        attachments.discard(portal.settings, [stored for _name, stored, _type, _size in saved])
+        uploads.discard(portal.settings, attachments.POLICY, [stored for _name, stored, _type, _size in saved])
         if duplicate.author_id != who.user.id:
             raise HTTPException(400, "bad_form") from None
         return redirect(f"/account/requests/{duplicate.request_id}")
     except Exception:  # no request, so no files either (a busy database, a full disk)
-        attachments.discard(portal.settings, [stored for _name, stored, _type, _size in saved])
+        uploads.discard(portal.settings, attachments.POLICY, [stored for _name, stored, _type, _size in saved])
         raise
     drafts.drop(portal.db, values.get("draft"))
     return redirect(f"/account/requests/{request_id}?notice=sent")
@@ -133,7 +134,7 @@ async def attachment(request: Request) -> Response:
     owner = store.get_request(portal.db, found.request_id) if found else None
     if found is None or owner is None or not may_see(who.user, owner):
         raise HTTPException(404)
-    return attachments.response(portal.settings, found)
+    return attachments.attachment_response(portal.settings, found)
 
 
 @requires(level="member")

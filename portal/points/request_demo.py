@@ -17,6 +17,7 @@ from portal.core.companies import find_company
 from portal.core.identity import find_user_by_email
 from portal.core.settings import Settings
 from portal.points import ledger, requests, result_files
+from portal.web import uploads
 
 DAY = 86400.0
 # company, privilege id, its name and cost (as content/club/privileges.md), the task, days ago, the states after
@@ -83,8 +84,8 @@ def seed_demo_requests(db: Database, settings: Settings | None = None) -> str | 
             files = []
             if state == "done" and settings is not None:
                 data = result_pdf(company.name, task)
-                files = result_files.save(settings, [result_files.Upload("КП-Садовая-14.pdf", "application/pdf",
-                                                                         data)])
+                files = uploads.save(settings, result_files.POLICY,
+                                     [uploads.Upload("КП-Садовая-14.pdf", "application/pdf", data)])
             requests.change(db, request_id, state, seen_seq=seq, by_id=manager, now=at, note=note, files=files)
         made += 1
     return f"points: {made} demo privilege requests" if made else None

@@ -186,7 +186,7 @@ async def result_file(request: Request) -> Response:
     stored = requests.get_file(portal.db, found.id, request.path_params["file_id"])
     if stored is None:
         raise HTTPException(404)
-    return result_files.response(portal.settings, stored)
+    return result_files.result_response(portal.settings, stored)
 
 
 ROUTES = [

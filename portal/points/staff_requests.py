@@ -25,6 +25,7 @@ from portal.points.privilege_pages import points_text
 from portal.points.requests import PrivilegeRequest
 from portal.points.staff_pages import NONCE, POINTS_ROLES
 from portal.points.terms import DAY
+from portal.web import uploads
 from portal.web.context import portal_of, visitor
 from portal.web.forms import Form, whole_number
 from portal.web.guards import requires
@@ -71,8 +72,8 @@ def request_page(request: Request, found: PrivilegeRequest, values: dict | None 
         "next": [action for action, state in ACTIONS.items() if state in requests.NEXT.get(found.state, ())],
         "balance": ledger.balance(db, found.company_id, time.time()), "warning_days": ledger.CONFIGURED.warning_days,
         "values": values or {}, "errors": errors or {}, "nonce": secrets.token_urlsafe(16),
-        "max_files": result_files.MAX_FILES, "max_mb": result_files.MAX_TOTAL // (1024 * 1024),
-        "accept": result_files.ACCEPT, "points": points_text(request),
+        "max_files": result_files.POLICY.max_files, "max_mb": result_files.POLICY.max_total // (1024 * 1024),
+        "accept": result_files.POLICY.accept, "points": points_text(request),
         "notice": request.query_params.get("notice") == "saved"}, status_code=status_code)
 
 
@@ -87,7 +88,7 @@ async def act(request: Request) -> Response:
     action = request.path_params["action"]
     if action not in ACTIONS:
         raise HTTPException(404)
-    form, chosen = await result_files.read_upload_form(request)
+    form, chosen = await uploads.read_upload_form(request)
     try:
         return await _act(request, found, action, form, chosen)
     finally:
@@ -108,31 +109,36 @@ async def _act(request: Request, found: PrivilegeRequest, action: str, form: For
     if problem:
         return request_page(request, found, values, {f"{action}_note": problem}, 400)
     try:
-        uploads = await result_files.read_files(chosen)
-    except result_files.UploadProblem as upload:
+        files = await uploads.read_files(result_files.POLICY, chosen)
+    except uploads.UploadProblem as upload:
         return request_page(request, found, values, {"done_files": who.t(upload.key, **upload.values)}, upload.status)
-    return _write(request, found, state, values, nonce, seq, uploads)
+    return _write(request, found, state, values, nonce, seq, files)
+
+
+def _forget(portal, saved: list[tuple[str, str, str, int]]) -> None:
+    """The files written for a change that was not made."""
+    uploads.discard(portal.settings, result_files.POLICY, [stored for _name, stored, _type, _size in saved])
 
 
 def _write(request: Request, found: PrivilegeRequest, state: str, values: dict, nonce: str, seq: int,
-           uploads: list[result_files.Upload]) -> Response:
+           files: list[uploads.Upload]) -> Response:
     portal, who = portal_of(request), visitor(request)
-    saved = result_files.save(portal.settings, uploads)
+    saved = uploads.save(portal.settings, result_files.POLICY, files)
     try:
         requests.change(portal.db, found.id, state, seen_seq=seq, by_id=who.user.id, now=time.time(),
                         note=values["note"], nonce=nonce, files=saved)
     except requests.Duplicate:  # the same form twice: the first made the change (and sent the letters)
-        result_files.discard(portal.settings, saved)
+        _forget(portal, saved)
         return redirect(f"{QUEUE}{found.id}?notice=saved")
     except requests.Stale as stale:  # someone changed it since this page was shown: nothing written
-        result_files.discard(portal.settings, saved)
+        _forget(portal, saved)
         errors = {"_form": who.t("points.requests.error.stale", state=who.t(f"points.state.{stale.state}"))}
         return request_page(request, requests.get(portal.db, found.id), values, errors, 409)
     except requests.RequestError as exc:
-        result_files.discard(portal.settings, saved)
+        _forget(portal, saved)
         raise HTTPException(400, "bad_form") from exc
     except Exception:  # no change, so no files either (a busy database, a full disk)
-        result_files.discard(portal.settings, saved)
+        _forget(portal, saved)
         raise
     response = redirect(f"{QUEUE}{found.id}?notice=saved")
     response.background = request_mails.notify_later(portal, found.id, state, values["note"], len(saved))
@@ -145,7 +151,7 @@ async def result_file(request: Request) -> Response:
     stored = requests.get_file(portal.db, found.id, request.path_params["file_id"])
     if stored is None:
         raise HTTPException(404)
-    return result_files.response(portal.settings, stored)
+    return result_files.result_response(portal.settings, stored)
 
 
 ROUTES = [

@@ -6,6 +6,7 @@ from portal.accounts.demo import seed_demo_people
 from portal.companies.demo import seed_demo_companies
 from portal.core.companies import find_company
 from portal.points import demo, ledger, request_demo, requests, result_files
+from portal.web import uploads
 
 
 def test_the_demo_club_gets_requests_in_different_states_once(db, settings):
@@ -22,8 +23,8 @@ def test_the_demo_club_gets_requests_in_different_states_once(db, settings):
     assert lux.state == "rejected" and "Квота" in requests.history(db, lux.id)[-1].note
     done = next(r for r in requests.for_company(db, svet.id) if r.state == "done")
     [pdf] = requests.files(db, done.id)
-    data = (result_files.folder(settings) / pdf.stored_name).read_bytes()
-    assert data.startswith(b"%PDF-") and result_files.sniff(data) == "application/pdf"
+    data = (uploads.folder(settings, result_files.POLICY) / pdf.stored_name).read_bytes()
+    assert data.startswith(b"%PDF-") and uploads.sniff(data) == "application/pdf"
     assert ledger.balance(db, svet.id, time.time()).held == 1200 + 800
     assert ledger.verify(db) == []
     assert request_demo.seed_demo_requests(db, settings) is None  # a second start adds nothing

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from portal.points import requests, result_files
+from portal.web import uploads
 from tests.points.privilege_helpers import catalogue_of, privilege, publish
 from tests.points.request_helpers import PDF, available, earn, form_of, made, person, represent
 from tests.portal_fixtures import PASSWORD
@@ -157,7 +158,7 @@ def test_withdrawing_after_the_club_confirmed_is_refused(app, rep, company, mana
 
 def done_with_file(app, request_id: int, by_id: int) -> int:
     db, settings = app.state.portal.db, app.state.portal.settings
-    saved = result_files.save(settings, [result_files.Upload("КП для «Света».pdf", "application/pdf", PDF)])
+    saved = uploads.save(settings, result_files.POLICY, [uploads.Upload("КП для «Света».pdf", "application/pdf", PDF)])
     requests.change(db, request_id, "confirmed", seen_seq=1, by_id=by_id, now=time.time())
     requests.change(db, request_id, "done", seen_seq=2, by_id=by_id, now=time.time(), files=saved)
     return requests.files(db, request_id)[0].id

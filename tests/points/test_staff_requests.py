@@ -4,10 +4,12 @@ checked against the state the page showed; only staff roles; bad files and stale
 import io
 import time
 import zipfile
+from dataclasses import replace
 
 import pytest
 
 from portal.points import requests, result_files
+from portal.web import uploads
 from tests.points.privilege_helpers import catalogue_of
 from tests.points.request_helpers import PDF, available, earn, form_of, made, person, represent
 
@@ -76,7 +78,7 @@ def test_confirm_start_done_with_files(app, manager, member, company, request_id
     assert state(app, request_id) == "done" and available(app, company.id) == (800, 0)
     stored = requests.files(app.state.portal.db, request_id)
     assert [(f.filename, f.content_type) for f in stored] == [("КП.pdf", "application/pdf"),
-                                                              ("тексты.docx", result_files.DOCX)]
+                                                              ("тексты.docx", uploads.DOCX)]
     page = manager.client.get(f"{QUEUE}{request_id}").text
     assert "Копирайтер приступил" in page and "Заявка закрыта" in page
     download = manager.client.get(f"{QUEUE}{request_id}/files/{stored[1].id}")
@@ -115,20 +117,20 @@ def test_a_too_long_note_comes_back_kept(app, manager, request_id):
     ("big.pdf", PDF + b"0" * 2000, 413, "больше 0 МБ")])
 def test_a_bad_file_brings_the_form_back(app, manager, company, request_id, monkeypatch, name, data, status,
                                          problem):
-    monkeypatch.setattr(result_files, "MAX_TOTAL", 1000)
+    monkeypatch.setattr(result_files, "POLICY", replace(result_files.POLICY, max_total=1000))
     act(manager.client, request_id, "confirm")
     response = act(manager.client, request_id, "done", files=[("files", (name, data, "application/pdf"))],
                    note="Результат во вложении")
     assert response.status_code == status and problem in response.text
     assert "Результат во вложении" in response.text
     assert state(app, request_id) == "confirmed" and available(app, company.id) == (800, 1200)
-    folder = result_files.folder(app.state.portal.settings)
+    folder = uploads.folder(app.state.portal.settings, result_files.POLICY)
     assert not folder.exists() or not any(folder.iterdir())
 
 
 def test_too_many_files(app, manager, request_id):
     act(manager.client, request_id, "confirm")
-    files = [("files", (f"kp{i}.pdf", PDF, "application/pdf")) for i in range(result_files.MAX_FILES + 1)]
+    files = [("files", (f"kp{i}.pdf", PDF, "application/pdf")) for i in range(result_files.POLICY.max_files + 1)]
     response = act(manager.client, request_id, "done", files=files)
     assert response.status_code == 400 and "Не больше 5 файлов" in response.text
 
@@ -158,7 +160,8 @@ def test_a_double_submit_is_one_change(app, manager, request_id):
     assert [a.status_code for a in answers] == [303, 303]
     assert len(requests.history(app.state.portal.db, request_id)) == 3
     assert len(requests.files(app.state.portal.db, request_id)) == 1
-    assert len(list(result_files.folder(app.state.portal.settings).iterdir())) == 1  # the second copy is gone
+    kept = uploads.folder(app.state.portal.settings, result_files.POLICY)
+    assert len(list(kept.iterdir())) == 1  # the second copy is gone
 
 
 @pytest.mark.parametrize(("path", "method"), [(QUEUE, "get"), (QUEUE + "1", "get"), (QUEUE + "1/confirm", "post"),

@@ -1,9 +1,28 @@
-"""Attachments: the type comes from the first bytes and must agree with the extension."""
+"""Uploaded files (portal/web/uploads.py): the type comes from the content and must agree with the
+extension the form's policy allows for it."""
+
+import io
+import zipfile
 
 import pytest
 
-from portal.feedback.attachments import UploadProblem, check_upload, clean_filename, sniff
+from portal.feedback.attachments import POLICY as FEEDBACK
+from portal.points.result_files import POLICY as RESULTS
+from portal.web.uploads import DOCX, XLSX, UploadProblem, clean_filename, sniff
+from portal.web.uploads import check_upload as check_with
 from tests.feedback.files import GIF, JPEG, PDF, PNG, TEXT, WEBP
+
+
+def check_upload(name, data):
+    return check_with(FEEDBACK, name, data)
+
+
+def zipped(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(("data", "expected"), [(PNG, "image/png"), (PDF, "application/pdf"), (GIF, "image/gif"),
@@ -40,3 +59,21 @@ def test_file_names_lose_folders_and_control_characters():
     assert clean_filename("a\r\nb\x00.png") == "a b .png"  # NUL becomes a space, as in every one-line field
     assert clean_filename("..") == "file"
     assert len(clean_filename("д" * 500 + ".pdf")) == 120 and clean_filename("д" * 500 + ".pdf").endswith(".pdf")
+
+
+def test_office_files_are_told_apart_by_their_inner_parts():
+    docx, xlsx, other = zipped("word/document.xml"), zipped("xl/workbook.xml"), zipped("readme.txt")
+    assert (sniff(docx), sniff(xlsx), sniff(other), sniff(b"PK\x03\x04broken")) == (DOCX, XLSX, "application/zip",
+                                                                                     None)
+    assert check_with(RESULTS, "КП.docx", docx).content_type == DOCX
+    with pytest.raises(UploadProblem) as caught:
+        check_with(RESULTS, "таблица.xlsx", docx)  # a Word file dressed as a spreadsheet
+    assert caught.value.key == "points.requests.error.file_mismatch"
+
+
+def test_each_form_takes_only_its_own_kinds_and_names_its_words():
+    with pytest.raises(UploadProblem) as caught:
+        check_with(RESULTS, "анимация.gif", GIF)  # feedback takes GIFs; request results do not
+    assert caught.value.key == "points.requests.error.file_type"
+    assert check_upload("анимация.gif", GIF).content_type == "image/gif"
+    assert RESULTS.accept == ".pdf,.png,.jpg,.jpeg,.zip,.docx,.xlsx"
