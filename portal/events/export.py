@@ -7,29 +7,26 @@ disagree about what a column holds.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlite_utils import Database
 
 from portal.core.companies import Company, get_company
 from portal.core.identity import User, get_user
 from portal.events import attendance, store
 from portal.events.model import STATUSES, Registration
+from portal.web.csvfile import text_cell
+from portal.web.xlsxfile import MEDIA_TYPE
+from portal.web.xlsxfile import xlsx_bytes as workbook
 from site_builder.contract import EventEntry
 
 FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = MEDIA_TYPE
 DATE_FORMAT = "DD.MM.YYYY HH:MM"
-# ASVS 5.0 1.2.10: a cell a person typed (a name, an answer) that starts like a formula is written as
-# text, so a spreadsheet never runs "=HYPERLINK(...)" from a registration form.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("position", "status", "person", "email", "company", "segment", "region", "by", "created", "changed",
            "attended")
 
@@ -117,10 +114,6 @@ def local(timestamp: float, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(timestamp, zone).replace(tzinfo=None)
 
 
-def text_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def table(event: EventEntry, found: list[Line], t: Callable[[str], str], vocab: dict[str, dict[str, str]],
           zone: ZoneInfo) -> list[list]:
     """The header row, then one row per registration: times as datetimes, a column per question."""
@@ -144,28 +137,10 @@ def csv_table(rows: list[list]) -> list[list]:
 
 
 def xlsx_bytes(rows: list[list], title: str) -> bytes:
-    """The table as a workbook: the header bold and frozen, an autofilter over it, times as real dates."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Event"  # Excel's limits on a sheet's name
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, datetime):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text (ASVS 5.0 1.2.10)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, cell in enumerate(sheet[1], start=1):
-        width = max(len(str(row[index - 1])) for row in rows if len(row) >= index)
-        sheet.column_dimensions[cell.column_letter].width = min(max(width, 8) + 2, 50)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The table as a workbook: an autofilter over the header, times as real dates. A cell a person typed (a
+    name, an answer) went through text_cell, so a spreadsheet never runs "=HYPERLINK(...)" from a form."""
+    return workbook(rows, title, fallback="Event", autofilter=True,
+                    number_format=lambda cell: DATE_FORMAT if isinstance(cell.value, datetime) else None)
 
 
 def filename(event: EventEntry, fmt: str) -> str:

@@ -7,32 +7,24 @@ the decimal comma in Russian (what Russian Excel reads as a number) and the poin
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from portal.points.analytics import Table
 from portal.points.tier_view import roubles
+from portal.web.csvfile import text_cell
+from portal.web.xlsxfile import MEDIA_TYPE
+from portal.web.xlsxfile import xlsx_bytes as workbook
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = MEDIA_TYPE
 ROUBLES_FORMAT = "#,##0.00"
 CHANGE_FORMAT, SHARE_FORMAT = "+0.0;-0.0;0.0", "0.0"
-# ASVS 5.0 1.2.10: a product group comes from the manufacturer's file; one that starts like a formula is
-# written as text, so a spreadsheet never runs "=HYPERLINK(...)" from an imported name.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                  ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
                   "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
 
 Cell = str | Decimal | None
-
-
-def text_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def rows(table: Table, t: Callable[[str], str]) -> list[list[Cell]]:
@@ -60,29 +52,15 @@ def csv_rows(table_rows: list[list[Cell]], language: str) -> list[list[str]]:
 
 
 def xlsx_bytes(table_rows: list[list[Cell]], title: str) -> bytes:
-    """A workbook of the rows: the header bold and frozen, roubles as numbers, every text a text."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Purchases"  # Excel's limits on a sheet's name
-    for row in table_rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text (ASVS 5.0 1.2.10)
-            elif cell.row == sheet.max_row:  # the shares
-                cell.number_format = SHARE_FORMAT
-            elif cell.value is not None:  # the last column is the change against last year
-                cell.number_format = CHANGE_FORMAT if cell.column == sheet.max_column else ROUBLES_FORMAT
-    for cell in sheet[1]:
-        cell.data_type = "s"
-        sheet.column_dimensions[cell.column_letter].width = min(max(len(str(cell.value)), 12) + 2, 40)
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """A workbook of the rows: roubles as numbers, the change against last year and the shares in percent.
+    A product group comes from the manufacturer's file: text_cell keeps one that starts like a formula a text."""
+    last_row, last_column = len(table_rows), max(len(row) for row in table_rows)
+
+    def number_format(cell: object) -> str:
+        if cell.row == last_row:
+            return SHARE_FORMAT
+        return CHANGE_FORMAT if cell.column == last_column else ROUBLES_FORMAT
+    return workbook(table_rows, title, fallback="Purchases", freeze="B2", number_format=number_format)
 
 
 def filename(company: str, table: Table, fmt: str) -> str:

@@ -23,7 +23,7 @@ from portal.points import scorecard_store, scoring
 from portal.points.scorecard import Scorecard, scorecard_of
 from portal.points.staff_pages import NONCE, POINTS_ROLES, company_or_404
 from portal.web.context import Visitor, portal_of, visitor
-from portal.web.csvfile import csv_response
+from portal.web.csvfile import csv_response, text_cell
 from portal.web.forms import Form, read_form, whole_number
 from portal.web.guards import requires
 from portal.web.navigation import redirect
@@ -31,15 +31,6 @@ from portal.web.templating import render
 
 NOTE_LIMIT = 500
 SORTS = ("total", "name")
-# ASVS 5.0 1.2.10: a company's name is typed by members; one that starts like a formula goes out as text,
-# so Excel never runs "=HYPERLINK(...)" from a registration form.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def decimal_text(value: object, language: str) -> str:
     """1.83 as Russian Excel reads a number: 1,83 (a point would make it a date)."""
     return str(value).replace(".", ",") if language == "ru" else str(value)
@@ -167,7 +158,7 @@ async def export(request: Request) -> Response:
               *(item.name_in(who.language) for item in scorecard.criteria),
               who.t("points.score.total"), who.t("points.score.coefficient"),
               who.t("points.score.budget_for", year=year + 1)]
-    rows = ([as_text(card.company.name), card.company.inn or "",
+    rows = ([text_cell(card.company.name), card.company.inn or "",
              *("" if line.score is None else line.score for line in card.lines),
              card.total, decimal_text(card.coefficient, who.language), card.budget] for card in cards)
     return csv_response(f"scorecard-{year}.csv", [header, *rows])

@@ -10,6 +10,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from starlette.responses import StreamingResponse
 
 BOM = "\ufeff"
+# What makes a spreadsheet read a cell as a formula (CSV injection, ASVS 5.0 1.2.10).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """A text that a spreadsheet shows as the text it is: one that would start a formula gets a quote."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[bytes]:

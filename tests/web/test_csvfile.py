@@ -16,3 +16,10 @@ def test_excel_csv_reads_back():
 def test_lines_are_written_as_they_are_read():
     lines = csv_lines(iter([["a"], ["b"]]))
     assert next(lines) == "\ufeff".encode() and next(lines) == b"a\r\n"
+
+
+def test_a_text_that_would_start_a_formula_gets_a_quote():
+    from portal.web.csvfile import text_cell
+
+    assert [text_cell(v) for v in ("=1+1", "+7 912", "-5", "@SUM(A1)", "\tx", "ООО «Свет»", "")] == [
+        "'=1+1", "'+7 912", "'-5", "'@SUM(A1)", "'\tx", "ООО «Свет»", ""]
