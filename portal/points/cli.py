@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from portal.core.companies import find_company, inn_is_valid
 from portal.core.settings import Settings
-from portal.points import accrual, ledger, ledger_cli, request_cli, shipments
+from portal.points import accrual, ledger, ledger_cli, recount, request_cli, shipments
 from portal.points.shipments_file import UnreadableFile, read_file
 from portal.web.context import build_portal, club_zone, load_club_config
 
@@ -55,7 +55,9 @@ def run_import(args: argparse.Namespace, settings: Settings, db: Database) -> in
 def add_accrue(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser("accrue", help="turn a month's purchases into points (once per month)",
                                 description="Points per company for the month's shipments, by the rule in "
-                                            "mkdocs.yml extra.club.points. Running it twice does nothing.")
+                                            "mkdocs.yml extra.club.points; for companies accrued before, the "
+                                            "difference when their purchases changed since (new rows, never an "
+                                            "edit). Running it again without changes does nothing.")
     parser.add_argument("--month", required=True, help="the month, YYYY-MM (e.g. 2026-11)")
     parser.add_argument("--dry-run", action="store_true", help="show the points, write nothing")
 
@@ -69,7 +71,12 @@ def run_accrue(args: argparse.Namespace, settings: Settings, db: Database) -> in
         print(f"club points accrue: {exc}", file=sys.stderr)
         return 2
     print(report.line())
-    return 0
+    corrected = recount.recount(db, args.month, rule, time.time(), args.dry_run, zone=club_zone(club))
+    if corrected.companies or corrected.problems:
+        print(corrected.line() + (" (dry run: nothing written)" if args.dry_run else ""))
+    for problem in corrected.problems:
+        print(f"club points accrue: {problem}", file=sys.stderr)
+    return 1 if corrected.problems else 0
 
 
 def add_match(actions: argparse._SubParsersAction) -> None:

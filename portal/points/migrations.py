@@ -1,5 +1,5 @@
 """The points tables. Numbers: 13 the ledger, 14 shipments and accruals, 15 the ledger's covering index,
-16 the dealer scorecard, 17 shipments by company, 18 privilege requests."""
+16 the dealer scorecard, 17 shipments by company, 18 privilege requests, 19 accrual corrections."""
 
 from __future__ import annotations
 
@@ -202,5 +202,22 @@ CREATE TRIGGER points_request_files_no_update BEFORE UPDATE ON points_request_fi
 BEGIN SELECT RAISE(ABORT, 'points_request_files is append-only'); END;
 CREATE TRIGGER points_request_files_no_delete BEFORE DELETE ON points_request_files
 BEGIN SELECT RAISE(ABORT, 'points_request_files is append-only'); END;
+"""),
+    Migration(19, "points accrual corrections", """
+-- Months accrued before their purchases changed (lines attached later, corrected documents): each
+-- correction is a new row beside the ledger's earn or take (portal/points/recount.py owns it); append-only.
+CREATE TABLE points_accrual_corrections (
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    month TEXT NOT NULL,                         -- YYYY-MM
+    seq INTEGER NOT NULL CHECK (seq >= 1),       -- 1, 2, ... per company and month (the ledger source's suffix)
+    roubles_kopecks INTEGER NOT NULL,            -- the month's counted purchases when corrected
+    points INTEGER NOT NULL CHECK (points != 0), -- the difference written: + earned, - taken
+    at REAL NOT NULL,
+    PRIMARY KEY (company_id, month, seq)
+);
+CREATE TRIGGER points_accrual_corrections_no_update BEFORE UPDATE ON points_accrual_corrections
+BEGIN SELECT RAISE(ABORT, 'points_accrual_corrections is append-only'); END;
+CREATE TRIGGER points_accrual_corrections_no_delete BEFORE DELETE ON points_accrual_corrections
+BEGIN SELECT RAISE(ABORT, 'points_accrual_corrections is append-only'); END;
 """),
 )

@@ -1,7 +1,8 @@
 """The monthly accrual as a job beside the portal: content/club/privileges.md promises points "once a
 month, by the 10th, for the closed shipments of the previous month", so from `accrue_day` (default the
-5th, extra.club.points.accrue_day) the job accrues the previous month. It looks once a day (and at
-start); accrual is idempotent per company and month, so every look after the first does nothing."""
+5th, extra.club.points.accrue_day) the job accrues the previous month and corrects it for purchases that
+changed since (recount.py). It looks four times a day (and at start); both are idempotent, so a look that
+finds nothing new does nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlite_utils import Database
 
 from portal.core.jobs import periodic
 from portal.core.settings import Settings
-from portal.points import accrual
+from portal.points import accrual, recount
 from portal.web.context import club_zone, load_club_config
 
 log = logging.getLogger("portal.points")
@@ -36,10 +37,20 @@ def accrue_due(settings: Settings, db: Database, now: float | None = None,
 
 
 
-def accrue_and_log(settings: Settings, db: Database) -> None:
-    report = accrue_due(settings, db)
-    if report and report.companies:
+def accrue_and_log(settings: Settings, db: Database, now: float | None = None) -> None:
+    """The previous month's accrual, then its corrections (purchases that changed after it, recount.py)."""
+    now = time.time() if now is None else now
+    report = accrue_due(settings, db, now)
+    if report is None:
+        return
+    if report.companies:
         log.info("points: %s", report.line())
+    club = load_club_config(settings.club_config)
+    corrected = recount.recount(db, report.month, accrual.club_rule(club), now, zone=club_zone(club))
+    if corrected.companies:
+        log.info("points: %s", corrected.line())
+    for problem in corrected.problems:
+        log.warning("points: %s", problem)
 
 
 def accrual_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,

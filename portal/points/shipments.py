@@ -164,7 +164,8 @@ def _note_accrued(report: Report, row: Row, old: Current, accrued: set[str] | fr
     months = sorted({old.doc_date[:7], row.doc_date[:7]} & set(accrued))
     if months and len(report.notes) < LISTED:
         report.notes.append(f"{report.file}:{row.line}: document {row.document} corrects {', '.join(months)}, "
-                            "already accrued: its points do not change by themselves — adjust them by hand")
+                            "already accrued: the next `club points accrue --month` of it writes the difference "
+                            "in points (the monthly job does so for the previous month)")
 
 
 def current_rows(db: Database, documents: list[str]) -> dict[tuple[str, str], Current]:

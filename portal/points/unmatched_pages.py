@@ -7,12 +7,12 @@ INN that fails its check digits, needs a confirmation tick first. The form carri
 with the rows (imported_by "staff:<email> form:<nonce>"): a double submit attaches once and both presses land
 on the same result. INN lines someone else attached meanwhile answer 409 with the problem named.
 
-After attaching, the result says what happens to the points, month by month (accrual.py accrues a company
-once per month, so late lines never change a month already accrued for that company by themselves):
+After attaching, the result says what happens to the points, month by month:
   - next: the month is not accrued for the company yet and the job will do it (the previous month or later);
   - command: an older month the job no longer looks at: `club points accrue --month YYYY-MM`;
-  - accrued: the company was accrued for that month already: the lines add nothing by themselves; the page
-    says how many points the month is worth more now, to grant by hand on the company's points page.
+  - accrued: the company was accrued for that month already: the page says how many points the month is
+    worth more now; the next accrual of the month writes the difference (recount.py; the job does the
+    previous month, `club points accrue --month YYYY-MM` any month).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.companies import Company, find_company, get_company, inn_is_valid
-from portal.points import accrual, shipments
+from portal.points import accrual, recount, shipments
 from portal.points.staff_pages import POINTS_ROLES
 from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form
@@ -74,7 +74,8 @@ def outcomes(db: Database, company_id: int, months: tuple[str, ...], rule: accru
     for month in months:
         if month in accrued:
             worth = None if rule is None else rule.points(accrual.totals(db, month, rule).get(company_id, (0, 0))[1])
-            found.append(MonthOutcome(month, "accrued", None if worth is None else max(0, worth - accrued[month])))
+            got = recount.standing(db, month).get(company_id, (accrued[month], 0))[0]
+            found.append(MonthOutcome(month, "accrued", None if worth is None else max(0, worth - got)))
         else:
             found.append(MonthOutcome(month, "next" if month >= due else "command"))
     return tuple(found)

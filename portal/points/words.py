@@ -132,18 +132,20 @@ WORDS: dict[str, tuple[str, str]] = {
                                        "попросите администратора выполнить `club points accrue --month {month}`.",
                                        "{month}: the monthly accrual no longer looks at this month — ask an "
                                        "administrator to run `club points accrue --month {month}`."),
-    "points.unmatched.month.accrued": ("{month}: за этот месяц компании баллы уже начислены, сами по себе они "
-                                       "не изменятся. С этими строками месяц стоит на {missing} балл. больше — "
-                                       "начислите их вручную на странице баллов компании.",
-                                       "{month}: the company was accrued for this month already; its points do not "
-                                       "change by themselves. With these lines the month is worth {missing} more "
-                                       "points: grant them by hand on the company's points page."),
-    "points.unmatched.month.accrued_unknown": ("{month}: за этот месяц компании баллы уже начислены, сами по себе "
-                                               "они не изменятся — начислите разницу вручную (правило начисления "
-                                               "в mkdocs.yml с ошибкой, посчитать её не удалось).",
-                                               "{month}: the company was accrued for this month already; its points "
-                                               "do not change by themselves: grant the difference by hand (the "
-                                               "accrual rule in mkdocs.yml is wrong, so it could not be counted)."),
+    "points.unmatched.month.accrued": ("{month}: за этот месяц компании баллы уже начислены; с этими строками месяц "
+                                       "стоит на {missing} балл. больше. Разницу допишет следующее начисление за "
+                                       "этот месяц (`club points accrue --month {month}`; за прошлый месяц "
+                                       "ежемесячное начисление делает это само).",
+                                       "{month}: the company was accrued for this month already; with these lines "
+                                       "the month is worth {missing} more points. The next accrual of the month "
+                                       "adds the difference (`club points accrue --month {month}`; the monthly "
+                                       "job does so for the previous month)."),
+    "points.unmatched.month.accrued_unknown": ("{month}: за этот месяц компании баллы уже начислены; разницу допишет "
+                                               "следующее начисление за этот месяц, когда будет исправлено правило "
+                                               "начисления в mkdocs.yml (сейчас в нём ошибка).",
+                                               "{month}: the company was accrued for this month already; the next "
+                                               "accrual of the month adds the difference once the accrual rule in "
+                                               "mkdocs.yml is fixed (it is wrong now)."),
     "points.unmatched.error.empty": ("Укажите компанию: название, ИНН или #номер.",
                                      "Name the company: its name, INN or #id."),
     "points.unmatched.error.no_company": ("Компания «{q}» не найдена.", "No company '{q}'."),

@@ -60,3 +60,18 @@ def test_unmatched_match_and_accrue(club_db, tmp_path, capsys, monkeypatch):
     assert main(["points", "accrue", "--month", "2026-11"]) == 0
     assert len(calls) == 1 and "1 already accrued" in capsys.readouterr().out
     assert main(["points", "accrue", "--month", "11.2026"]) == 2
+
+
+def test_accrue_again_writes_the_difference_for_lines_attached_later(club_db, tmp_path, capsys):
+    found = company(club_db, "ООО «Свет-Монтаж»", 111111111)
+    path = write_csv(tmp_path / "oct.csv", [f"{A};05.10.2026;1;1000000;", f"{STRANGER};06.10.2026;2;500000;"])
+    main(["points", "import", str(path)])
+    assert main(["points", "accrue", "--month", "2026-10"]) == 0
+    assert main(["points", "match", STRANGER, "#" + str(found)]) == 0
+    capsys.readouterr()
+    assert main(["points", "accrue", "--month", "2026-10", "--dry-run"]) == 0
+    assert "1 company corrected by +1000 points" in capsys.readouterr().out
+    assert main(["points", "accrue", "--month", "2026-10"]) == 0
+    assert "1 company corrected by +1000 points" in capsys.readouterr().out
+    assert main(["points", "accrue", "--month", "2026-10"]) == 0
+    assert "corrected" not in capsys.readouterr().out
