@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from portal.core.companies import inn_is_valid
 
@@ -53,8 +53,7 @@ class UnreadableFile(Exception):
         return f"{file}:{self.line}: {self.text}" if self.line else f"{file}: {self.text}"
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a NamedTuple, not a frozen dataclass: built once per line, three times faster
     line: int
     inn: str
     doc_date: str  # ISO
@@ -167,13 +166,27 @@ def parse_text(value: Any, what: str) -> str:
     return text
 
 
-def parse_line(number: int, cells: list[Any], where: dict[str, int]) -> Row | Problem | None:
-    """One line of the file: a Row, a Problem naming each wrong field, or None for an empty line."""
-    if not any(str(cell).strip() for cell in cells if cell is not None):
+FIELDS = ("inn", "date", "document", "amount", "group")
+
+
+def positions(where: dict[str, int]) -> tuple[int, ...]:
+    """The columns of FIELDS in a file (a missing optional one points past every line's end)."""
+    return tuple(where.get(field, 10**6) for field in FIELDS)
+
+
+def parse_line(number: int, cells: list[Any], at: tuple[int, ...]) -> Row | Problem | None:
+    """One line of the file (its cells, the columns of FIELDS): a Row, a Problem naming each wrong field, or
+    None for an empty line. Called for every line of files with millions: the common case goes first."""
+    first = cells[0] if cells else None
+    if not (isinstance(first, str) and first and not first.isspace()) and \
+            not any(str(cell).strip() for cell in cells if cell is not None):
         return None
     size, wrong = len(cells), []
-    at = [where.get(field, size) for field in ("inn", "date", "document", "amount", "group")]
-    inn_cell, date_cell, document_cell, amount_cell, group_cell = (cells[i] if i < size else None for i in at)
+    if size > max(at[:4]) and at[4] < size:
+        inn_cell, date_cell, document_cell, amount_cell, group_cell = (cells[at[0]], cells[at[1]], cells[at[2]],
+                                                                       cells[at[3]], cells[at[4]])
+    else:
+        inn_cell, date_cell, document_cell, amount_cell, group_cell = (cells[i] if i < size else None for i in at)
     inn = doc_date = document = group = ""
     kopecks = 0
     try:
@@ -213,11 +226,11 @@ def _lines(lines: Iterator[tuple[int, list[Any]]]) -> Iterator[Row | Problem]:
         _, header = next(lines)
     except StopIteration:
         raise UnreadableFile("the file is empty; export the shipments with a header line", 1) from None
-    where = columns(header)
+    at = positions(columns(header))
 
     def rows() -> Iterator[Row | Problem]:
         for number, cells in lines:
-            parsed = parse_line(number, cells, where)
+            parsed = parse_line(number, cells, at)
             if parsed is not None:
                 yield parsed
     return rows()
