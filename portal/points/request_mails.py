@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from babel.numbers import format_decimal
 from sqlite_utils import Database
 from starlette.background import BackgroundTask
 
@@ -50,12 +51,14 @@ def letters(portal: Portal, request_id: int, state: str, note: str = "", files: 
     base = portal.settings.base_url
     task = found.task if len(found.task) <= EXCERPT else found.task[:EXCERPT].rstrip() + "…"
     values = {"number": found.id, "privilege": one_line(found.privilege_name), "company": one_line(found.company_name),
-              "cost": found.cost, "state": state, "note": note, "files": files, "task": task,
+              "state": state, "note": note, "files": files, "task": task,
               "author": one_line(found.requested_by_name or "") or "—"}
     mails = []
     for user, side in recipients(portal.db, found):
         path = f"/account/points/requests/{found.id}" if side == "member" else f"/staff/points/requests/{found.id}"
-        mails.append(personal_mail(portal, "points_request", user, link=base + path, **values))
+        cost = format_decimal(found.cost, locale="ru" if user.language == "ru" else "en")  # «3 500», "3,500"
+        mails.append(personal_mail(portal, "points_request", user, link=base + path, cost=cost,
+                                   you=user.id == found.requested_by, **values))
     return mails
 
 

@@ -58,7 +58,9 @@ def test_every_change_writes_to_both_in_their_language(app, smtp, rep, english_m
     mail = letters_to(smtp, 2)
     ru, en = mail["anna@svet-montazh.ru"], mail["mary@club.example"]
     assert ru["Subject"] == f"Заявка №{request_id} «Копирайтинг»: новая"
-    assert "1200 баллов" in text(ru) and "Описания для 10 светильников" in text(ru)
+    assert "Вы заказали привилегию «Копирайтинг» за 1\xa0200 баллов" in text(ru)  # babel: a no-break space
+    assert "Описания для 10 светильников" in text(ru) and "«ООО" not in text(ru)
+    assert "of ООО «Свет-Монтаж» requests the privilege" in text(en) and "1,200 points" in text(en)
     assert f"{BASE_URL}/account/points/requests/{request_id}" in text(ru)
     assert en["Subject"] == f'Request #{request_id} "Копирайтинг": new'
     assert "reserved" in text(en) and f"{BASE_URL}{QUEUE}{request_id}" in text(en)
@@ -85,7 +87,7 @@ def test_a_rejection_carries_its_reason_and_a_withdrawal_is_told(app, smtp, rep,
     mail = letters_to(smtp, 2)
     assert "Причина: В этом квартале мест нет" in text(mail["anna@svet-montazh.ru"])
     assert "Reason: В этом квартале мест нет" in text(mail["mary@club.example"])
-    assert "1200 баллов вернулись" in text(mail["anna@svet-montazh.ru"])
+    assert "1\xa0200 баллов вернулись" in text(mail["anna@svet-montazh.ru"])
 
     second = made(app, company.id, rep.user.id, nonce="b" * 16)
     form = form_of(rep.client, f"/account/points/requests/{second}", "nonce", "seq")
