@@ -222,13 +222,7 @@ def main() -> int:
         (tmp / "var").mkdir()
         timings, checks, notes = measure(tmp, args, processes)
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=20)
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        serve.clean_up(processes, tmp, args.keep)
     return 0 if report(args, timings, checks, notes) else 1
 
 

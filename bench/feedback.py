@@ -19,8 +19,6 @@ Target: p99 under 100 ms paced, no errors.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import random
 import shutil
 import sqlite3
@@ -71,27 +69,11 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def fingerprint() -> str:
-    import portal.capabilities  # noqa: F401 - registers every capability's migrations
-    from portal.core.capability import REGISTRY
-
-    return hashlib.sha256((repr(REGISTRY.migrations()) + str(FILL_VERSION)).encode()).hexdigest()[:10]
-
-
 def cached_db(args: argparse.Namespace) -> tuple[Path, float]:
     size = f"feedback-{args.companies}c-{args.requests}r-{args.events}e"
-    path = REPO / ".cache" / "bench-feedback" / f"{size}-{fingerprint()}.db"
-    meta = path.with_suffix(".json")
-    if args.rebuild or not meta.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(size + "-*"):
-            stale.unlink()
-        print(f"filling {path.name} ...", flush=True)
-        clock = time.perf_counter()
-        fill(path.with_suffix(".partial"), args)
-        path.with_suffix(".partial").rename(path)
-        meta.write_text(json.dumps({"fill": time.perf_counter() - clock}), encoding="utf-8")
-    return path, json.loads(meta.read_text(encoding="utf-8"))["fill"]
+    path, notes = serve.cached_database("feedback", size, serve.schema_fingerprint(FILL_VERSION),
+                                       lambda partial: fill(partial, args), args.rebuild)
+    return path, notes["fill"]
 
 
 def fill(path: Path, args: argparse.Namespace) -> None:
@@ -307,13 +289,7 @@ def main() -> int:
         shutil.copy(db, tmp / "var" / "club.db")
         results, notes = measure(tmp, tmp / "var" / "club.db", args, processes)
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=20)
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        serve.clean_up(processes, tmp, args.keep)
     return 0 if report(args, db, fill_seconds, results, notes) else 1
 
 

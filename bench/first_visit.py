@@ -126,13 +126,7 @@ def main() -> int:
                                              "index": index}, indent=1), encoding="utf-8")
         return 0
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=20)
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        serve.clean_up(processes, tmp, args.keep)
 
 
 if __name__ == "__main__":

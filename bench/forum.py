@@ -21,7 +21,6 @@ import hashlib
 import html
 import inspect
 import json
-import os
 import random
 import re
 import shutil
@@ -180,6 +179,7 @@ def cached_db(args: argparse.Namespace) -> tuple[Path, dict[str, float]]:
 
 
 def fill(path: Path, args: argparse.Namespace) -> dict[str, float]:
+    import portal.capabilities  # noqa: F401 - registers every capability's migrations
     from portal.core.db import open_database, upgrade
 
     timings, rng, clock = {}, random.Random(20261123), time.perf_counter()
@@ -363,18 +363,8 @@ def check_pages(base: str, cookie: str, found: dict) -> bytes:
 
 
 def static_nginx(tmp: Path, page: bytes, processes: list[subprocess.Popen]) -> str:
-    """bench/serve.py's nginx config (1 worker, no access log, sendfile) serving a copy of a topic page."""
-    (tmp / "static" / "private").mkdir(parents=True)
-    (tmp / "static" / "private" / "topic.html").write_bytes(page)
-    (tmp / "club.conf").write_text("", encoding="utf-8")  # MAIN_CONF includes it; no portal behind nginx here
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / "nginx" / name).mkdir(parents=True, exist_ok=True)
-    port, conf, user = serve.free_port(), tmp / "nginx.conf", "user root;" if os.geteuid() == 0 else ""
-    conf.write_text(serve.MAIN_CONF.format(user=user, workers=1, tmp=tmp, static_port=port, site=tmp / "static"),
-                    encoding="utf-8")
-    processes.append(serve.start_nginx(conf, tmp / "nginx-error.log"))
-    url = f"http://127.0.0.1:{port}/topic.html"
-    serve.wait_up(url, processes[-1], tmp / "nginx-error.log")
+    """bench/serve.py's nginx (1 worker, no access log, sendfile) serving a copy of a topic page."""
+    url = serve.static_nginx(tmp, "topic.html", page, processes)
     if serve.fetch(url, "")[2] != page:
         raise SystemExit("nginx does not serve the copied page")
     return url
@@ -525,13 +515,7 @@ def main() -> int:
         shutil.copy(db, tmp / "var" / "club.db")
         results, replies, notes = measure(tmp, tmp / "var" / "club.db", args, processes)
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=20)
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        serve.clean_up(processes, tmp, args.keep)
     return 0 if report(args, db, timings, results, replies, notes) else 1
 
 

@@ -235,6 +235,44 @@ def static_nginx(tmp: Path, name: str, body: bytes, processes: list[subprocess.P
     return url
 
 
+def clean_up(processes: list[subprocess.Popen], tmp: Path, keep: bool) -> None:
+    """The benches' end: stop their servers, the last started first, and remove the folder unless --keep."""
+    for process in reversed(processes):
+        process.terminate()
+        process.wait(timeout=20)
+    if keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def schema_fingerprint(fill_version: int) -> str:
+    """Of every registered migration and the fill's own version: a new schema fills the cache again."""
+    import hashlib
+
+    import portal.capabilities  # noqa: F401 - registers every capability's migrations
+    from portal.core.capability import REGISTRY
+
+    return hashlib.sha256((repr(REGISTRY.migrations()) + str(fill_version)).encode()).hexdigest()[:10]
+
+
+def cached_database(name: str, size: str, fingerprint: str, fill, rebuild: bool) -> tuple[Path, dict]:
+    """A bench's filled SQLite file in .cache/bench-<name>/<size>-<fingerprint>.db, filled once by
+    `fill(path) -> dict` (--rebuild: again), and its notes: the fill's seconds and what fill returned."""
+    path = REPO / ".cache" / f"bench-{name}" / f"{size}-{fingerprint}.db"
+    meta = path.with_suffix(".json")
+    if rebuild or not meta.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(size + "-*"):  # older schemas of this size, a broken fill
+            stale.unlink()
+        print(f"filling {path.name} ...", flush=True)
+        clock = time.perf_counter()
+        found = fill(path.with_suffix(".partial")) or {}
+        path.with_suffix(".partial").rename(path)
+        meta.write_text(json.dumps({"fill": time.perf_counter() - clock, **found}), encoding="utf-8")
+    return path, json.loads(meta.read_text(encoding="utf-8"))
+
+
 def fetch(url: str, cookie: str) -> tuple[int, dict[str, str], bytes]:
     """One GET with curl (with the session cookie unless it is empty); status, headers, body."""
     command = ["curl", "-s", "-D", "-", url] + (["-H", f"Cookie: {cookie}"] if cookie else [])
@@ -417,13 +455,7 @@ def main() -> int:
         results = measure(targets, cookie, args)
         return 0 if verdict(median_result(results["portal"]), median_result(results["nginx"])) == "PASS" else 1
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=20)
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(processes, tmp, args.keep)
 
 
 if __name__ == "__main__":
