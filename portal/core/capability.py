@@ -140,6 +140,9 @@ class Capability:
     # What `club check` and `club build` ask of the club's settings in mkdocs.yml (the raw config): each
     # problem as "extra.club.<key path>: what is wrong, what to write"; the command adds mkdocs.yml:LINE.
     config_checks: Sequence[Callable[[Mapping[str, Any]], Sequence[str]]] = ()
+    # What it does when another capability records a happening (core/happenings.py): the happening's class ->
+    # handler(db, settings, happening), idempotent; delivered once each, in order, also after a crash.
+    happening_handlers: Mapping[type, Callable[[Database, Settings, Any], None]] = field(default_factory=dict)
 
 
 class CapabilityError(RuntimeError):

@@ -1,32 +1,40 @@
-"""Happenings: a small in-process hook where one capability says what happened ("a person attended an
-event") and others act on it, without importing each other (../shared/layout.md rule 3).
+"""Happenings: one capability says what happened ("a person attended an event") and others act on it,
+without importing each other (../shared/layout.md rule 3), and without losing it.
 
-A happening is a frozen dataclass defined here, in core, so both sides share its shape. Each Portal has
-its own `Happenings` (in `portal.parts`, made on first use): a capability subscribes from its `on_start`,
-so two apps in one process (tests, `club` commands) never see each other's handlers.
-
-Rules for the announcer: announce only after its own transaction has committed (`announce` refuses to
-run inside one), so a handler never sees, nor can roll back, a change that is not final. Rules for a
-handler: it runs in the announcer's request, in order of subscription; it must be idempotent (a
-happening may be announced again, e.g. by a retry) and quick. A handler that raises is logged and
-skipped: it never breaks the announcer's request, nor the handlers after it.
-
-Limitation (by design, kept small): nothing is stored. A process that dies between the announcer's
-commit and a handler loses that handler's work; the handler's capability says how staff make it up.
+A happening is a frozen dataclass defined here, in core, so both sides share its shape. The announcer
+`record`s it inside the transaction that made the change (the `happenings` table, migration 21): the change
+and its happening are committed together or not at all. Capabilities declare their handlers
+(`Capability.happening_handlers`: the happening's class -> handler(db, settings, happening)); `deliver`
+runs each handler on the happenings it has not handled yet, in order, and notes each one it finished
+(`happenings_handled`). The announcer delivers right after its commit, so staff see the effect at once;
+the core job "happenings" delivers every minute and at start, so a process that died in between, or a
+handler that failed (a busy database), catches up. A handler must be idempotent: a crash after its work
+and before its note runs it again. A handler that raises stops at that happening (logged) and is tried
+again at the next delivery; the other handlers go on.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlite_utils import Database
 
+from portal.core.db import write_transaction
+from portal.core.jobs import periodic
+from portal.core.settings import Settings
+
 log = logging.getLogger("portal.happenings")
-PART = "core.happenings"  # the key in Portal.parts
-H = TypeVar("H")
+DELIVER_SECONDS = 60.0
+BATCH = 500  # happenings per handler per delivery: a backlog drains over a few rounds
+Handler = Callable[[Database, Settings, Any], None]
 
 
 @dataclass(frozen=True)
@@ -42,40 +50,74 @@ class Attended:
     by_id: int | None = None  # who marked it (staff), None for the club's own jobs
 
 
-class Happenings:
-    """Handlers by the happening's class, for one portal."""
-
-    def __init__(self) -> None:
-        self._handlers: dict[type, list[Callable[[Database, Any], None]]] = {}
-
-    def subscribe(self, kind: type[H], handler: Callable[[Database, H], None]) -> None:
-        """Call `handler(db, happening)` for every announced happening of class `kind`."""
-        self._handlers.setdefault(kind, []).append(handler)
-
-    def handlers(self, kind: type) -> tuple[Callable[[Database, Any], None], ...]:
-        return tuple(self._handlers.get(kind, ()))
-
-    def announce(self, db: Database, happening: object) -> int:
-        """Run the handlers of the happening's class; how many finished without an error."""
-        if db.conn.in_transaction:
-            raise RuntimeError("announce a happening after the transaction that made it has committed")
-        done = 0
-        for handler in self.handlers(type(happening)):
-            try:
-                handler(db, happening)
-                done += 1
-            except Exception:  # a handler's bug must not turn the announcer's request into a 500
-                log.exception("happening %r: handler %s failed", happening, getattr(handler, "__qualname__", handler))
-            finally:
-                if db.conn.in_transaction:  # a handler that left its transaction open: not the next one's
-                    db.conn.rollback()
-        return done
+KINDS: dict[str, type] = {kind.__name__: kind for kind in (Attended,)}
 
 
-def of(portal: Any) -> Happenings:
-    """The portal's happenings (made on first use; `portal` is a web.context.Portal, duck-typed here)."""
-    parts = portal.parts
-    found = parts.get(PART)
-    if found is None:
-        found = parts[PART] = Happenings()
-    return found
+def record(db: Database, happening: object) -> int:
+    """Write the happening inside the caller's transaction (refused outside one: then a crash between the
+    change and this row would lose it)."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("record a happening inside the transaction that makes the change")
+    name = type(happening).__name__
+    if KINDS.get(name) is not type(happening):
+        raise TypeError(f"{name} is not a happening (add it to KINDS in portal/core/happenings.py)")
+    return db.conn.execute("INSERT INTO happenings (kind, payload, at) VALUES (?, ?, ?)",
+                           [name, json.dumps(dataclasses.asdict(happening)), time.time()]).lastrowid
+
+
+def handlers_of(capabilities: Iterable[Any]) -> list[tuple[str, type, Handler]]:
+    """(name, kind, handler) of every capability's declared handlers; the name is what `deliver` notes."""
+    return [(f"{capability.name}.{getattr(handler, '__name__', 'handler')}", kind, handler)
+            for capability in capabilities for kind, handler in capability.happening_handlers.items()]
+
+
+def _pending(db: Database, name: str, kind: type) -> list[tuple[int, object]]:
+    last = db.execute("SELECT coalesce(max(happening_id), 0) FROM happenings_handled WHERE handler = ?",
+                      [name]).fetchone()[0]
+    rows = db.execute("SELECT id, payload FROM happenings WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
+                      [kind.__name__, last, BATCH]).fetchall()
+    return [(row_id, kind(**json.loads(payload))) for row_id, payload in rows]
+
+
+def _deliver_one(db: Database, settings: Settings, name: str, kind: type, handler: Handler) -> int:
+    done = 0
+    for happening_id, happening in _pending(db, name, kind):
+        try:
+            handler(db, settings, happening)
+        except Exception:  # a handler's bug or a busy database: this handler waits, the others go on
+            log.exception("happening %s %r: handler %s failed; tried again at the next delivery",
+                          happening_id, happening, name)
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            return done
+        with write_transaction(db):  # INSERT OR IGNORE: another process delivered it meanwhile
+            db.conn.execute("INSERT OR IGNORE INTO happenings_handled (happening_id, handler, at) VALUES (?, ?, ?)",
+                            [happening_id, name, time.time()])
+        done += 1
+    return done
+
+
+_delivering = threading.Lock()  # one delivery at a time per process: a handler sees its happenings in order
+
+
+def deliver(db: Database, settings: Settings, handlers: list[tuple[str, type, Handler]]) -> int:
+    """Run every handler on what it has not handled yet; how many (happening, handler) pairs finished.
+    Never inside a transaction: each handler's work and each note are transactions of their own."""
+    if db.conn.in_transaction:
+        raise RuntimeError("deliver happenings after the transaction that recorded them has committed")
+    with _delivering:
+        return sum(_deliver_one(db, settings, name, kind, handler) for name, kind, handler in handlers)
+
+
+def deliver_installed(settings: Settings, db: Database) -> int:
+    """`deliver` with the handlers of every installed capability (the job's and the announcers' call)."""
+    from portal.core.capability import REGISTRY
+
+    return deliver(db, settings, handlers_of(REGISTRY))
+
+
+def delivery_job(settings: Settings, progress: Callable[[str], None], enabled: bool = True,
+                 every: float = DELIVER_SECONDS) -> AbstractContextManager[None]:
+    return periodic(settings, progress, enabled, name="happenings", work=deliver_installed, every=every,
+                    said=f"happenings: what one part of the club did, delivered to the others every {every:.0f} s",
+                    at_start=True)

@@ -119,4 +119,28 @@ BEGIN SELECT RAISE(ABORT, 'company_changes is append-only'); END;
 CREATE INDEX users_role ON users (role) WHERE role IS NOT NULL;
 CREATE INDEX companies_merged ON companies (merged_into) WHERE merged_into IS NOT NULL;
 """),
+    Migration(21, "happenings", """
+-- What one capability did that others act on (portal/core/happenings.py owns both tables): written in the
+-- transaction of the change itself, delivered to each capability's handler once, in order; append-only.
+CREATE TABLE happenings (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                 -- the happening's class, e.g. Attended
+    payload TEXT NOT NULL,              -- its fields as JSON
+    at REAL NOT NULL
+);
+CREATE INDEX happenings_kind ON happenings (kind, id);
+CREATE TABLE happenings_handled (
+    happening_id INTEGER NOT NULL REFERENCES happenings(id),
+    handler TEXT NOT NULL,              -- <capability>.<function>
+    at REAL NOT NULL,
+    PRIMARY KEY (happening_id, handler)
+);
+CREATE INDEX happenings_handled_by ON happenings_handled (handler, happening_id);
+CREATE TRIGGER happenings_no_update BEFORE UPDATE ON happenings
+BEGIN SELECT RAISE(ABORT, 'happenings is append-only'); END;
+CREATE TRIGGER happenings_no_delete BEFORE DELETE ON happenings
+BEGIN SELECT RAISE(ABORT, 'happenings is append-only'); END;
+CREATE TRIGGER happenings_handled_no_update BEFORE UPDATE ON happenings_handled
+BEGIN SELECT RAISE(ABORT, 'happenings_handled is append-only'); END;
+"""),
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from portal.core import happenings
 from portal.core.db import write_transaction
 from portal.events.model import Registration
 
@@ -29,10 +30,12 @@ class NotRegistered(Exception):
 
 
 def mark(db: Database, registration: Registration, present: bool, by_id: int | None, now: float,
-         note: str = "") -> bool:
+         note: str = "", title: str = "") -> bool:
     """Record that the person was (or was not) there; False when that is already the latest mark.
 
-    A second tap on the same person writes nothing, so a double submit from a phone is one row.
+    A second tap on the same person writes nothing, so a double submit from a phone is one row. A mark
+    that changes something is recorded as a happening (Attended, with the event's `title`) in the same
+    transaction: other capabilities (points for attendance) act on it through core, never on this table.
     """
     if registration.status != "registered":
         raise NotRegistered(registration.id)
@@ -42,6 +45,8 @@ def mark(db: Database, registration: Registration, present: bool, by_id: int | N
         db.conn.execute("INSERT INTO event_attendance (registration_id, event, present, note, by_id, at) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         [registration.id, registration.event, int(present), note.strip()[:MAX_NOTE], by_id, now])
+        happenings.record(db, happenings.Attended(registration.company_id, registration.user_id, registration.event,
+                                                  title or registration.event, present, now, by_id))
         return True
 
 

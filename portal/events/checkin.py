@@ -152,12 +152,11 @@ async def mark(request: Request) -> Response:
         return person_page(request, event, row, {"note": error}, {"note": note}, 400)
     now = time.time()
     try:
-        changed = attendance.mark(db, row, present, who.user.id, now, note)
+        changed = attendance.mark(db, row, present, who.user.id, now, note, title=event.title)
     except attendance.NotRegistered:  # cancelled meanwhile: say so rather than mark a seat nobody holds
         return person_page(request, event, row, {"_form": who.t("events.checkin.not_registered")}, {}, 409)
-    if changed:  # committed: others (points for attendance) act on it without importing events
-        happenings.of(portal_of(request)).announce(db, happenings.Attended(
-            row.company_id, row.user_id, event.slug, event.title, present, now, who.user.id))
+    if changed:  # committed with its happening: the others (points for attendance) act on it now
+        happenings.deliver_installed(portal_of(request).settings, db)
     notice = ("here" if present else "absent") if changed else "same"
     if back == "person":
         return redirect(f"{person_path(event, row)}?notice={notice}")

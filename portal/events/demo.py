@@ -99,7 +99,8 @@ def mark_attendance(db: Database, event: EventEntry, rows: list, now: float) -> 
     registered = [row for row in rows if row.status == "registered"]
     at = min(ends + HOUR, now)
     for number, row in enumerate(registered):
-        attendance.mark(db, row, number < len(registered) - 1, checker.id if checker else None, at)
+        attendance.mark(db, row, number < len(registered) - 1, checker.id if checker else None, at,
+                        title=event.title)
     return len(registered)
 
 

@@ -1,8 +1,10 @@
 """Points for activities, by rule: each person of a company checked in at an event earns the company
 `event_attendance` points (content/club/rules.md: "event attendance and other activities award points").
 
-The events capability announces core.happenings.Attended after a mark is committed (check-in, or a
-correction either way); this module never reads the events' tables. The rule is in mkdocs.yml:
+The events capability records core.happenings.Attended with each mark that changes something (check-in,
+or a correction either way), in the mark's own transaction; core delivers it to `award_attendance` once,
+in order (right after the check-in, and by its job after a crash). This module never reads the events'
+tables. The rule is in mkdocs.yml (read again when the file changes):
 
     extra:
       club:
@@ -16,27 +18,28 @@ source `event:<slug>:user:<id>:2` (the ledger's unique index lets a source earn 
 repeat needs a new name), and so on. So the company's points follow the latest mark: an award not
 reversed exists exactly when the person's latest mark says present.
 
-Limits: the hook is in-process and stores nothing. A portal that dies between the check-in's commit and
-this handler misses that award; a reversal the company cannot pay (its points were spent meanwhile) is
-logged and left for staff. Either way staff correct it by hand on /staff/points/<id>/, or mark the person
-again (absent, then present) on the check-in page.
+Limit: a reversal the company cannot pay (its points were spent meanwhile) is logged and left for staff,
+who take the points by hand on /staff/points/<id>/. Marks made while the rule was off earn nothing later.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from portal.core import happenings
 from portal.core.companies import survivors
 from portal.core.db import write_transaction
 from portal.core.happenings import Attended
+from portal.core.settings import Settings
 from portal.points import ledger
 from portal.points.terms import section_of
+from portal.web.context import load_club_config
 
 log = logging.getLogger("portal.points")
 KEYS = ("event_attendance",)
@@ -78,11 +81,24 @@ def club_activities(club: Any) -> Activities:
         return Activities()
 
 
-def start(portal: Any) -> None:
-    """The capability's on_start: listen for attendance on this portal, by the club's rule."""
-    rule = club_activities(getattr(portal, "club", None))
-    if rule.event_attendance:
-        happenings.of(portal).subscribe(Attended, lambda db, happening: on_attended(db, happening, rule))
+def rule_of(settings: Settings) -> Activities:
+    """The club's rule from mkdocs.yml, read again only when the file changes (a handler runs per check-in)."""
+    path = settings.club_config
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return Activities()
+    return _rule_at(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _rule_at(path: str, _stamp: float) -> Activities:
+    return club_activities(load_club_config(Path(path)))
+
+
+def award_attendance(db: Database, settings: Settings, happening: Attended) -> None:
+    """The capability's handler of core.happenings.Attended (delivered once, in order, by core)."""
+    on_attended(db, happening, rule_of(settings))
 
 
 def source_of(happening: Attended) -> str:

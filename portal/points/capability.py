@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry
+from portal.core.happenings import Attended
 from portal.points import (
     activities,
     analytics_pages,
@@ -46,7 +47,8 @@ CAPABILITY = Capability(
     upload_prefixes=(staff_requests.QUEUE,),
     timeline=request_timeline.company_timeline,
     personal_data=requests.personal_data,
-    on_start=(ledger.configure, catalogue.open_catalogue, activities.start, tiers.configure),
+    on_start=(ledger.configure, catalogue.open_catalogue, tiers.configure),
     on_demo=(demo.seed_demo_points, demo.seed_demo_scores, request_demo.seed_demo_requests),
     config_checks=(config.check_points_config,),
+    happening_handlers={Attended: activities.award_attendance},
 )

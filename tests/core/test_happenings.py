@@ -1,83 +1,94 @@
-"""core.happenings: handlers by the happening's class, per portal; a failing handler is logged and isolated;
-announcing inside a transaction is refused."""
+"""core.happenings: recorded with the change that made them, delivered to each declared handler once and in
+order; a failing handler waits at its happening and is tried again, the others go on."""
 
 import logging
+import sqlite3
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
 
-from portal.app import create_app
 from portal.core import happenings
-from portal.core.happenings import Attended, Happenings
+from portal.core.capability import Capability
+from portal.core.db import write_transaction
+from portal.core.happenings import Attended
 
-SEEN = Attended(company_id=1, user_id=2, event_slug="akademiya", event_title="Академия", attended=True, at=0.0)
-
-
-@dataclass(frozen=True)
-class Other:
-    what: str
+SEEN = Attended(company_id=3, user_id=7, event_slug="akademiya", event_title="Академия", attended=True, at=1.0)
 
 
-def test_handlers_of_the_class_run_in_order(db):
-    hooks, calls = Happenings(), []
-    hooks.subscribe(Attended, lambda database, happening: calls.append(("first", database, happening)))
-    hooks.subscribe(Other, lambda database, happening: calls.append(("other", database, happening)))
-    hooks.subscribe(Attended, lambda database, happening: calls.append(("second", database, happening)))
-    assert hooks.announce(db, SEEN) == 2
-    assert calls == [("first", db, SEEN), ("second", db, SEEN)]
-    assert hooks.announce(db, Other("x")) == 1 and Happenings().announce(db, SEEN) == 0
+def record(db, *items):
+    with write_transaction(db):
+        return [happenings.record(db, item) for item in items]
 
 
-def test_a_failing_handler_is_logged_and_the_others_still_run(db, caplog):
-    hooks, calls = Happenings(), []
+def test_recorded_in_the_changes_transaction_or_not_at_all(db):
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        happenings.record(db, SEEN)
+    with pytest.raises(sqlite3.IntegrityError), write_transaction(db):
+        happenings.record(db, SEEN)
+        db.conn.execute("INSERT INTO happenings (id, kind, payload, at) VALUES (1, 'x', '{}', 0)")  # the change fails
+    assert db.execute("SELECT count(*) FROM happenings").fetchone()[0] == 0
 
-    def broken(database, happening):
-        raise KeyError("a bug in one capability")
+    @dataclass(frozen=True)
+    class Stranger:
+        x: int
+    with pytest.raises(TypeError, match="not a happening"), write_transaction(db):
+        happenings.record(db, Stranger(1))
 
-    def leaves_a_transaction_open(database, happening):
-        database.conn.execute("BEGIN IMMEDIATE")
-        database.conn.execute("CREATE TABLE half_done (x)")
-        raise RuntimeError("gave up halfway")
 
-    hooks.subscribe(Attended, broken)
-    hooks.subscribe(Attended, leaves_a_transaction_open)
-    hooks.subscribe(Attended, lambda database, happening: calls.append(happening))
+def test_each_handler_gets_each_happening_once_in_order(db, settings):
+    calls = []
+    handlers = [("points.first", Attended, lambda d, s, h: calls.append(("first", h.user_id))),
+                ("mail.second", Attended, lambda d, s, h: calls.append(("second", h.user_id)))]
+    record(db, SEEN, Attended(3, 8, "akademiya", "Академия", False, 2.0))
+    assert happenings.deliver(db, settings, handlers) == 4
+    assert calls == [("first", 7), ("first", 8), ("second", 7), ("second", 8)]
+    assert happenings.deliver(db, settings, handlers) == 0
+    record(db, Attended(3, 9, "akademiya", "Академия", True, 3.0))
+    assert happenings.deliver(db, settings, handlers) == 2 and calls[-1] == ("second", 9)
+
+
+def test_a_failing_handler_waits_and_catches_up_the_others_go_on(db, settings, caplog):
+    calls, down = [], {"yes": True}
+
+    def flaky(database, _settings, happening):
+        if down["yes"] and happening.user_id == 8:
+            raise sqlite3.OperationalError("database is locked")
+        calls.append(happening.user_id)
+
+    other = []
+    handlers = [("points.flaky", Attended, flaky), ("mail.other", Attended, lambda d, s, h: other.append(h.user_id))]
+    record(db, SEEN, Attended(3, 8, "a", "A", True, 2.0), Attended(3, 9, "a", "A", True, 3.0))
     with caplog.at_level(logging.ERROR, logger="portal.happenings"):
-        assert hooks.announce(db, SEEN) == 1
-    assert calls == [SEEN]
-    assert "broken" in caplog.text and "a bug in one capability" in caplog.text and "gave up halfway" in caplog.text
-    assert not db.conn.in_transaction  # the half-done work was rolled back, not left for the next write
-    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+        assert happenings.deliver(db, settings, handlers) == 1 + 3
+    assert "database is locked" in caplog.text and calls == [7] and other == [7, 8, 9]
+    down["yes"] = False
+    assert happenings.deliver(db, settings, handlers) == 2 and calls == [7, 8, 9]  # in order, from where it stopped
 
 
-def test_announcing_inside_the_announcers_transaction_is_refused(db):
-    hooks, calls = Happenings(), []
-    hooks.subscribe(Attended, lambda database, happening: calls.append(happening))
-    db.conn.execute("BEGIN")
-    try:
-        with pytest.raises(RuntimeError, match="after the transaction"):
-            hooks.announce(db, SEEN)
-    finally:
-        db.conn.rollback()
-    assert calls == []
+def test_delivery_refuses_to_run_inside_a_transaction_and_the_log_is_append_only(db, settings):
+    record(db, SEEN)
+    with pytest.raises(RuntimeError, match="after the transaction"), write_transaction(db):
+        happenings.deliver(db, settings, [])
+    for sql in ("UPDATE happenings SET kind = 'x'", "DELETE FROM happenings"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.conn.execute(sql)
 
 
-def test_each_portal_has_its_own(settings):
-    first, second = create_app(settings), create_app(settings)
-    try:
-        ours = happenings.of(first.state.portal)
-        assert ours is happenings.of(first.state.portal)
-        assert ours is not happenings.of(second.state.portal)
-        calls = []
-        ours.subscribe(Other, lambda database, happening: calls.append(happening))
-        assert happenings.of(second.state.portal).announce(second.state.portal.db, Other("x")) == 0
-        assert ours.announce(first.state.portal.db, Other("y")) == 1 and calls == [Other("y")]
-    finally:
-        first.state.portal.db.conn.close()
-        second.state.portal.db.conn.close()
+def test_handlers_come_from_the_capabilities_declarations():
+    def award(db, settings, happening):
+        pass
+    found = happenings.handlers_of([Capability(name="points", happening_handlers={Attended: award}),
+                                    Capability(name="forum")])
+    assert found == [("points.award", Attended, award)]
+    from portal.core.capability import REGISTRY
+    assert ("points.award_attendance", Attended) in [(name, kind) for name, kind, _ in happenings.handlers_of(REGISTRY)]
 
 
-def test_of_works_on_anything_with_parts():
-    portal = SimpleNamespace(parts={})
-    assert happenings.of(portal) is portal.parts[happenings.PART]
+def test_the_job_delivers_at_start(db, settings):
+    lines = []
+    with happenings.delivery_job(settings, lines.append, every=3600):
+        pass
+    assert lines and "happenings" in lines[0]
+    with happenings.delivery_job(settings, lines.append, enabled=False):
+        pass
+    assert len(lines) == 1
