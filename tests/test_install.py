@@ -66,8 +66,10 @@ def test_the_installed_club_builds_and_serves_the_demo(installed, project):
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-3000:]
     assert (project / "site" / "public" / "index.html").is_file() and (project / "site" / "manifest.json").is_file()
     port = free_port()
-    server = subprocess.Popen([str(installed / "club"), "serve", "--no-build", "--port", str(port)], cwd=project,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # --demo, as `make run`: every migration, and each capability's demo through the package alone (the
+    # points' demo writes a request's result PDF with the bundled font; the config check reads extra.club.points).
+    server = subprocess.Popen([str(installed / "club"), "serve", "--no-build", "--demo", "--port", str(port)],
+                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: _answers(base + "/healthz", server), timeout=120)
@@ -85,6 +87,10 @@ def test_the_installed_club_builds_and_serves_the_demo(installed, project):
         server.terminate()
         output = server.communicate(timeout=30)[0]
         print(output)
+    assert "points: 4 demo privilege requests" in output and "happenings:" in output
+    checked = subprocess.run([str(installed / "club"), "check"], cwd=project, env=env, capture_output=True, text=True,
+                             timeout=300)
+    assert checked.returncode == 0, checked.stderr[-2000:]
 
 
 def _answers(url: str, server: subprocess.Popen) -> bool:
