@@ -26,6 +26,7 @@ MAIL = "mail"              # site/mail: newsletter e-mails (never served)
 MANIFEST = "manifest.json"  # site/manifest.json: which URL is whose
 EVENTS = "events.json"      # site/events.json: what registration for each event page needs (never served)
 PRIVILEGES = "privileges.json"  # site/privileges.json: the privilege catalogue the cabinet offers (never served)
+CATALOGUE = "catalogue.json"  # site/catalogue.json: the products (contract/catalogue.py; never served)
 SEARCH_INDEX = "search/search_index.json"  # inside public (everyone's) and private (members')
 
 
@@ -58,6 +59,10 @@ class SiteLayout:
     @property
     def privileges(self) -> Path:
         return self.root / PRIVILEGES
+
+    @property
+    def catalogue(self) -> Path:
+        return self.root / CATALOGUE
 
 
 # --- access levels ----------------------------------------------------------------------------------
