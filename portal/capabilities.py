@@ -14,7 +14,8 @@ from portal.core.capability import REGISTRY, Capability
 
 BUILTIN = ("portal.core.schema", "portal.accounts.capability", "portal.site.capability",
            "portal.companies.capability", "portal.feedback.capability", "portal.events.capability",
-           "portal.points.capability", "portal.forum.capability",
+           "portal.points.capability", "portal.tools.capability", "portal.orders.capability",
+           "portal.forum.capability",
            "portal.newsletters.capability", "portal.staff.capability", "portal.ops.capability")
 ENTRY_POINT_GROUP = "partner_club.capabilities"
 

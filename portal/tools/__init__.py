@@ -1,0 +1,1 @@
+"""The cabinet's tools: technical calculators over the product catalogue (issue 16)."""
