@@ -21,7 +21,9 @@ from portal.web.guards import requires
 from portal.web.navigation import redirect
 from portal.web.templating import format_when, render
 
-NOTICES = {"saved": "cabinet.saved", "password_changed": "reset.done", "retry": "aud.bounce.retry_done"}
+NOTICES = {"saved": "cabinet.saved", "signed_out_others": "cabinet.signed_out_others",
+           "signed_out_one": "cabinet.signed_out_one", "password_changed": "reset.done",
+           "retry": "aud.bounce.retry_done"}
 
 
 
@@ -101,9 +103,10 @@ async def sessions(request: Request) -> Response:
     portal, form = portal_of(request), await read_form(request)
     if form.text("end") == "others":
         revoke_sessions(portal.db, who.user.id, keep=who.session)
-    elif form.text("end"):
-        revoke_session(portal.db, who.user.id, form.text("end"))
-    return redirect("/account/?notice=saved")
+        return redirect("/account/?notice=signed_out_others")  # «Сохранено.» said nothing here (issue 18)
+    if form.text("end") and revoke_session(portal.db, who.user.id, form.text("end")):
+        return redirect("/account/?notice=signed_out_one")
+    return redirect("/account/")
 
 
 @requires()

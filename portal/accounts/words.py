@@ -71,6 +71,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "cabinet.export": ("Скачать мои данные (JSON)", "Download my data (JSON)"),
     "cabinet.delete": ("Удалить аккаунт", "Delete my account"),
     "cabinet.saved": ("Сохранено.", "Saved."),
+    "cabinet.signed_out_others": ("Все остальные устройства вышли из аккаунта.", "You are signed out on every other device."),
+    "cabinet.signed_out_one": ("Устройство вышло из аккаунта.", "That device is signed out."),
     "cabinet.last_seen": ("последняя активность", "last active"),
     "newsletters.save": ("Сохранить подписки", "Save subscriptions"),
     "profile.title": ("Профиль", "Profile"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,7 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         base_url=base_url,
         secret_key=secret,
         smtp_url=config("CLUB_SMTP_URL", default="") or None,
-        mail_from=config("CLUB_MAIL_FROM", default="Партнёрский клуб <club@localhost>"),
+        mail_from=config("CLUB_MAIL_FROM", default="") or club_sender(Path(config("CLUB_CONFIG", default="mkdocs.yml"))),
         outbox_dir=Path(config("CLUB_OUTBOX", default=str(var / "outbox"))),
         language=language,
         club_config=Path(config("CLUB_CONFIG", default="mkdocs.yml")),
@@ -109,6 +110,25 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         trusted_proxies=load_trusted_proxies(config("CLUB_TRUSTED_PROXIES", default="")),
         **load_newsletter_settings(config),
     )
+
+
+_SITE_NAME = re.compile(r"^site_name:[ \t]*(.+?)[ \t]*$", re.M)
+
+
+def club_sender(club_config: Path, address: str = "club@localhost") -> str:
+    """The sender when CLUB_MAIL_FROM is unset: the club's own name (mkdocs.yml `site_name`), so that the
+    From line and the letters' signature name the same club (issue 18). One line read, not the whole
+    config: settings come before everything, and core does not load the site's configuration."""
+    try:
+        found = _SITE_NAME.search(club_config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        found = None
+    name = found.group(1).strip("'\"").strip() if found else ""
+    if not name:
+        return f"Partner Club <{address}>"
+    if any(mark in name for mark in '",<>@;:()[]\\'):  # RFC 5322 specials: quote the phrase
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 MAX_CONCURRENCY = 50  # more parallel connections than this looks like an attack to most relays

@@ -278,13 +278,16 @@ def test_sign_out_everywhere_else_keeps_this_session(app, member):
         assert response.status_code == 303
         assert other.get("/account/status").json() == {"signed_in": False}
     assert member.client.get("/account/status").json()["signed_in"]
+    notice = member.client.get(response.headers["location"]).text
+    assert "Все остальные устройства вышли из аккаунта." in notice and "Сохранено." not in notice
 
 
 def test_ending_one_session_by_its_id(app, member):
     with second_client(app, member.email) as other, second_client(app, member.email, "Phone/2.0") as phone:
         html = member.client.get("/account/").text
         laptop_id = re.search(r'Firefox-Laptop/1\.0.*?name="end" value="([0-9a-f]{64})"', html, re.S).group(1)
-        submit(member.client, "/account/", "/account/sessions", {"end": laptop_id})
+        response = submit(member.client, "/account/", "/account/sessions", {"end": laptop_id})
+        assert response.headers["location"].endswith("notice=signed_out_one")
         assert other.get("/account/status").json() == {"signed_in": False}
         assert phone.get("/account/status").json()["signed_in"]
     assert member.client.get("/account/status").json()["signed_in"]
@@ -296,7 +299,7 @@ def test_ending_someone_elses_session_does_nothing(app, member, db):
         vera_id = db.execute("SELECT id_hash FROM sessions WHERE user_id = ?",
                              [user_of(app, "vera@example.ru").id]).fetchone()[0]
         response = submit(member.client, "/account/", "/account/sessions", {"end": vera_id})
-        assert response.status_code == 303
+        assert response.status_code == 303 and "notice" not in response.headers["location"]
         assert vera.get("/account/status").json()["signed_in"]
 
 

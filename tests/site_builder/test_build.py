@@ -73,6 +73,12 @@ def test_newsletter_urls_archive_and_categories(demo):
     assert (demo.site / "public/newsletters/category/montazhnye-organizatsii/index.html").is_file()
 
 
+def test_a_newsletters_category_reads_as_russian(demo):
+    page = html(demo, "newsletters/2026/05/trek-pro-2-novaya-trekovaya-sistema-dlya-magazinov")
+    meta = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("md-post__meta", 1)[1][:3000]))
+    assert "Рубрика:" in meta and not re.search(r"\bВ (Всем|Дистрибьюторы|Монтажные)", meta)  # not «В Всем партнёрам»
+
+
 def test_magazine_issue_pages_list_their_articles(demo):
     issue = html(demo, "magazine/2026-vesna")
     assert issue.count('<article class="club-card') == 3
