@@ -58,6 +58,12 @@ def test_members_search_index_covers_every_page(demo):
     assert gated <= private
 
 
+def test_search_snippets_keep_words_apart(demo):
+    docs = json.loads((demo.site / "public" / "search" / "search_index.json").read_text())["docs"]
+    facts = [d["text"] for d in docs if d["location"].startswith("events/") and "Когда" in d["text"]]
+    assert facts and not any(re.search(r"Когда\d|Где[А-ЯA-Z]", text) for text in facts)  # not «Когда3 декабря»
+
+
 def test_public_page_of_a_gated_report_is_a_teaser(demo):
     page = html(demo, "analytics/ofisnyy-segment-2026")
     assert "club-teaser" in page and "/account/register?next=/analytics/ofisnyy-segment-2026/" in page
