@@ -36,6 +36,7 @@ RANK_WINDOW = 1000     # readable matches ranked per query (see above); also the
 MAX_TERMS = 6          # a pasted paragraph is not a query
 PREFIX_MIN = 4         # a last word this long also matches as a prefix when whole words find little
 PREFIX_BELOW = 20      # "little": less than a page
+STEM_PREFIX_MIN = 5    # a stem this long widens as itself: «мерцает» (мерца*) finds «мерцание» (мерцан)
 SNIPPET = 200          # characters of plain text around the first match
 BUDGET = 0.06          # seconds a query may spend in SQLite before it returns what it has (partial)
 SEARCH_THREADS = 2     # searches at once per process; more wait for a turn (two cores)
@@ -121,7 +122,7 @@ def reindex_all(db: Database, batch: int = 5000) -> int:
 class Query:
     terms: tuple[str, ...]      # stems, or phrases of stems ("аварийн блок"), every one required
     stems: frozenset[str]       # to mark words in snippets
-    prefix: str | None = None   # the last word as typed, when it may also match as a prefix
+    prefix: str | None = None   # what the last word may also match as a prefix (widening())
 
     def ranked_terms(self, widened: bool = False) -> list[Term]:
         found = [Term(term, _quoted(term)) for term in self.terms]
@@ -147,7 +148,14 @@ def parse_query(query: str) -> Query:
         return Query((), frozenset())
     last = loose[-1] if loose and not query.rstrip().endswith('"') else ""
     widens = len(last) >= PREFIX_MIN and terms[-1] == stem_word(last)
-    return Query(terms, frozenset(" ".join(terms).split()), last if widens else None)
+    return Query(terms, frozenset(" ".join(terms).split()), widening(last, terms[-1]) if widens else None)
+
+
+def widening(typed: str, stem: str) -> str:
+    """The prefix a last word widens to: its stem when that is long enough to mean something, so a verb
+    finds its noun (Snowball stems «мерцает» to мерца, «мерцание» to мерцан; issue 18); else as typed
+    («светил»: its stem свет would find every светлый and светодиод)."""
+    return stem if len(stem) >= STEM_PREFIX_MIN and typed.startswith(stem) else typed
 
 
 @dataclass(frozen=True)

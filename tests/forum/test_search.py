@@ -106,6 +106,17 @@ def test_different_stems_stay_apart_unless_the_last_word_is_widened(board, gener
     assert numbers(board, "мон", [general]) == []  # too short to widen
 
 
+def test_a_verb_finds_its_noun_through_a_long_enough_stem(board, general):
+    # Snowball: «мерцает» -> «мерца», «мерцание» -> «мерцан» (issue 18: the search found one, not the other).
+    _, flicker = board.topic(general, "Мерцание", "Мерцание драйвера на малой яркости.")
+    assert numbers(board, "мерцает", [general]) == [flicker]
+    assert numbers(board, "мерцают", [general]) == [flicker]
+    board.topic(general, "Потолок", "Светлый потолок.")
+    assert numbers(board, "светил", [general]) == []  # свет* would find «Светлый»: a short stem widens as typed
+    hit = forum_search.search(board.db, "мерцает", readable_category_ids=[general])[0][0]
+    assert any(marked and text.lower().startswith("мерцан") for text, marked in hit.snippet_parts)
+
+
 def test_function_words_are_not_required(board, general):
     _, post_id = board.topic(general, "Склад", "Светильники нужны складу к пятнице.")
     assert numbers(board, "светильники для склада", [general]) == [post_id]
