@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from portal.accounts import store as account_store
+from portal.accounts.devices import device_name
 from portal.accounts.phones import display_phone
 from portal.accounts.profile import profile_page, save_profile, vocabularies
 from portal.core import identity, passwords
@@ -55,7 +56,7 @@ def newsletters_card(request: Request) -> dict:
 def sessions_card(request: Request) -> dict:
     who = visitor(request)
     return {"sessions": [{"id": s.id_hash, "current": who.session and s.id_hash == who.session.id_hash,
-                          "user_agent": s.user_agent or "?", "ip": s.ip,
+                          "device": device_name(s.user_agent, who.t), "ip": s.ip,
                           "last_seen": format_when(s.last_seen, portal_of(request).zone)}
                          for s in list_sessions(portal_of(request).db, who.user.id)]}
 

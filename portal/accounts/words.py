@@ -73,6 +73,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "cabinet.saved": ("Сохранено.", "Saved."),
     "cabinet.signed_out_others": ("Все остальные устройства вышли из аккаунта.",
                                   "You are signed out on every other device."),
+    "cabinet.device": ("{browser} на {system}", "{browser} on {system}"),
     "cabinet.signed_out_one": ("Устройство вышло из аккаунта.", "That device is signed out."),
     "cabinet.last_seen": ("последняя активность", "last active"),
     "newsletters.save": ("Сохранить подписки", "Save subscriptions"),
