@@ -4,7 +4,7 @@ search; categories for admins; `club forum digest|reindex`."""
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, MenuEntry, NavLink
-from portal.forum import admin, cli, moderation, pages, watch
+from portal.forum import admin, cli, moderation, pages, personal, watch
 from portal.forum.migrations import MIGRATIONS
 from portal.forum.rules import MODERATOR_ROLES
 from portal.forum.words import WORDS
@@ -22,5 +22,6 @@ CAPABILITY = Capability(
                 MenuEntry("/forum/mod/flags", "forum.flags", MODERATOR_ROLES, header=False, order=41),
                 MenuEntry("/forum/mod/ban", "forum.bans", MODERATOR_ROLES, header=False, order=42),
                 MenuEntry("/forum/mod/log", "forum.mod_log", MODERATOR_ROLES, header=False, order=43)),
+    personal_data=personal.personal_data,
     on_dev_start=(admin.seed_starter_categories,),
 )

@@ -99,3 +99,14 @@ def save_ban(db: Database, user_id: int, days: int, reason: str, by: User) -> No
 def lift_ban(db: Database, user_id: int) -> bool:
     """Inside a transaction: lift a ban; False when there was none."""
     return db.conn.execute("DELETE FROM forum_bans WHERE user_id = ?", [user_id]).rowcount > 0
+
+
+def personal_data(db: Database, user_id: int) -> dict[str, list[dict]]:
+    """Flags the person raised and a ban on them, for their data download. Moderators' names stay out:
+    the log is the club's own record (as feedback's internal notes are)."""
+    flags = [dict(zip(("post", "reason", "note", "created_at", "resolved_at"), row, strict=True)) for row in db.execute(
+        "SELECT post_id, reason, note, created_at, resolved_at FROM forum_flags WHERE user_id = ? ORDER BY id",
+        [user_id]).fetchall()]
+    ban = db.execute("SELECT until, reason, created_at FROM forum_bans WHERE user_id = ?", [user_id]).fetchone()
+    return {"forum_flags": flags, "forum_ban": [dict(zip(("until", "reason", "created_at"), ban, strict=True))] if ban
+            else []}

@@ -283,3 +283,21 @@ def member_profile(db: Database, handle: str) -> dict | None:
                      "p.author_id = u.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL) FROM users u "
                      "LEFT JOIN companies c ON c.id = u.company_id WHERE u.handle = ?", [handle]).fetchone()
     return dict(zip(("id", "name", "company", "position", "posts"), row, strict=True)) if row else None
+
+
+def personal_data(db: Database, user_id: int) -> dict[str, list[dict]]:
+    """What the person wrote on the forum, hidden and deleted posts included, with their earlier versions,
+    and what they read (152-FZ art. 14: everything the club holds about them; issue 18)."""
+    posts = [dict(zip(("post", "topic", "topic_title", "category", "number", "text", "created_at", "edited_at",
+                       "deleted_at", "hidden_at", "hidden_reason"), row, strict=True)) for row in db.execute(
+        "SELECT p.id, t.id, t.title, c.slug, p.number, p.body, p.created_at, p.edited_at, p.deleted_at, "
+        "p.hidden_at, p.hidden_reason FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id "
+        "JOIN forum_categories c ON c.id = t.category_id WHERE p.author_id = ? ORDER BY p.id", [user_id]).fetchall()]
+    revisions = [dict(zip(("post", "text_before", "edited_at"), row, strict=True)) for row in db.execute(
+        "SELECT r.post_id, r.body, r.edited_at FROM forum_revisions r JOIN forum_posts p ON p.id = r.post_id "
+        "WHERE p.author_id = ? ORDER BY r.id", [user_id]).fetchall()]
+    reads = [dict(zip(("topic", "last_read_post"), row, strict=True)) for row in db.execute(
+        "SELECT topic_id, last_read FROM forum_reads WHERE user_id = ? ORDER BY topic_id", [user_id]).fetchall()]
+    visit = db.execute("SELECT last_seen, previous_visit FROM forum_visits WHERE user_id = ?", [user_id]).fetchone()
+    return {"forum_posts": posts, "forum_post_versions": revisions, "forum_reads": reads,
+            "forum_visits": [dict(zip(("last_seen", "previous_visit"), visit, strict=True))] if visit else []}

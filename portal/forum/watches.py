@@ -59,3 +59,10 @@ def active_topics(db: Database, categories: list[int], since: float) -> list[tup
            f"IN ({marks}) GROUP BY t.id ORDER BY count(p.id) DESC LIMIT 10")
     return db.execute(sql, [since, *categories]).fetchall()
 
+
+
+def personal_data(db: Database, user_id: int) -> dict[str, list[dict]]:
+    """The person's watches and digest choice, for their data download."""
+    watches = [{"kind": kind, "target": target} for kind, target in db.execute(
+        "SELECT kind, target_id FROM forum_watches WHERE user_id = ? ORDER BY kind, target_id", [user_id]).fetchall()]
+    return {"forum_watches": watches, "forum_digest": [{"wanted": wants_digest(db, user_id)}]}
