@@ -22,7 +22,7 @@ from portal.web.guards import requires
 from portal.web.navigation import redirect
 from portal.web.templating import format_when, render
 
-NOTICES = {"saved": "cabinet.saved", "signed_out_others": "cabinet.signed_out_others",
+NOTICES = {"saved": "cabinet.saved", "confirmed": "confirm.done", "signed_out_others": "cabinet.signed_out_others",
            "signed_out_one": "cabinet.signed_out_one", "password_changed": "reset.done",
            "retry": "aud.bounce.retry_done"}
 

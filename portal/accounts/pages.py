@@ -7,8 +7,6 @@ known address learns about the attempt by e-mail instead.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -118,8 +116,13 @@ async def confirm(request: Request) -> Response:
         return token_problem(request, "token.invalid")
     if not identity.confirm_registration(portal.db, user.id, claims.stamp):
         return token_problem(request, "token.replaced")
-    query = urlencode({"confirmed": 1, "next": safe_next(form.text("next")), "email": user.email})
-    return redirect(f"/account/login?{query}")
+    # Pressing the button in the letter's page proves the mailbox, as a password would: the person is signed in
+    # on this browser (issue 18; Ghost's magic links do the same). The token stays single-use and expiring.
+    next_path = safe_next(form.text("next"))
+    confirmed = identity.get_user(portal.db, user.id)
+    if confirmed is None:
+        return token_problem(request, "token.invalid")
+    return sign_in(request, confirmed, next_path if next_path != "/account/" else "/account/?notice=confirmed")
 
 
 def token_problem(request: Request, key: str) -> Response:
@@ -134,9 +137,8 @@ async def login_page(request: Request) -> Response:
     next_path = safe_next(request.query_params.get("next"))
     if who.user:
         return redirect(next_path)
-    notice = who.t("confirm.done") if request.query_params.get("confirmed") else None
     values = {"email": request.query_params.get("email", "")[:254]}
-    return render(request, "login.html", {"next": next_path, "notice": notice, "values": values})
+    return render(request, "login.html", {"next": next_path, "values": values})
 
 
 async def login(request: Request) -> Response:

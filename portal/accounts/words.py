@@ -34,7 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "confirm.title": ("Подтверждение адреса", "Confirm your address"),
     "confirm.lead": ("Нажмите кнопку, чтобы подтвердить адрес {email}.", "Press the button to confirm {email}."),
     "confirm.submit": ("Подтвердить адрес", "Confirm my address"),
-    "confirm.done": ("Адрес подтверждён. Теперь войдите.", "Address confirmed. Now sign in."),
+    "confirm.done": ("Адрес подтверждён, вы вошли в клуб.", "Address confirmed; you are signed in."),
     "token.replaced": ("Этот адрес зарегистрировали ещё раз, и ссылка заменена новой: откройте последнее письмо "
                        "или зарегистрируйтесь снова.",
                        "This address was registered again and this link was replaced: open the latest e-mail "

@@ -49,11 +49,32 @@ def test_register_confirm_sign_in_round_trip(client, smtp, db):
     assert page.status_code == 200 and "Подтвердить адрес" in page.text
     assert identity.find_user_by_email(db, "ivan@example.ru").confirmed is False
     response = confirm(client, link)
-    assert response.status_code == 303 and response.headers["location"].startswith("/account/login?confirmed=1")
+    # Pressing the button signs the person in on this browser and takes them where they were going.
+    assert response.status_code == 303 and response.headers["location"] == "/analytics/report/"
     assert identity.find_user_by_email(db, "ivan@example.ru").confirmed
+    assert client.get("/account/status").json()["level"] == "registered"
+    client.cookies.clear()
     response = sign_in(client, "ivan@example.ru", JOIN["password"], "/analytics/report/")
     assert response.headers["location"] == "/analytics/report/"
-    assert client.get("/account/status").json()["level"] == "registered"
+
+
+def test_confirming_without_a_destination_lands_in_the_cabinet_with_a_notice(client, smtp):
+    register(client)
+    page = client.get(last_link(smtp, 1, "/account/confirm"))
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    response = client.post("/account/confirm", data={"csrf": csrf_of(page.text), "token": token},
+                           follow_redirects=False)
+    assert response.headers["location"] == "/account/?notice=confirmed"
+    assert "Адрес подтверждён, вы вошли в клуб." in client.get(response.headers["location"]).text
+
+
+def test_a_used_link_signs_no_one_in(client, smtp):
+    register(client)
+    link = last_link(smtp, 1, "/account/confirm")
+    assert confirm(client, link).status_code == 303
+    client.cookies.clear()
+    again = confirm(client, link)
+    assert again.status_code == 400 and client.get("/account/status").json() == {"signed_in": False}
 
 
 def test_confirmation_link_works_once(client, smtp):
