@@ -79,6 +79,12 @@ def test_newsletter_urls_archive_and_categories(demo):
     assert (demo.site / "public/newsletters/category/montazhnye-organizatsii/index.html").is_file()
 
 
+def test_the_404_page_speaks_the_sites_language_and_offers_the_sections(demo):
+    page = (demo.site / "public" / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Страница не найдена</h1>" in page and "Not found" not in page
+    assert 'href="/events/"' in page and "На главную" in page
+
+
 def test_a_newsletters_category_reads_as_russian(demo):
     page = html(demo, "newsletters/2026/05/trek-pro-2-novaya-trekovaya-sistema-dlya-magazinov")
     meta = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("md-post__meta", 1)[1][:3000]))
