@@ -66,6 +66,8 @@ class Listings:
         """HTML shown above the editor's text: an event's facts, an article's issue."""
         if page.kind == "event":
             return str(self.macros.event_facts(page))
+        if page.kind == "home":
+            return str(self.macros.hero(page))
         if page.kind == "article":
             issue = next((p for p in self.site.of_kind("issue") if posixpath.dirname(p.rel) == page.issue_dir), None)
             return str(self.macros.issue_ref(issue, page.url)) if issue else ""

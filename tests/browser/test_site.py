@@ -16,6 +16,22 @@ def test_reader_sees_sign_in_and_a_teaser(browser, server):
     page.close()
 
 
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_home_pages_first_screen_has_the_join_button_and_full_rows_of_benefits(browser, server, width):
+    _, base = server
+    page = browser.new_page(viewport={"width": width, "height": 844 if width < 500 else 768})
+    page.goto(base + "/")
+    button = page.locator(".club-hero__actions .md-button--primary")
+    box = button.bounding_box()
+    assert box and box["y"] + box["height"] <= page.viewport_size["height"], "the join button is below the fold"
+    assert page.locator("[data-club-join]").is_visible()  # the header's join button, phones included
+    tops = page.locator(".club-benefit").evaluate_all(
+        "cards => cards.map(c => Math.round(c.getBoundingClientRect().top))")
+    rows = {top: tops.count(top) for top in tops}
+    assert len(set(rows.values())) == 1, f"a row of benefits is not full: {rows}"
+    page.close()
+
+
 def test_editor_sees_an_edit_live(browser, server):
     project, base = server
     page = browser.new_page()

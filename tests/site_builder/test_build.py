@@ -157,6 +157,14 @@ def test_home_page_has_the_benefits_banner(demo):
     assert "/account/register" in home
 
 
+def test_the_home_pages_first_heading_is_the_club_with_the_join_button_before_the_editors_text(demo):
+    home = html(demo, "")
+    h1 = re.findall(r"<h1[^>]*>(.*?)</h1>", home, re.S)
+    assert h1 == ["Клуб партнёров Лиор"]  # the hero's; no «Главная» heading above it
+    assert home.index("club-hero__actions") < re.search(r"<h2[^>]*>Добро пожаловать", home).start()
+    assert "club-benefits--threes" in home  # six cards: three columns of two rows, no empty cells
+
+
 def test_header_offers_sign_in_and_join(demo):
     page = html(demo, "technical")
     assert 'data-club-account' in page and "Войти" in page and "Вступить в клуб" in page
