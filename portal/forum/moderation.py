@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from portal.core.identity import User, get_user, outranks
+from portal.core.identity import User, find_people, get_user, outranks
 from portal.forum import moderation_store, store
 from portal.forum import search as forum_search
 from portal.forum.access import moderators_only
@@ -209,21 +209,35 @@ async def resolve_flags(request: Request) -> Response:
 
 # --- posting bans -------------------------------------------------------------------------------
 
-def ban_page(request: Request, values: dict, errors: dict | None = None, status_code: int = 200) -> Response:
+SEARCH_MIN = 2  # characters of a name before the search runs (one letter matches half the club)
+SEARCH_LIMIT = 20
+
+
+def ban_page(request: Request, values: dict, errors: dict | None = None, status_code: int = 200,
+             query: str = "") -> Response:
     db = portal_of(request).db
     person = None
     user_id = whole_number(str(values.get("user", "")))
     if user_id is not None:
         person = get_user(db, user_id)
+    # Moderators find the member by name, e-mail or company (issue 18: not by a number they cannot know);
+    # the list shows names and companies only, as the forum itself does.
+    found = find_people(db, query, SEARCH_LIMIT) if len(query.strip()) >= SEARCH_MIN else None
     return render(request, "forum/mod_ban.html", {"values": values, "errors": errors or {}, "person": person,
-                                                   "bans": moderation_store.active_bans(db), "days_range": BAN_DAYS},
+                                                   "bans": moderation_store.active_bans(db), "days_range": BAN_DAYS,
+                                                   "query": query, "found": found, "search_min": SEARCH_MIN},
                   status_code=status_code)
 
 
 @moderators_only
 async def ban_form(request: Request) -> Response:
-    user = request.query_params.get("user", "")[:20]
-    return ban_page(request, {"user": user if whole_number(user) is not None else "", "days": "7", "reason": ""})
+    params = request.query_params
+    user = params.get("user", "")[:20]
+    query = " ".join(params.get("q", "").split())[:100]
+    # The period and reason ride along through a search, so a moderator who picks another person loses nothing.
+    values = {"user": user if whole_number(user) is not None else "", "days": params.get("days", "7")[:20],
+              "reason": " ".join(params.get("reason", "").split())[:REASON_LIMIT]}
+    return ban_page(request, values, query=query)
 
 
 @moderators_only

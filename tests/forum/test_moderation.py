@@ -3,6 +3,7 @@
 import re
 import time
 from dataclasses import dataclass
+from html import unescape as html_unescape
 
 import pytest
 from starlette.testclient import TestClient
@@ -332,7 +333,7 @@ def test_moderator_lifts_a_ban(moderator, mod_user, other, board, app):
     ({"days": "0", "reason": "флуд"}, "от 1 до 365 дней"),
     ({"days": "366", "reason": "флуд"}, "от 1 до 365 дней"),
     ({"days": "три", "reason": "флуд"}, "от 1 до 365 дней"),
-    ({"user": "999", "days": "3", "reason": "флуд"}, "Нет участника с таким номером"),
+    ({"user": "999", "days": "3", "reason": "флуд"}, "Выберите участника: найдите его по имени"),
     ({"user": "self", "days": "3", "reason": "флуд"}, "Себе запретить писать нельзя"),
 ])
 def test_ban_form_is_checked_and_kept(moderator, mod_user, board, app, data, error):
@@ -340,7 +341,9 @@ def test_ban_form_is_checked_and_kept(moderator, mod_user, board, app, data, err
     response = submit(moderator, "/forum/mod/ban", "/forum/mod/ban", {**data, "user": user})
     assert response.status_code == 400 and error in response.text
     assert 'action="/forum/mod/ban"' in response.text
-    if data["reason"]:
+    if data["reason"] and "user" in data:  # a wrong person: the search comes back, carrying the period and reason
+        assert 'name="q"' in response.text and f'name="reason" value="{data["reason"]}"' in response.text
+    elif data["reason"]:
         assert f'value="{data["reason"]}"' in response.text  # what the moderator typed is kept
     assert app.state.portal.db.execute("SELECT count(*) FROM forum_bans").fetchone()[0] == 0
     assert log_entries(app) == []
@@ -434,3 +437,20 @@ def test_staff_only_topics_answer_404_to_members_for_every_action(member, board,
         assert response.status_code == 404, action
     assert member.client.get(f"/forum/t/{topic.id}/").status_code == 404
     assert store.get_post(db, first.id).visible
+
+
+def test_a_moderator_finds_the_member_by_name_and_bans_them(moderator, board, app):
+    short = moderator.get("/forum/mod/ban?q=О").text
+    assert "Введите хотя бы 2 буквы." in short
+    assert "Никого не нашли" in moderator.get("/forum/mod/ban?q=Несуществующий").text
+    page = moderator.get("/forum/mod/ban?q=люменов&days=5&reason=флуд").text  # any case; ё = е
+    choose = re.search(r'href="(/forum/mod/ban\?user=(\d+)[^"]*)"[^>]*aria-label="Выбрать: Олег Люменов"', page)
+    assert choose and int(choose.group(2)) == board.oleg.id
+    form = moderator.get(html_unescape(choose.group(1))).text
+    assert re.search(r'name="reason" type="text"\s+value="флуд"', form)  # carried through the search
+    assert re.search(r'name="days" type="number"\s+value="5"', form)
+    assert "Запретить писать: Олег Люменов" in form
+    response = submit(moderator, html_unescape(choose.group(1)), "/forum/mod/ban",
+                      {"user": str(board.oleg.id), "days": "5", "reason": "флуд"})
+    assert response.status_code == 303
+    assert app.state.portal.db.execute("SELECT user_id FROM forum_bans").fetchall() == [(board.oleg.id,)]
