@@ -81,8 +81,9 @@ def test_topic_reply_with_quote_unread_mark_and_moderation(browser, club):
 
     moderator = signed_in_page(browser, base, "mod@lior.example")
     moderator.goto(topic_url)
-    moderator.fill('#p2 input[name="reason"] >> nth=0', "реклама")
-    moderator.click("#p2 >> text=Скрыть")
+    moderator.click("#p2 .f-mod summary")  # the folded tools open
+    moderator.locator("#p2").get_by_label("Причина (для журнала)").first.fill("реклама")  # by its visible label
+    moderator.click("#p2 >> text=Скрыть сообщение")
     anna.goto(topic_url)
     expect(anna.locator("#p2")).to_contain_text("Сообщение скрыто модератором: реклама")
     expect(anna.locator("#p2")).not_to_contain_text("DALI-2")
