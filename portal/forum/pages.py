@@ -117,6 +117,18 @@ async def new_since_last_visit(request: Request) -> Response:
     return render(request, "forum/new.html", {"topics": topics, "since": since})
 
 
+@members_only
+async def latest(request: Request) -> Response:
+    who = visitor(request)
+    db = portal_of(request).db
+    page = min(page_number(request), store.LATEST_PAGES)
+    readable = store.readable_category_ids(db, who.user)
+    topics, pages = store.latest_topics(db, who.user, readable, page)
+    names = {c.id: c for c in store.categories(db) if c.id in readable}
+    return render(request, "forum/latest.html", {"topics": topics, "page": page, "pages": pages,
+                                                 "categories": names})
+
+
 def composer(request: Request, template: str, values: dict, errors: dict | None = None, preview: str | None = None,
              status_code: int = 200, **context) -> Response:
     who = visitor(request)
@@ -285,6 +297,7 @@ def forum_refusal(request: Request, exc: ForumError) -> Response:
 ROUTES = [
     Route("/forum/", index, methods=["GET"]),
     Route("/forum/new", new_since_last_visit, methods=["GET"]),
+    Route("/forum/latest", latest, methods=["GET"]),
     Route("/forum/search", search, methods=["GET"]),
     Route("/forum/c/{slug:str}/", category_page, methods=["GET"]),
     Route("/forum/c/{slug:str}/new", new_topic, methods=["GET", "POST"]),

@@ -104,6 +104,23 @@ def recent_topics(db: Database, reader: User, since: float, category_ids: list[i
     return [_topic(row) for row in rows]
 
 
+LATEST_PAGES = 50  # «Последние темы» goes this deep (1,500 topics); older ones are in their categories
+
+
+def latest_topics(db: Database, reader: User, category_ids: list[int], page: int = 1) -> tuple[list[Topic], int]:
+    """Topics of every readable category by last activity, across categories (Discourse's "Latest"),
+    pinned ones in their place; and the number of pages. Walks forum_topics_recent newest first."""
+    if not category_ids:
+        return [], 1
+    sql, params = _topic_select(reader)
+    marks = ",".join("?" * len(category_ids))  # placeholders only: the values are bound
+    rows = db.execute(sql + f"WHERE t.category_id IN ({marks}) ORDER BY t.last_post_at DESC LIMIT ? OFFSET ?",
+                      [*params, *category_ids, TOPICS_PAGE_SIZE, (page - 1) * TOPICS_PAGE_SIZE]).fetchall()
+    total = db.execute(f"SELECT count(*) FROM forum_topics WHERE category_id IN ({marks})",  # noqa: S608
+                       category_ids).fetchone()[0]
+    return [_topic(row) for row in rows], max(1, min(LATEST_PAGES, -(-total // TOPICS_PAGE_SIZE)))
+
+
 def get_topic(db: Database, topic_id: int, reader: User | None = None) -> Topic | None:
     sql, params = _topic_select(reader)
     row = db.execute(sql + "WHERE t.id = ?", [*params, topic_id]).fetchone()

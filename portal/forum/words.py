@@ -86,6 +86,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "forum.move": ("Перенести в", "Move to"),
     "forum.hide": ("Скрыть", "Hide"),
     "forum.moderation": ("Модерация", "Moderation"),
+    "forum.latest": ("Последние темы", "Latest topics"),
+    "forum.latest_lead": ("Темы всех разделов, где недавно писали.", "Topics of every category with recent posts."),
     "forum.reason_logged": ("Причина (для журнала)", "Reason (for the log)"),
     "forum.hide_post": ("Скрыть сообщение", "Hide the post"),
     "forum.ban_author": ("Запретить автору писать", "Suspend the author"),

@@ -303,3 +303,23 @@ def test_a_title_with_a_newline_typed_into_the_form_is_stored_on_one_line(member
     topic_id = topic_id_of(start_topic(member.client, title="Драйвер\r\nDALI\x00 \u202eи схема\u2028подключения"))
     assert store.get_topic(app.state.portal.db, topic_id).title == "Драйвер DALI и схема подключения"
     assert "<title>Драйвер DALI и схема подключения" in member.client.get(f"/forum/t/{topic_id}/").text
+
+
+def test_latest_topics_span_the_readable_categories_newest_first(member, other, forum, app):
+    db = app.state.portal.db
+    first = topic_id_of(start_topic(member.client, title="Драйвер гудит"))
+    second = topic_id_of(start_topic(member.client, title="Кабель для трека"))
+    staff = make_user(db, "boss@lior.example", role="admin", name="Ирина Главная")
+    hidden = store.create_topic(db, store.get_category(db, slug="shtab"), staff, "Планы на квартал", "Только нам")[0]
+    reply_to(other, first, "Проверьте землю")  # the older topic moves up
+    html = member.client.get("/forum/latest").text
+    assert html.index(f"/forum/t/{first}/") < html.index(f"/forum/t/{second}/")
+    assert "Общие вопросы" in html and f"/forum/t/{hidden.id}/" not in html and "Планы на квартал" not in html
+    assert 'href="/forum/latest"' in member.client.get("/forum/").text
+    assert member.client.get("/forum/latest?page=abc").status_code == 400
+    assert member.client.get("/forum/latest?page=9999").status_code == 200  # past the end: the last page
+    assert "<h1>Latest topics</h1>" in member.client.get("/forum/latest?lang=en").text
+
+
+def test_latest_topics_are_for_members(client, registered, forum):
+    assert registered.client.get("/forum/latest", follow_redirects=False).status_code in (302, 303, 403)
