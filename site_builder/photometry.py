@@ -134,10 +134,10 @@ def parse_eulumdat(text: str) -> Distribution:
     if sets < 1 or sets != head["number of lamp sets"]:
         raise PhotometryError(26, f"the number of lamp sets must be a whole number of at least 1, got "
                                   f"{head['number of lamp sets']:g}")
-    at = 27 + 6 * sets + DIRECT_RATIOS  # line 26a-f: six lines per lamp set; then the direct ratios
+    at = 27 + 6 * sets + DIRECT_RATIOS  # lines 26a-f: a block of `sets` lines each; then the direct ratios
     for line in range(27, at):
-        if line >= 27 + 6 * sets or (line - 27) // sets in (0, 2, 3, 5):
-            reader.number(line, "lamp data or direct ratio")  # counts, fluxes, powers, direct ratios
+        if line >= 27 + 6 * sets or (line - 27) // sets in (0, 2, 5):  # counts, fluxes, watts (not type, CCT, CRI)
+            reader.number(line, "lamp data or direct ratio")
     c_angles = [reader.number(at + i, "C angle") for i in range(mc)]
     gammas = [reader.number(at + mc + i, "gamma angle") for i in range(ng)]
     _ascending(c_angles, at, "C angles")
@@ -228,8 +228,7 @@ def parse_ies(text: str) -> Distribution:
                                            "write TILT=NONE or include the tilt data (TILT=INCLUDE)")
     head = [tokens.take(what) for what in ("number of lamps", "lumens per lamp", "candela multiplier",
                                            "number of vertical angles", "number of horizontal angles",
-                                           "photometric type", "units type", "width", "length", "height",
-                                           "ballast factor", "file generation type", "input watts")]
+                                           "photometric type")]
     vertical, horizontal, kind = int(head[3]), int(head[4]), int(head[5])
     if kind != 1:
         raise PhotometryError(tokens.line, f"photometric type {kind} (A or B): only type C photometry "
@@ -237,10 +236,10 @@ def parse_ies(text: str) -> Distribution:
     if vertical < 2 or horizontal < 1:
         raise PhotometryError(tokens.line, "the numbers of vertical (at least 2) and horizontal (at least 1) "
                                            "angles are wrong")
-    gammas = [tokens.take("vertical angle") for _ in range(vertical)]
-    planes = [tokens.take("horizontal angle") for _ in range(horizontal)]
-    for values, what in ((gammas, "vertical angles"), (planes, "horizontal angles")):
-        _ascending(values, tokens.line, what)
+    for what in ("units type", "width", "length", "height", "ballast factor", "file generation type", "input watts"):
+        tokens.take(what)
+    gammas = tokens.angles(vertical, "vertical angles")
+    planes = tokens.angles(horizontal, "horizontal angles")
     rows = []
     for _ in planes:
         row = [tokens.take("candela value") * head[2] for _ in gammas]
@@ -273,3 +272,12 @@ class _Tokens:
         if not math.isfinite(value):
             raise PhotometryError(self.line, f"expected a number ({what}), found {word[:40]!r}")
         return value
+
+    def angles(self, count: int, what: str) -> list[float]:
+        found: list[float] = []
+        for _ in range(count):
+            value = self.take(what[:-1])
+            if found and value <= found[-1]:
+                raise PhotometryError(self.line, f"{what} must increase: {value:g} after {found[-1]:g}")
+            found.append(value)
+        return found
