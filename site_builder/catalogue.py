@@ -29,7 +29,7 @@ KEYS = (*REQUIRED, "photometry", "available")
 SECTION = "catalogue"
 _SKU = re.compile(r"^[A-Za-z0-9]+(?:[-./][A-Za-z0-9]+)*$")
 _IP = re.compile(r"^IP[0-6X][0-9X]$")
-_DIMENSIONS = re.compile(r"^\s*\d+(?:\s*[x×хХ*]\s*\d+){1,2}\s*$")
+_DIMENSIONS = re.compile(r"^\s*\d+(?:\s*[xX×хХ*]\s*\d+){1,2}\s*$")
 MAX_SKU = 40
 MAX_EFFICACY = 250  # lm/W: beyond the best LED luminaires on sale; more is a typing error in flux or power
 # (key, low, high, whole, unit, example): numbers an editor types, and what they may be.
