@@ -41,7 +41,7 @@ def product_pages(site: Site, listings: Listings) -> list[tuple[Page, str]]:
             url = entry.page.strip("/") + "/"
             page = Page(rel=url.rstrip("/") + ".md", display=line.display, kind="product", section="catalogue",
                         title=entry.name, summary=summary(entry, listings), body="", body_line=1, url=url,
-                        stage_path=url.rstrip("/") + ".md", tags=list(line.tags))
+                        stage_path=url.rstrip("/") + ".md")  # no tags: dozens of products would bury the tag index
             polar = polar_path(entry.photometry.cd_per_klm) if entry.photometry else ""
             body = listings.catalogue_macros.product(entry, line.url, url, listings.number, polar)
             pages.append((page, str(body)))
