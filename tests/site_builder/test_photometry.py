@@ -1,6 +1,8 @@
 """Photometric files reduced to the published curve: EULUMDAT of every symmetry, IES, normalisation, errors by line."""
 
+import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,14 @@ def test_other_formats_and_missing_files_are_refused(tmp_path):
         read_photometry(write(tmp_path, "a.txt", LDT))
     with pytest.raises(PhotometryError, match="cannot read the file"):
         read_photometry(tmp_path / "none.ldt")
+
+
+def test_the_demo_files_are_what_the_committed_generator_makes(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("make_demo_photometry", REPO / "bench" / "make_demo_photometry.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in DEMO]
+    for path in DEMO:
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
