@@ -134,10 +134,12 @@ def parse_eulumdat(text: str) -> Distribution:
     if sets < 1 or sets != head["number of lamp sets"]:
         raise PhotometryError(26, f"the number of lamp sets must be a whole number of at least 1, got "
                                   f"{head['number of lamp sets']:g}")
-    at = 27 + 6 * sets + DIRECT_RATIOS  # lines 26a-f: a block of `sets` lines each; then the direct ratios
-    for line in range(27, at):
-        if line >= 27 + 6 * sets or (line - 27) // sets in (0, 2, 5):  # counts, fluxes, watts (not type, CCT, CRI)
-            reader.number(line, "lamp data or direct ratio")
+    # Lines 26a-f: six per lamp set, which writers order either set by set or field by field; the curve
+    # needs none of them (it is scaled by itself), so they are skipped unread. Then the direct ratios.
+    first_ratio = 27 + 6 * sets
+    for line in range(first_ratio, first_ratio + DIRECT_RATIOS):
+        reader.number(line, "direct ratio")
+    at = first_ratio + DIRECT_RATIOS
     c_angles = [reader.number(at + i, "C angle") for i in range(mc)]
     gammas = [reader.number(at + mc + i, "gamma angle") for i in range(ng)]
     _ascending(c_angles, at, "C angles")

@@ -125,7 +125,7 @@ LDT_ERRORS = [
     (broken(broken(LDT, 3, "4"), 4, "10"), 4, "number of C-planes Mc = 10 does not fit symmetry Isym 4"),
     (broken(LDT, 6, "x"), 6, "expected a number (Ng), found 'x'"),
     (broken(LDT, 26, "0"), 26, "the number of lamp sets must be a whole number of at least 1"),
-    (broken(LDT, 29, "lots"), 29, "expected a number (lamp data or direct ratio), found 'lots'"),
+    (broken(LDT, 35, "lots"), 35, "expected a number (direct ratio), found 'lots'"),
     (broken(LDT, 45, "10"), 45, "C angles must increase: 10 after 15"),
     (broken(LDT, 70, "7,5"), 70, "gamma angles must increase: 7.5 after 10"),  # a decimal comma is read
     (broken(LDT, 110, "-3"), 110, "a luminous intensity is negative"),
