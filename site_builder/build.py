@@ -2,7 +2,7 @@
 
 Phases: model (load + validate content) -> two MkDocs builds into `.cache/club/out-*` -> leak
 scan of the public output -> publish into `site/public`, `site/private`, `site/manifest.json`,
-`site/events.json`, `site/privileges.json`.
+`site/events.json`, `site/privileges.json`, `site/catalogue.json`.
 Nothing reaches `site/public` unless the scan passed (fail closed).
 """
 
@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fast
+from .catalogue import catalogue_entries
 from .compress import LATER_SIZE, Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
 from .content import Site, load_site
 from .contract import (
+    CATALOGUE,
     EVENTS,
     MANIFEST,
     PRIVILEGES,
@@ -36,6 +38,7 @@ from .contract import (
     write_manifest,
     write_privileges,
 )
+from .contract.catalogue import write_catalogue
 from .errors import ContentError, ContentErrors
 from .events import event_entries
 from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
@@ -237,6 +240,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     # Beside the manifest, never inside public/ or private/: it holds the webinar links.
     write_events(config.site_dir / EVENTS, event_entries(site.pages, config))
     write_privileges(config.site_dir / PRIVILEGES, privilege_entries(site.pages))
+    write_catalogue(config.site_dir / CATALOGUE, catalogue_entries(site))  # the calculators' and orders' products
     public_copies = publish_public(public, config.output_dir("public"), only, swap, later_over)
     if later is not None:  # in place, in site/: made from the files just published
         later.append(functools.partial(compress_files, members, copies.later))
@@ -247,7 +251,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     for warning in mails.warnings:
         progress(f"warning: {warning}")
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json, "
-             f"{EVENTS}, {PRIVILEGES}; "
+             f"{EVENTS}, {PRIVILEGES}, {CATALOGUE}; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 

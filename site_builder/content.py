@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from .catalogue import product_errors, product_fields
 from .config import ClubConfig
 from .errors import ContentError, ContentErrors, relpath
 from .events import duplicate_slugs, event_fields
@@ -82,6 +83,7 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
     errors.extend(assign_urls(site))
     errors.extend(duplicate_slugs(pages))
     errors.extend(catalogue_errors(pages))
+    errors.extend(product_errors(site))
     site.errors = errors
     if errors and strict_errors:
         raise ContentErrors(errors)
@@ -183,6 +185,8 @@ def kind_fields(check: Validator, data: dict, kind: str) -> dict:
         return event_fields(check, data)
     if kind == "club":
         return privilege_fields(check, data)
+    if kind == "catalogue":
+        return product_fields(check, data)
     return {}
 
 

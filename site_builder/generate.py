@@ -11,6 +11,7 @@ import jinja2
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from . import catalogue_pages
 from .content import Site
 from .i18n import translator
 from .model import Page
@@ -41,6 +42,7 @@ class Listings:
         env.globals.update(t=translator(config.language), href=href, day=self.day, moment=self.moment,
                            segment_labels=self.segment_labels, portal=config.portal_url, now=self.now)
         self.macros = env.get_template("_listings.html").module
+        self.catalogue_macros = env.get_template("_catalogue.html").module
 
     def day(self, value: date) -> str:
         return format_date(value, format="long", locale=self.locale)
@@ -95,6 +97,8 @@ class Listings:
             articles = sorted((p for p in self._of("article") if p.issue_dir == folder),
                               key=lambda p: (p.date, p.title))
             return str(self.macros.catalogue(articles, page.url, t("issue.articles")))
+        if page.kind == "catalogue":
+            return catalogue_pages.line_table(self, page)
         if page.kind != "section":
             return ""
         return self._for_section(page, t)
@@ -106,6 +110,9 @@ class Listings:
         if page.section == "magazine":
             issues = sorted(self._of("issue"), key=lambda p: p.date, reverse=True)
             return str(self.macros.catalogue(issues, page.url, t("magazine.issues")))
+        if page.section == "catalogue":
+            lines = sorted(self._of("catalogue", "catalogue"), key=lambda p: p.rel)
+            return str(self.macros.catalogue(lines, page.url, t("catalogue.lines")))
         if page.section in ("technical", "analytics", "club"):
             kind = page.section
             items = sorted(self._of(kind, page.section), key=lambda p: (p.date or date.min, p.title),

@@ -25,6 +25,7 @@ KIND_KEYS = {
     "newsletter": {"subject", "preheader", "roles", "topics"},
     "issue": {"issue"},
     "club": {"privileges"},
+    "catalogue": {"products"},
     "event": {"starts", "ends", "city", "online", "capacity", "venue",
               "registration", "per_company", "register_until", "questions", "cancelled", "online_link", "offer_hours"},
 }
@@ -103,7 +104,7 @@ def kind_for(rel: str) -> tuple[str, str | None]:
         if len(parts) == 3 and parts[2] == "index.md":
             return "issue", section
         return ("article" if len(parts) == 3 else "misplaced-article"), section
-    if section in ("technical", "analytics", "events", "club"):
+    if section in ("technical", "analytics", "events", "club", "catalogue"):
         return {"events": "event"}.get(section, section), section
     return "page", section
 

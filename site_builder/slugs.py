@@ -19,6 +19,8 @@ def slugify(text: str, separator: str = "-") -> str:
     """Transliterate and slugify; deterministic, so URLs stay stable across rebuilds."""
     slug = _slugify(str(text), max_length=MAX_SLUG, word_boundary=True, separator=separator,
                     replacements=_REPLACEMENTS)
+    if len(slug) < MAX_SLUG - 1 and slug == _slugify(str(text), separator=separator, replacements=_REPLACEMENTS):
+        return slug  # not cut: a last one-character word is the name's own ("Трек-Про 2", "Цех-М")
     # A cut at the length limit can leave a dangling one-letter word ("...-dlya-magazinov-i").
     return re.sub(rf"{re.escape(separator)}[a-z0-9]$", "", slug) if len(slug) > 2 else slug
 

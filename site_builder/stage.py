@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from .catalogue_pages import product_pages
 from .content import Site, per_site
 from .feeds import FEED_SECTIONS, icalendar, json_feed, rss
 from .generate import Listings
@@ -27,7 +28,7 @@ from .model import MORE, Page
 MODES = ("public", "private")
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster on big sites
 BLOG_SECTIONS = ("newsletters", "magazine")
-SECTION_KEYS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
+SECTION_KEYS = ("newsletters", "magazine", "technical", "catalogue", "analytics", "events", "club")
 
 
 @dataclass
@@ -70,6 +71,8 @@ def staged_files(site: Site, mode: str, listings: Listings | None = None,
         if rel not in hidden:
             files[stage_of[rel]] = (site.config.docs_dir / rel).read_bytes()
     files.update(default_pages(site, files, listings))
+    for page, body in product_pages(site, listings):  # generated from the line pages' `products:`
+        files[page.stage_path] = render_page(site, page, body, False, "").encode()
     if mode == "public":
         files.update(feed_files(site))
     return files

@@ -1,3 +1,5 @@
+import re
+
 from site_builder.slugs import is_valid_slug, slugify
 
 
@@ -18,3 +20,10 @@ def test_slug_validation():
     assert is_valid_slug("novye-svetilniki")
     assert not is_valid_slug("Новые")
     assert not is_valid_slug("a--b")
+
+
+def test_a_last_one_character_word_stays_unless_the_slug_was_cut():
+    assert slugify("Трек-Про 2") == "trek-pro-2" and slugify("tsekh-m") == "tsekh-m"
+    assert slugify("reglament-obsluzhivaniya-cekh-m") == "reglament-obsluzhivaniya-cekh-m"
+    cut = slugify("slovo " * 9 + "i dlinnoeslovo")  # cut after "i" at 55 characters: the "i" goes too
+    assert cut == "-".join(["slovo"] * 9) and not re.search(r"-[a-z0-9]$", cut)
