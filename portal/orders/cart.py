@@ -31,7 +31,7 @@ class CartLine:
 
 def lines(db: Database, user_id: int) -> list[CartLine]:
     rows = db.execute("SELECT sku, quantity, source, added_at FROM orders_cart WHERE user_id = ? "
-                      "ORDER BY added_at, sku", [user_id]).fetchall()
+                      "ORDER BY added_at, rowid", [user_id]).fetchall()
     return [CartLine(*row) for row in rows]
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 MAX_QUANTITY = 100_000
 MAX_LINES = 500
 SKU = re.compile(r"[A-Za-z0-9А-Яа-яЁё][A-Za-z0-9А-Яа-яЁё._/-]{0,63}")
+_NUMBER = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 
 
@@ -42,11 +43,13 @@ def quantity(text: str) -> int | None:
     cleaned = _SPACES.sub("", text).replace(",", ".")
     if not cleaned:
         return 1
+    if not _NUMBER.fullmatch(cleaned):  # ASCII digits only: "٣" and "1e3" are not what people mean
+        return None
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= MAX_QUANTITY:
+    if value != value.to_integral_value() or not 1 <= value <= MAX_QUANTITY:
         return None
     return int(value)
 
