@@ -116,7 +116,7 @@ async def pass_on(request: Request) -> Response:
     if not NONCE.fullmatch(nonce) or seq is None:
         raise HTTPException(400, "bad_form")
     chosen = whole_number(target)
-    if chosen is None or all(d.id != chosen for d in routing.distributors(portal.db)) or chosen == order.distributor_id:
+    if chosen is None or all(d.id != chosen for d in routing.distributors(portal.db)):
         return staff_order_page(request, order, {"distributor": who.t("orders.error.distributor")}, 400)
     try:
         store.change(portal.db, order.id, "passed", seen_seq=seq, by_id=who.user.id, now=time.time(), nonce=nonce,
@@ -126,6 +126,8 @@ async def pass_on(request: Request) -> Response:
     except store.Stale as stale:
         errors = {"_form": who.t("orders.error.stale", state=who.t(f"orders.state.{stale.state}"))}
         return staff_order_page(request, store.get(portal.db, order.id), errors, 409)
+    except store.OrderError:  # the distributor it has already (checked after the double submit's nonce)
+        return staff_order_page(request, order, {"distributor": who.t("orders.error.distributor")}, 400)
     response = redirect(f"{LIST}{order.id}?notice=passed")
     response.background = mails.notify_later(portal, order.id, "passed")
     return response
