@@ -66,7 +66,8 @@ def test_a_decline_needs_a_reason_and_keeps_the_text(app, db, parties, order_id)
     assert store.get(db, order_id).state == "declined"
 
 
-@pytest.mark.parametrize("data", [{"action": "steal"}, {"action": "accept", "seq": "x"}, {"action": "accept", "nonce": "!"}])
+@pytest.mark.parametrize("data", [{"action": "steal"}, {"action": "accept", "seq": "x"},
+                                  {"action": "accept", "nonce": "!"}])
 def test_a_damaged_form_is_400(app, db, parties, order_id, data):
     _sender, _firm, _dist, agent = parties
     with signed_in(app, agent.email) as client:

@@ -62,5 +62,5 @@ def test_csv_in_either_encoding_and_delimiter(encoding, delimiter):
 
 
 def test_csv_with_quoted_russian_decimal():
-    reading = pasted.read_csv('TP2-30-840,"1 000,0"\n'.encode(), find)
+    reading = pasted.read_csv(b'TP2-30-840,"1 000,0"\n', find)
     assert reading.items == {"TP2-30-840": 1000}

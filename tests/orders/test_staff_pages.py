@@ -98,8 +98,8 @@ def test_staff_set_the_regions_a_distributor_serves(db, parties, staff, second):
     page = staff.get(LIST + "distributors/")
     assert page.status_code == 200 and "=ООО «Второй опт»" in page.text
     token = hidden(page.text, "csrf")["csrf"]
-    done = staff.post(LIST + "distributors/", data={"csrf": token, "company": str(second), "region": ["south", "volga"]},
-                      follow_redirects=False)
+    wanted = {"csrf": token, "company": str(second), "region": ["south", "volga"]}
+    done = staff.post(LIST + "distributors/", data=wanted, follow_redirects=False)
     assert done.status_code == 303 and routing.regions_of(db, second) == ("south", "volga")
     unknown = staff.post(LIST + "distributors/", data={"csrf": token, "company": str(second), "region": ["mars"]})
     assert unknown.status_code == 400 and "Неизвестный регион" in unknown.text
