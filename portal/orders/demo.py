@@ -7,11 +7,12 @@ orders yet and a built catalogue; nothing is sent."""
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 
 from sqlite_utils import Database
 
 from portal.core.catalogue import catalogue_for
-from portal.core.companies import find_company
+from portal.core.companies import find_company, get_company
 from portal.core.identity import find_user_by_email
 from portal.core.settings import Settings
 from portal.orders import cart, routing, store
@@ -42,7 +43,7 @@ MOVES = {
 def seed_demo_orders(db: Database, settings: Settings) -> str | None:
     distributor = find_company(db, DISTRIBUTOR)
     products = catalogue_for(settings.site_dir).products()
-    if distributor is None or len(products) < 5 or db.execute("SELECT count(*) FROM orders").fetchone()[0]:
+    if distributor is None or len(products) < 3 or db.execute("SELECT count(*) FROM orders").fetchone()[0]:
         return None
     routing.set_regions(db, distributor.id, SERVED, by_id=None)
     agent = find_user_by_email(db, "maria@elopt-yug.example")
@@ -50,16 +51,17 @@ def seed_demo_orders(db: Database, settings: Settings) -> str | None:
     now, made = time.time(), 0
     for index, (email, items, city, days, comment, hours_ago) in enumerate(ORDERS):
         sender = find_user_by_email(db, email)
-        company = find_company(db, str(sender.company_id)) if sender and sender.company_id else None
+        company = get_company(db, sender.company_id) if sender else None
         if sender is None or company is None:
             continue
         sent = now - hours_ago * HOUR
-        cart.add(db, sender.id, [(products[i].sku, quantity) for i, quantity in items], "catalogue", now=sent)
+        cart.add(db, sender.id, [(products[i % len(products)].sku, quantity) for i, quantity in items], "catalogue",
+                 now=sent)
         serves = company.region in SERVED
         order_id = store.create(
             db, user_id=sender.id, company_id=company.id, region=company.region or "",
             distributor_id=distributor.id if serves else None, city=city,
-            wanted_on=time.strftime("%Y-%m-%d", time.localtime(now + days * 86400)), comment=comment,
+            wanted_on=(date.today() + timedelta(days=days)).isoformat(), comment=comment,
             names={p.sku: p.name for p in products}, nonce=f"demo-order-{index:02d}-{int(now)}", now=sent)
         for seq, (state, note, after, by) in enumerate(MOVES.get(index, ()), start=1):
             who = {"distributor": agent, "staff": staff, "sender": sender}[by]
