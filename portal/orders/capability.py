@@ -3,10 +3,11 @@ distributor's answer (accept, question, decline), overdue orders flagged to staf
 
 from __future__ import annotations
 
-from portal.core.capability import CabinetCard, Capability, Job, MenuEntry, NavLink
+from portal.core.capability import CabinetCard, Capability, Command, Job, MenuEntry, NavLink
 from portal.orders import (
     cabinet,
     cart_pages,
+    cli,
     demo,
     order_pages,
     overdue,
@@ -26,6 +27,7 @@ CAPABILITY = Capability(
     url_prefixes=("/orders/", "/staff/orders/"),
     words=WORDS,
     migrations=MIGRATIONS,
+    commands=(Command("orders", cli.add_parser, cli.run),),
     jobs=(Job("orders overdue", overdue.overdue_job),),
     cabinet_cards=(CabinetCard("orders/_cabinet_orders.html", cabinet.card, level="member", order=37),),
     staff_menu=(MenuEntry(staff_pages.LIST, "orders.staff.nav", STAFF_ROLES, order=29),),
