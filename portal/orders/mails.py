@@ -6,14 +6,16 @@
 - answered (the sender answered a question): the distributor's people;
 - overdue (the job): the club's staff.
 
-Letters go after the response (web/letters), so a slow relay never slows the page and a failure is logged,
-not shown: the order itself is in both cabinets whatever happens to the mail.
+Each letter is queued in the outbox when its change is written and sent after the response (web/letters), so a
+slow relay never slows the page; what does not go is sent again by the overdue job (outbox.pending), to the
+addresses that did not get it. The order itself is in both cabinets whatever happens to the mail.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 
 from sqlite_utils import Database
 from starlette.background import BackgroundTask
@@ -22,10 +24,10 @@ from portal.core.companies import members_of
 from portal.core.identity import User, get_user
 from portal.core.mail import Attachment, Mail
 from portal.core.oneline import one_line
-from portal.orders import files, store
+from portal.orders import files, outbox, store
 from portal.orders.store import Order
 from portal.web.context import Portal, vocabularies
-from portal.web.letters import deliver_all, personal_mail
+from portal.web.letters import deliver, personal_mail
 from portal.web.xlsxfile import MEDIA_TYPE
 
 log = logging.getLogger("portal.orders")
@@ -97,15 +99,37 @@ def letters_to(portal: Portal, order: Order, chosen: list[tuple[User, str]], kin
     return mails
 
 
-async def send(portal: Portal, order_id: int, kind: str, note: str = "", hours: int = 0) -> int:
-    """Build and send; never raises (it runs after the response or in a job): a failure is logged."""
+async def deliver_letter(portal: Portal, letter_id: int) -> int:
+    """Send the queued letter to everyone who has not got it yet; how many went now. Never raises (it runs
+    after the response or in a job): a failure is logged and the job tries again later (outbox.pending)."""
+    db = portal.db
     try:
-        mails = letters(portal, order_id, kind, note, hours)
+        letter = outbox.get(db, letter_id)
+        if letter is None:
+            return 0
+        got = outbox.delivered(db, letter_id)
+        mails = [mail for mail in letters(portal, letter.order_id, letter.kind, letter.note, letter.hours)
+                 if mail.to.addr_spec not in got]
     except Exception:  # the order is saved; a letter that cannot be built must not turn into an error page
-        log.exception("could not build the letters about order %s", order_id)
+        log.exception("could not build the letters about order letter %s", letter_id)
         return 0
-    return await deliver_all(portal, mails)
+    sent = 0
+    for mail in mails:
+        if await deliver(portal, mail):
+            outbox.mark_delivered(db, letter_id, mail.to.addr_spec, time.time())
+            sent += 1
+    if sent == len(mails):
+        outbox.mark_done(db, letter_id, time.time())
+    return sent
+
+
+async def send(portal: Portal, order_id: int, kind: str, note: str = "", hours: int = 0) -> int:
+    """Queue the letters about a change and send them now (the job retries what does not go)."""
+    letter_id = outbox.queue(portal.db, order_id, kind, note, hours, time.time())
+    return await deliver_letter(portal, letter_id)
 
 
 def notify_later(portal: Portal, order_id: int, kind: str, note: str = "") -> BackgroundTask:
-    return BackgroundTask(send, portal, order_id, kind, note)
+    """Queue now (in the request, so a crash after the response loses no letter), send after the response."""
+    letter_id = outbox.queue(portal.db, order_id, kind, note, 0, time.time())
+    return BackgroundTask(deliver_letter, portal, letter_id)

@@ -1,5 +1,5 @@
 """The orders tables. Numbers: 23 the regions distributors serve, 24 the cart, 25 orders, their lines
-and events, and the overdue job's claims."""
+and events, and the overdue job's claims, 26 the letters' outbox (retried until delivered)."""
 
 from __future__ import annotations
 
@@ -102,5 +102,45 @@ CREATE TABLE order_overdue (
     order_id INTEGER NOT NULL REFERENCES orders(id),
     at REAL NOT NULL
 );
+CREATE TRIGGER order_overdue_no_update BEFORE UPDATE ON order_overdue
+BEGIN SELECT RAISE(ABORT, 'order_overdue is append-only'); END;
+CREATE TRIGGER order_overdue_no_delete BEFORE DELETE ON order_overdue
+BEGIN SELECT RAISE(ABORT, 'order_overdue is append-only'); END;
+"""),
+    Migration(26, "orders letters outbox", """
+-- Every letter about an order is written here before it is sent (portal/orders/outbox.py owns these tables), so
+-- a relay that is down only delays it: the job sends again what did not go, to the addresses that did not get it.
+-- All append-only: a delivery is a new row, a letter that reached everyone gets its 'done' row.
+CREATE TABLE order_letters (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    kind TEXT NOT NULL,                        -- a state, 'overdue' or 'route' (portal/orders/mails.py)
+    note TEXT NOT NULL DEFAULT '',
+    hours INTEGER NOT NULL DEFAULT 0,
+    at REAL NOT NULL
+);
+CREATE INDEX order_letters_at ON order_letters (at);
+CREATE TABLE order_letter_deliveries (
+    letter_id INTEGER NOT NULL REFERENCES order_letters(id),
+    address TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (letter_id, address)
+);
+CREATE TABLE order_letters_done (
+    letter_id INTEGER PRIMARY KEY REFERENCES order_letters(id),
+    at REAL NOT NULL
+);
+CREATE TRIGGER order_letters_no_update BEFORE UPDATE ON order_letters
+BEGIN SELECT RAISE(ABORT, 'order_letters is append-only'); END;
+CREATE TRIGGER order_letters_no_delete BEFORE DELETE ON order_letters
+BEGIN SELECT RAISE(ABORT, 'order_letters is append-only'); END;
+CREATE TRIGGER order_letter_deliveries_no_update BEFORE UPDATE ON order_letter_deliveries
+BEGIN SELECT RAISE(ABORT, 'order_letter_deliveries is append-only'); END;
+CREATE TRIGGER order_letter_deliveries_no_delete BEFORE DELETE ON order_letter_deliveries
+BEGIN SELECT RAISE(ABORT, 'order_letter_deliveries is append-only'); END;
+CREATE TRIGGER order_letters_done_no_update BEFORE UPDATE ON order_letters_done
+BEGIN SELECT RAISE(ABORT, 'order_letters_done is append-only'); END;
+CREATE TRIGGER order_letters_done_no_delete BEFORE DELETE ON order_letters_done
+BEGIN SELECT RAISE(ABORT, 'order_letters_done is append-only'); END;
 """),
 )

@@ -84,3 +84,24 @@ def test_the_pages_work_in_english(app, parties):
 
 def test_letters_are_built_for_a_missing_order_as_none(app, catalogue):
     assert mails.letters(build_portal(app.state.portal.settings, app.state.portal.db, ()), 999, "sent") == []
+
+
+def test_letters_that_did_not_go_are_sent_again_once(settings, db, parties, smtp):
+    import asyncio
+
+    from portal.orders import outbox, overdue
+
+    sender, firm, dist, agent = parties
+    order_id = made(db, sender.id, firm, dist)
+    down = build_portal(with_settings(settings, smtp_url="smtp://127.0.0.1:9"), db, ())
+    assert asyncio.run(mails.send(down, order_id, "sent")) == 0
+    [letter] = outbox.pending(db, time.time() + 1, time.time())
+    up = build_portal(settings, db, ())
+    assert overdue.retry_letters(up, time.time()) == 0  # too fresh: the page's own try may still be running
+    assert overdue.retry_letters(up, time.time() + overdue.RETRY_AFTER + 1) == 2
+    assert {r.recipients[0] for r in smtp.wait_for(2)} == {sender.email, agent.email}
+    assert overdue.retry_letters(up, time.time() + overdue.RETRY_AFTER + 2) == 0 and len(smtp.received) == 2
+    assert outbox.delivered(db, letter.id) == {sender.email, agent.email}
+    assert asyncio.run(mails.send(down, order_id, "sent")) == 0
+    soon, late = time.time() + 10, time.time() + outbox.RETRY_HOURS * 3600 + 10
+    assert len(outbox.pending(db, soon, soon)) == 1 and outbox.pending(db, late, late) == []  # given up at last

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from portal.core.db import connect
-from portal.orders import cart, store
+from portal.orders import cart, outbox, store
 from tests.orders.helpers import made
 
 
@@ -44,10 +44,16 @@ def test_an_empty_cart_is_no_order(db, parties):
 @pytest.mark.parametrize("sql", [
     "UPDATE orders SET city = 'Омск'", "DELETE FROM orders", "UPDATE order_lines SET quantity = 1",
     "DELETE FROM order_lines", "UPDATE order_events SET state = 'accepted'", "DELETE FROM order_events",
-    "UPDATE orders_regions SET regions = ''", "DELETE FROM orders_regions"])
+    "UPDATE orders_regions SET regions = ''", "DELETE FROM orders_regions", "DELETE FROM order_overdue",
+    "UPDATE order_letters SET kind = 'x'", "DELETE FROM order_letters", "DELETE FROM order_letter_deliveries",
+    "DELETE FROM order_letters_done"])
 def test_the_database_refuses_edits(db, parties, sql):
     sender, firm, dist, _agent = parties
-    made(db, sender.id, firm, dist)
+    order_id = made(db, sender.id, firm, dist)
+    assert store.claim_overdue(db, store.history(db, order_id)[0], time.time())
+    letter = outbox.queue(db, order_id, "sent", "", 0, time.time())
+    outbox.mark_delivered(db, letter, "a@b.example", time.time())
+    outbox.mark_done(db, letter, time.time())
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute(sql)
 
