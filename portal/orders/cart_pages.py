@@ -11,6 +11,7 @@ to add those and skip the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,7 +35,7 @@ FILE_LIMIT = 1024 * 1024  # bytes of an uploaded CSV
 SOURCE = re.compile(r"[a-z]{1,20}(:[A-Za-z0-9_-]{1,20})?")
 
 
-def find_sku(request: Request):
+def find_sku(request: Request) -> Callable[[str], str | None]:
     """SKU text -> the catalogue's spelling of it, or None."""
     products = catalogue_for(portal_of(request).settings.site_dir)
 

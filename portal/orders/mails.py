@@ -60,8 +60,9 @@ def recipients(db: Database, order: Order, kind: str) -> list[tuple[User, str]]:
     """(person, side) for a letter of `kind` about the order as it is now."""
     if kind in ("overdue", "route"):
         return [(user, "staff") for user in staff(db)]
-    to_distributor = [(user, "distributor") for user in people(db, list(members_of(db, order.distributor_id)))] \
-        if order.distributor_id else []
+    # The company's people who can open the order (members: company and phone); the others could not act on it.
+    team = people(db, list(members_of(db, order.distributor_id))) if order.distributor_id else []
+    to_distributor = [(user, "distributor") for user in team if user.level in ("member", "staff")]
     sender = [(user, "sender") for user in people(db, [order.sent_by])]
     if kind == "sent":
         return sender + to_distributor

@@ -36,6 +36,12 @@ NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 CLUB = "club"  # the distributor field's value when the club's staff route the order
 
 
+def serving(request: Request, company: Company) -> list[Company]:
+    """The distributors the member may choose: those serving the region, never the member's own company."""
+    found = routing.serving(portal_of(request).db, region_of(request, company))
+    return [distributor for distributor in found if distributor.id != company.id]
+
+
 def region_of(request: Request, company: Company) -> str:
     user = visitor(request).user
     return company.region or (user.region if user else None) or ""
@@ -51,7 +57,7 @@ def form_page(request: Request, company: Company, values: dict, errors: dict | N
     return render(request, "orders/send.html", {
         "rows": rows, "company": company, "region": region,
         "region_name": vocabularies(portal.club)["regions"].get(region, region),
-        "distributors": routing.serving(portal.db, region), "values": values, "errors": errors or {},
+        "distributors": serving(request, company), "values": values, "errors": errors or {},
         "today": today(request).isoformat()}, status_code=status_code)
 
 
@@ -104,13 +110,13 @@ def problems(request: Request, values: dict) -> dict[str, str]:
 
 def chosen_distributor(request: Request, company: Company, text: str) -> tuple[int | None, str | None]:
     """(distributor id or None for the club, error word key or None)."""
-    serving = routing.serving(portal_of(request).db, region_of(request, company))
-    if not serving:
+    choices = serving(request, company)
+    if not choices:
         return None, None if text in ("", CLUB) else "orders.error.distributor_gone"
     chosen = whole_number(text)
     if chosen is None:
         return None, "orders.error.distributor"
-    if all(found.id != chosen for found in serving):
+    if all(found.id != chosen for found in choices):
         return None, "orders.error.distributor_gone"
     return chosen, None
 

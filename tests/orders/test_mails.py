@@ -105,3 +105,12 @@ def test_letters_that_did_not_go_are_sent_again_once(settings, db, parties, smtp
     assert asyncio.run(mails.send(down, order_id, "sent")) == 0
     soon, late = time.time() + 10, time.time() + outbox.RETRY_HOURS * 3600 + 10
     assert len(outbox.pending(db, soon, soon)) == 1 and outbox.pending(db, late, late) == []  # given up at last
+
+
+def test_people_of_the_distributor_without_a_phone_get_no_order(app, db, parties):
+    from portal.core.identity import ProfileUpdate, update_profile
+
+    sender, firm, dist, agent = parties
+    update_profile(db, agent.id, ProfileUpdate(name=agent.name, company_id=dist, phone=None, language="en"))
+    order_id = made(db, sender.id, firm, dist)
+    assert list(subjects(app.state.portal, order_id, "sent")) == [sender.email]

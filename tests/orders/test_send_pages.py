@@ -142,3 +142,13 @@ def test_sent_at_is_now(db, parties, buyer):
     before = time.time()
     assert send(buyer, distributor=str(dist)).status_code == 303
     assert store.for_company(db, firm)[0].sent_at >= before
+
+
+def test_a_distributor_never_sends_to_itself(app, db, parties):
+    _sender, _firm, dist, agent = parties
+    cart.add(db, agent.id, [("OL-36-840", 1)])
+    with signed_in(app, agent.email) as client:
+        page = client.get(SEND).text
+        assert f'<option value="{dist}"' not in page
+        assert "No club distributor serves" in page
+        assert send(client, distributor=str(dist)).status_code == 409
