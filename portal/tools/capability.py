@@ -17,5 +17,6 @@ CAPABILITY = Capability(
     cabinet_cards=(CabinetCard("tools/_cabinet_tools.html", saved_pages.card, level="member", order=38),),
     nav_links=(NavLink("/tools/", "tools.nav", level="member", order=25),),
     personal_data=store.personal_data,
+    on_start=(pages.open_catalogue,),
     on_demo=(demo.seed_demo_calculations,),
 )
