@@ -31,11 +31,11 @@ CABLE_DEFAULTS = {"phases": "1", "material": "copper", "section": "2.5", "cos_ph
 
 def open_catalogue(portal: Any) -> None:
     """on_start: the site's catalogue, found once (catalogue_for resolves the path: a fifth of an endpoint's time)."""
-    portal.parts["tools.catalogue"] = catalogue_for(portal.settings.site_dir)
+    portal.parts["tools_catalogue"] = catalogue_for(portal.settings.site_dir)
 
 
 def products_of(request: Request):
-    return portal_of(request).parts["tools.catalogue"]
+    return portal_of(request).parts["tools_catalogue"]
 
 
 def refusal(request: Request) -> Response:
