@@ -7,7 +7,8 @@ from portal.tools import presets
 from portal.tools.words import WORDS
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = [*(REPO / "portal" / "tools").glob("*.py"), *(REPO / "themes" / "portal" / "templates" / "tools").glob("*.html")]
+SOURCES = [*(REPO / "portal" / "tools").glob("*.py"),
+           *(REPO / "themes" / "portal" / "templates" / "tools").glob("*.html")]
 
 
 def test_every_word_has_both_languages():

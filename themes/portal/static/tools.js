@@ -11,6 +11,10 @@
   var timer = null;
   var latest = 0;
 
+  function field(name) {  /* namedItem: form.elements.length is the count, not the field called "length" */
+    return form.elements.namedItem(name);
+  }
+
   function pick(data, path) {
     return path.split(".").reduce(function (value, key) { return value == null ? value : value[key]; }, data);
   }
@@ -47,7 +51,7 @@
     form.querySelectorAll(".p-field--error").forEach(function (el) { el.classList.remove("p-field--error"); });
     document.querySelectorAll(".p-error").forEach(function (el) { el.hidden = true; });
     Object.keys(errors).forEach(function (name) {
-      var input = form.elements[name];
+      var input = field(name);
       if (!input) { return; }
       var box = input.closest(".p-field") || input.parentNode;
       var line = document.createElement("p");
@@ -62,7 +66,7 @@
 
   function mirror() {
     document.querySelectorAll("[data-mirror]").forEach(function (copy) {
-      var source = form.elements[copy.getAttribute("data-mirror")];
+      var source = field(copy.getAttribute("data-mirror"));
       if (source) { copy.value = source.value; }
     });
   }
@@ -98,8 +102,8 @@
   form.addEventListener("change", function (event) {
     var room = event.target;
     if (room.name === "room" && room.selectedOptions.length && room.selectedOptions[0].getAttribute("data-lux")) {
-      form.elements.lux.value = room.selectedOptions[0].getAttribute("data-lux");
-      form.elements.workplane.value = room.selectedOptions[0].getAttribute("data-workplane");
+      field("lux").value = room.selectedOptions[0].getAttribute("data-lux");
+      field("workplane").value = room.selectedOptions[0].getAttribute("data-workplane");
     }
     soon();
   });
