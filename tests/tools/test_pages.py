@@ -107,6 +107,7 @@ def test_the_room_form_works_without_a_script(member):
     assert re.search(r'data-out="count">16<', page.text)
     assert 'data-tools-endpoint="/tools/lumen"' in page.text and "/_portal/static/tools.js" in page.text
     assert "EN 12464-1" in page.text and "CIE 52" in page.text  # the norms and the method are cited
+    assert "СП 52, табл. 4.2: коридоры — 50–100 лк" in page.text and "CIE 97:2005" in page.text
 
 
 def test_the_room_form_gives_bad_input_back_with_values_kept(member):
