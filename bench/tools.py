@@ -103,7 +103,7 @@ def measure(tmp: Path, args: argparse.Namespace, processes: list) -> tuple[dict[
 def row(name: str, result: Result, target: str = "", ok: bool | None = None) -> str:
     mark = "" if ok is None else ("PASS" if ok else "FAIL")
     return (f"{name:<28}{result.rps:>9,.0f}{result.p50_ms:>9.2f}{result.p99_ms:>9.2f}{result.errors:>7}  "
-            f"{target:<26}{mark}")
+            f"{target:<32}{mark}")
 
 
 def report(args: argparse.Namespace, results: dict[str, Result], notes: dict) -> bool:

@@ -84,6 +84,8 @@ def lumen(source: Mapping[str, Any], products: Products) -> Outcome:
     outcome = Outcome(typed(source, LUMEN_FIELDS))
     values, problems = outcome.values, outcome.problems
     preset = presets.ROOMS.get(values["room"])
+    if values["room"] and preset is None:
+        problems["room"] = ("tools.error.choice", {})
     if preset is not None:  # a room type chosen without a script to fill the fields: its values where empty
         values["lux"] = values["lux"] or str(preset.lux)
         values["workplane"] = values["workplane"] or f"{preset.workplane:g}"

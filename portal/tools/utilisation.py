@@ -135,8 +135,9 @@ def transfer(initial: tuple[float, float, float], rho: tuple[float, float, float
 def utilisation_factor(cd_per_klm: Sequence[float], length: float, width: float, mounting: float,
                        reflectances: Reflectances, workplane: float = 0.0, suspension: float = 0.0) -> float:
     """UF of the room for this distribution (the module's method); mounting = h above the working plane."""
+    rounded = Reflectances(round(reflectances.ceiling, 3), round(reflectances.walls, 3), round(reflectances.floor, 3))
     return _cached(tuple(round(v, 3) for v in cd_per_klm), round(length, 2), round(width, 2), round(mounting, 2),
-                   reflectances, round(workplane, 2), round(suspension, 2))
+                   rounded, round(workplane, 2), round(suspension, 2))
 
 
 @lru_cache(maxsize=4096)  # the endpoint is called as a member types: the same room many times over

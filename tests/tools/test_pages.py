@@ -56,6 +56,8 @@ def test_lumen_json_asks_for_uf_without_photometry_and_for_a_real_height(member,
     assert set(errors) == {"flux"}
     errors = member.client.get("/tools/lumen", params={**ROOM, "length": "inf", "width": "nan"}).json()["errors"]
     assert set(errors) == {"length", "width"}
+    errors = member.client.get("/tools/lumen", params={**ROOM, "room": "sauna"}).json()["errors"]
+    assert set(errors) == {"room"}
 
 
 def test_voltage_drop_json(member):
