@@ -31,9 +31,13 @@ NOTICES = {"saved": "tools.saved.notice", "deleted": "tools.saved.deleted"}
 PAGES = {"lumen": "tools/room.html", "cable": "tools/cable.html"}
 
 
+ADVISERS = ("staff", "admin")  # staff roles that answer requests for advice, which link to the calculation
+
+
 def own_or_404(request: Request) -> store.Saved:
-    who = visitor(request)
-    found = store.get(portal_of(request).db, request.path_params["calc_id"], who.user.id)
+    """The member's own calculation; to advisers any (read only); to everyone else nothing (ASVS 5.0 8.2.2)."""
+    who, db, number = visitor(request), portal_of(request).db, request.path_params["calc_id"]
+    found = store.find(db, number) if who.user.role in ADVISERS else store.get(db, number, who.user.id)
     if found is None:
         raise HTTPException(404)
     return found
@@ -100,6 +104,7 @@ async def show(request: Request) -> Response:
     item, who = own_or_404(request), visitor(request)
     notice = NOTICES.get(request.query_params.get("notice", ""))
     return render(request, "tools/saved_one.html", {"item": item, "advice": advice_link(request, item),
+                                                    "mine": item.user_id == who.user.id,
                                                     "notice": who.t(notice) if notice else None})
 
 

@@ -73,6 +73,12 @@ def get(db: Database, calculation_id: int, user_id: int) -> Saved | None:
     return _row(row) if row else None
 
 
+def find(db: Database, calculation_id: int) -> Saved | None:
+    """Any member's calculation: for the club's staff answering a request for advice that links to it."""
+    row = db.execute(f"SELECT {COLUMNS} FROM tools_calculations WHERE id = ?", [calculation_id]).fetchone()  # noqa: S608
+    return _row(row) if row else None
+
+
 def saved_by(db: Database, user_id: int) -> list[Saved]:
     """The member's calculations, by project name, newest first within a project."""
     rows = db.execute(f"SELECT {COLUMNS} FROM tools_calculations WHERE user_id = ? "  # noqa: S608

@@ -143,3 +143,16 @@ def test_the_calculations_are_in_the_members_data_download(member):
     saved_id(save(member.client, page, project="Для выгрузки"))
     data = member.client.get("/account/export").json()
     assert [item["project"] for item in data["tools_calculations"]] == ["Для выгрузки"]
+
+
+def test_staff_answering_advice_read_the_calculation_but_do_not_act_on_it(member, manager, app):
+    page = "/tools/room/?" + "&".join(f"{k}={v}" for k, v in {**ROOM, "sku": ""}.items())
+    number = saved_id(save(member.client, page, project="Нужен совет"))
+    shown = manager.client.get(f"/tools/saved/{number}")
+    assert shown.status_code == 200 and "Нужен совет" in shown.text
+    assert "/delete" not in shown.text and "/feedback/new?" not in shown.text
+    assert manager.client.get(f"/tools/saved/{number}/print").status_code == 200
+    csrf = csrf_of(shown.text)
+    refused = manager.client.post(f"/tools/saved/{number}/delete", data={"csrf": csrf}, follow_redirects=False)
+    assert refused.status_code == 404  # only the author deletes
+    assert store.get(app.state.portal.db, number, member.user.id) is not None
