@@ -113,9 +113,9 @@ def cavity_reflectance(base: float, walls: float, length: float, width: float, d
     return mean * share / (1 - mean + mean * share)
 
 
-def transfer(initial: tuple[float, float, float], rho: tuple[float, float, float],
-             view: tuple[tuple[float, float, float], ...]) -> float:
-    """Step 3: flux received by the working plane (index 2), solving B = ρ·(Φ0 + Fᵀ·B) for the 3 surfaces."""
+def received(initial: tuple[float, float, float], rho: tuple[float, float, float],
+             view: tuple[tuple[float, float, float], ...]) -> tuple[float, float, float]:
+    """Step 3: the flux each surface receives (ceiling, walls, working plane), solving B = ρ·(Φ0 + Fᵀ·B)."""
     # (I − diag(ρ)·Fᵀ)·B = ρ·Φ0, solved by Gaussian elimination (3×3, always well-posed for ρ < 1).
     matrix = [[(1.0 if i == j else 0.0) - rho[i] * view[j][i] for j in range(3)] for i in range(3)]
     rhs = [rho[i] * initial[i] for i in range(3)]
@@ -129,7 +129,16 @@ def transfer(initial: tuple[float, float, float], rho: tuple[float, float, float
     out = [0.0, 0.0, 0.0]
     for row in (2, 1, 0):
         out[row] = (rhs[row] - sum(matrix[row][j] * out[j] for j in range(row + 1, 3))) / matrix[row][row]
-    return initial[2] + sum(out[j] * view[j][2] for j in range(3))
+    return tuple(initial[i] + sum(out[j] * view[j][i] for j in range(3)) for i in range(3))
+
+
+def box(length: float, width: float, mounting: float) -> tuple[tuple[float, float, float], ...]:
+    """View factors view[i][j] from surface i to j of the box (0 ceiling, 1 walls, 2 working plane)."""
+    area, walls = length * width, 2 * mounting * (length + width)
+    f_cf = parallel_view_factor(length, width, mounting)
+    f_cw = 1 - f_cf
+    f_wc = area * f_cw / walls
+    return ((0.0, f_cw, f_cf), (f_wc, 1 - 2 * f_wc, f_wc), (f_cf, f_cw, 0.0))
 
 
 def utilisation_factor(cd_per_klm: Sequence[float], length: float, width: float, mounting: float,
@@ -143,14 +152,9 @@ def utilisation_factor(cd_per_klm: Sequence[float], length: float, width: float,
 @lru_cache(maxsize=4096)  # the endpoint is called as a member types: the same room many times over
 def _cached(cd_per_klm: tuple[float, ...], length: float, width: float, mounting: float,
             reflectances: Reflectances, workplane: float, suspension: float) -> float:
-    area, walls = length * width, 2 * mounting * (length + width)
     down, up = fractions(cd_per_klm)
     direct = direct_fraction(cd_per_klm, length, width, mounting)
-    f_cf = parallel_view_factor(length, width, mounting)
-    f_cw = 1 - f_cf
-    f_wc = area * f_cw / walls
-    view = ((0.0, f_cw, f_cf), (f_wc, 1 - 2 * f_wc, f_wc), (f_cf, f_cw, 0.0))  # view[i][j]: from i to j
     rho = (cavity_reflectance(reflectances.ceiling, reflectances.walls, length, width, suspension),
            reflectances.walls,
            cavity_reflectance(reflectances.floor, reflectances.walls, length, width, workplane))
-    return transfer((up, max(0.0, down - direct), direct), rho, view)
+    return received((up, max(0.0, down - direct), direct), rho, box(length, width, mounting))[2]

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from portal.tools.utilisation import (
     Reflectances,
+    box,
     cavity_reflectance,
     direct_fraction,
     fractions,
     parallel_view_factor,
+    received,
     utilisation_factor,
 )
 
@@ -113,3 +115,20 @@ def test_results_are_cached_per_rounded_inputs():
     first = utilisation_factor(NARROW, 10.0001, 6, 2.2, STANDARD, workplane=0.8)
     again = utilisation_factor(NARROW, 10.0, 6, 2.2, STANDARD, workplane=0.8)
     assert first == again
+
+
+@settings(max_examples=60, deadline=None)
+@given(length=st.floats(1, 100), width=st.floats(1, 100), h=st.floats(0.5, 15),
+       rho=st.tuples(st.floats(0, 0.95), st.floats(0, 0.95), st.floats(0, 0.95)),
+       start=st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1)))
+def test_the_box_keeps_its_energy_and_its_view_factors_add_up(length, width, h, rho, start):
+    """Every lumen put in is absorbed somewhere at last: Σ (1 − ρ_i)·received_i = Σ Φ0_i; each surface's view
+    factors sum to 1; reciprocity A_i·F_ij = A_j·F_ji."""
+    view = box(length, width, h)
+    areas = (length * width, 2 * h * (length + width), length * width)
+    for i in range(3):
+        assert sum(view[i]) == pytest.approx(1.0)
+        for j in range(3):
+            assert areas[i] * view[i][j] == pytest.approx(areas[j] * view[j][i], rel=1e-9, abs=1e-12)
+    got = received(start, rho, view)
+    assert sum((1 - r) * e for r, e in zip(rho, got, strict=True)) == pytest.approx(sum(start), rel=1e-9, abs=1e-12)
