@@ -16,8 +16,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.identity import LEVEL_RANK
+from portal.core.oneline import one_line
 from portal.feedback import attachments, drafts, ideas, store
-from portal.feedback.model import KINDS, check_request, may_see, safe_page
+from portal.feedback.model import KINDS, SUBJECT_LIMIT, check_request, may_see, safe_page
 from portal.web import uploads
 from portal.web.context import portal_of, visitor
 from portal.web.forms import Form, read_form
@@ -41,6 +42,15 @@ def form_page(request: Request, values: dict, errors: dict | None = None, status
         status_code=status_code)
 
 
+def prefill(request: Request) -> dict:
+    """What a link may fill in (`?page=&kind=&subject=`, e.g. "ask for advice" on a saved calculation): a local
+    page, a known kind and a one-line subject; anything else is left out, never repaired."""
+    query = request.query_params
+    kind, subject = query.get("kind", ""), one_line(query.get("subject", ""))[:SUBJECT_LIMIT]
+    return {"page": safe_page(query.get("page")) or "", **({"kind": kind} if kind in KINDS else {}),
+            **({"subject": subject} if subject else {})}
+
+
 def typed_values(form: Form) -> dict:
     return {"kind": form.text("kind", 50), "subject": form.line("subject", 1000), "body": form.text("body", 100_000),
             "page": safe_page(form.text("page", 1000)) or "", "draft": form.text("draft", 100)}
@@ -56,7 +66,7 @@ async def new_request(request: Request) -> Response:
 
 async def outsider_form(request: Request) -> Response:
     if request.method == "GET":
-        return form_page(request, {"page": safe_page(request.query_params.get("page")) or ""}, member=False)
+        return form_page(request, prefill(request), member=False)
     form = await read_form(request)
     values = typed_values(form)
     problems = check_request(values["kind"], values["subject"], values["body"])
@@ -78,7 +88,7 @@ async def member_form(request: Request) -> Response:
     if request.method == "GET":
         token = request.query_params.get("draft")
         draft = drafts.load(db, token)
-        values = {"page": safe_page(request.query_params.get("page")) or ""}
+        values = prefill(request)
         if draft is not None:
             values = {"kind": draft.kind, "subject": draft.subject, "body": draft.body, "page": draft.page or "",
                       "draft": token}

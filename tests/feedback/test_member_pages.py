@@ -43,6 +43,17 @@ def test_the_form_takes_the_page_only_when_it_is_a_local_path(member):
         assert re.search(r'name="page" type="text"\s+value=""', html), bad
 
 
+def test_a_link_may_prefill_the_kind_and_subject(member, client):
+    """"Ask for advice" on a saved calculation opens the form with kind, subject and page filled in."""
+    html = member.client.get("/feedback/new", params={"kind": "advice", "subject": "Совет по расчёту «Склад»",
+                                                      "page": "/tools/saved/7"}).text
+    assert '<option value="advice" selected>' in html
+    assert 'value="Совет по расчёту «Склад»"' in html and 'value="/tools/saved/7"' in html
+    html = member.client.get("/feedback/new", params={"kind": "bribe", "subject": "Две\nстроки" + "x" * 300}).text
+    assert "selected>" not in html.split('name="kind"')[1].split("</select>")[0]
+    assert re.search(r'name="subject" type="text"\s+value="Две строкиx{140}"', html)
+
+
 def test_bad_input_is_named_and_kept(member, app):
     cases = [({"subject": ""}, "Напишите тему"), ({"subject": "Т" * 151}, "длиннее 150"),
              ({"body": ""}, "хотя бы пару слов"), ({"kind": "spam"}, "Выберите тип")]
