@@ -14,6 +14,7 @@ import pytest
 from portal.core import identity, passwords
 from portal.core.companies import find_or_create_company
 from portal.core.db import connect
+from tests.browser import people
 from tests.conftest import club_serve, new_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -54,15 +55,7 @@ def club(tmp_path, smtp):
 
 
 def signed_in(browser, base: str, email: str, next_path: str = "/account/"):
-    context = browser.new_context(base_url=base, locale="ru-RU")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"/account/login?next={next_path}")
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('form[action="/account/login"] button[type="submit"]')
-    page.wait_for_url(re.compile(re.escape(next_path.split("?")[0])))
-    return page
+    return people.signed_in(browser, base, email, PASSWORD, next_path)
 
 
 def technical_page(project) -> str:

@@ -14,6 +14,7 @@ from portal.core.companies import find_or_create_company, set_details
 from portal.core.db import connect
 from portal.orders import routing
 from site_builder.contract.catalogue import catalogue_path, write_catalogue
+from tests.browser import people
 from tests.conftest import club_serve
 from tests.orders.helpers import PRODUCTS
 
@@ -44,16 +45,8 @@ def club(project, smtp):
         yield base
 
 
-def signed_in(browser, base: str, email: str, next_path: str):
-    context = browser.new_context(base_url=base, locale="ru-RU")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"/account/login?next={next_path}")
-    page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('form[action="/account/login"] button[type="submit"]')
-    page.wait_for_url(re.compile(re.escape(next_path.split("?")[0])))
-    return page
+def signed_in(browser, base: str, email: str, next_path: str = "/account/"):
+    return people.signed_in(browser, base, email, PASSWORD, next_path)
 
 
 def test_a_member_orders_and_the_distributor_accepts(browser, club, smtp):
