@@ -36,6 +36,23 @@ DEFAULT_ROLES = {  # a partner company is several people; each needs a different
     "marketing": "Маркетинг",
 }
 SECTIONS = ("newsletters", "magazine", "technical", "analytics", "events", "club")
+LANGUAGES = ("ru", "en")
+VOCABULARIES = ("segments", "regions", "topics", "roles")
+# English names of the default keys: a label written as plain text that is still the default Russian one
+# reads in English as these (issue 18: segments, topics and roles stayed Russian on English pages).
+DEFAULT_ENGLISH = {
+    "segments": {"distributors": "Distributors", "designers": "Designers and lighting designers",
+                 "installers": "Installers", "end_customers": "End customers"},
+    "topics": {"products": "New products", "promotions": "Promotions and contests",
+               "regulation": "Standards and regulations", "design": "Lighting design and trends",
+               "installation": "Installation and wiring", "analytics": "Market analytics",
+               "training": "Training and seminars"},
+    "roles": {"management": "Management", "purchasing": "Purchasing", "sales": "Sales",
+              "engineering": "Design and engineering", "installation": "Installation and service",
+              "marketing": "Marketing"},
+}
+DEFAULTS = {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS, "roles": DEFAULT_ROLES}
+Labels = dict[str, dict[str, dict[str, str]]]  # language -> vocabulary -> key -> label
 
 
 class ConfigError(ValueError):
@@ -61,6 +78,11 @@ class ClubConfig:
     timezone: str = DEFAULT_TIMEZONE
     portal_url: str = ""  # where /account/... lives; "" = same origin as the site
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    labels: Labels = field(default_factory=lambda: default_labels(), repr=False)
+
+    def vocabulary(self, kind: str, language: str) -> dict[str, str]:
+        """A vocabulary's labels (key -> name) in `language` ("ru" or "en"; others read as the site's)."""
+        return self.labels.get(language, self.labels.get(self.language, {})).get(kind, {})
 
     @property
     def stage_root(self) -> Path:
@@ -92,6 +114,7 @@ def load_config(config_file: Path | str | None = None, site_dir: Path | str | No
     theme = raw.get("theme") or {}
     language = theme.get("language", "ru") if isinstance(theme, dict) else "ru"
     out = Path(site_dir) if site_dir else root / str(club.get("output_dir", "site"))
+    labels = vocabulary_labels(club, path)
     return ClubConfig(
         root=root,
         config_file=path,
@@ -100,24 +123,54 @@ def load_config(config_file: Path | str | None = None, site_dir: Path | str | No
         site_name=str(raw.get("site_name", "Partner Club")),
         site_url=str(raw.get("site_url") or "http://127.0.0.1:8000/"),
         language=str(language),
-        segments=_vocabulary(club, "segments", DEFAULT_SEGMENTS, path),
-        regions=_vocabulary(club, "regions", {}, path),
-        topics=_vocabulary(club, "topics", DEFAULT_TOPICS, path),
-        roles=_vocabulary(club, "roles", DEFAULT_ROLES, path),
+        **{kind: labels.get(str(language), labels["ru"])[kind] for kind in VOCABULARIES},
+        labels=labels,
         timezone=str(club.get("timezone", DEFAULT_TIMEZONE)),
         portal_url=str(club.get("portal_url", "")).rstrip("/"),
         raw=raw,
     )
 
 
-def _vocabulary(club: dict, key: str, default: dict[str, str], path: Path) -> dict[str, str]:
-    value = club.get(key, default)
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}: extra.club.{key} must be a mapping of ascii_key: Label")
-    for item in value:
-        if not str(item).isascii():
-            raise ConfigError(f"{path}: extra.club.{key}: key {item!r} must be ASCII (labels may be Russian)")
-    return {str(k): str(v) for k, v in value.items()}
+def default_labels() -> Labels:
+    return {language: {kind: _default_names(kind, language) for kind in VOCABULARIES} for language in LANGUAGES}
+
+
+def _default_names(kind: str, language: str) -> dict[str, str]:
+    names = DEFAULTS[kind]
+    return dict(names) if language == "ru" else {k: DEFAULT_ENGLISH.get(kind, {}).get(k, v) for k, v in names.items()}
+
+
+def vocabulary_labels(club: dict, path: Path) -> Labels:
+    """Every vocabulary of extra.club in both languages. A label is plain text (the same in both, but for a
+    default key still named as by default, which reads in English as DEFAULT_ENGLISH) or `{ru: …, en: …}`
+    (one of them may be missing: the other stands in)."""
+    labels: Labels = {language: {} for language in LANGUAGES}
+    for kind in VOCABULARIES:
+        value = club.get(kind, DEFAULTS[kind])
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: extra.club.{kind} must be a mapping of ascii_key: Label "
+                              "or ascii_key: {ru: Метка, en: Label}")
+        for language in LANGUAGES:
+            labels[language][kind] = {}
+        for key, label in value.items():
+            if not str(key).isascii():
+                raise ConfigError(f"{path}: extra.club.{kind}: key {key!r} must be ASCII (labels may be Russian)")
+            for language, name in _names(kind, str(key), label, path).items():
+                labels[language][kind][str(key)] = name
+    return labels
+
+
+def _names(kind: str, key: str, label: object, path: Path) -> dict[str, str]:
+    if isinstance(label, dict):
+        unknown = [str(k) for k in label if k not in LANGUAGES]
+        names = {language: str(label[language]).strip() for language in LANGUAGES if label.get(language)}
+        if unknown or not names:
+            raise ConfigError(f"{path}: extra.club.{kind}.{key}: write the name as text or as "
+                              f"{{ru: Название, en: Name}} (languages: {', '.join(LANGUAGES)})")
+        return {language: names.get(language) or next(iter(names.values())) for language in LANGUAGES}
+    text = str(label)
+    english = DEFAULT_ENGLISH.get(kind, {}).get(key) if text == DEFAULTS[kind].get(key) else None
+    return {"ru": text, "en": english or text}
 
 
 _KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

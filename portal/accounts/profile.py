@@ -27,7 +27,7 @@ from portal.web.templating import render
 
 
 def vocabularies(request: Request) -> dict[str, dict[str, str]]:
-    return club_vocabularies(portal_of(request).club)
+    return club_vocabularies(portal_of(request).club, visitor(request).language)
 
 
 def current_values(request: Request, user: identity.User) -> dict:

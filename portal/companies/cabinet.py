@@ -24,7 +24,8 @@ def my_company(request: Request) -> dict:
     return {"company": company, "people": directory.people(portal.db, company.id),
             "representative": get_user(portal.db, company.representative_id) if company.representative_id else None,
             "manager": get_user(portal.db, company.account_manager_id) if company.account_manager_id else None,
-            "is_representative": company.representative_id == user.id, **club_vocabularies(portal.club)}
+            "is_representative": company.representative_id == user.id,
+            **club_vocabularies(portal.club, visitor(request).language)}
 
 
 @requires(level="member")

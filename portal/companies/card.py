@@ -13,7 +13,7 @@ from portal.companies import contacts, directory
 from portal.core import companies
 from portal.core.capability import TimelineEntry
 from portal.core.identity import get_user
-from portal.web.context import portal_of
+from portal.web.context import portal_of, visitor
 from portal.web.context import vocabularies as club_vocabularies
 
 TIMELINE_SIZE = 50
@@ -56,7 +56,7 @@ def card_values(request: Request, company: companies.Company) -> dict:
         "managers": directory.staff_people(db), "next_contact": contacts.next_planned(db, company.id),
         "planned": contacts.planned(db, company.id), "channels": contacts.CHANNELS,
         "timeline": timeline(request, company.id), "notice_key": notice,
-        **club_vocabularies(portal_of(request).club)}
+        **club_vocabularies(portal_of(request).club, visitor(request).language)}
 
 
 def company_timeline(db, company_id: int, limit: int) -> list[TimelineEntry]:

@@ -54,7 +54,7 @@ async def directory_page(request: Request) -> Response:
 
 
 def vocabularies(request: Request) -> dict:
-    return club_vocabularies(portal_of(request).club)
+    return club_vocabularies(portal_of(request).club, visitor(request).language)
 
 
 CSV_COLUMNS = ("id", "name", "inn", "segment", "region", "manager", "representative", "people", "last_contact")

@@ -75,7 +75,7 @@ async def events_page(request: Request) -> Response:
 def read_filters(request: Request) -> export.Filters:
     """The page's query, each value checked against what it may be; anything else is ignored."""
     query = request.query_params
-    vocab = club_vocabularies(portal_of(request).club)
+    vocab = club_vocabularies(portal_of(request).club, visitor(request).language)
     status = query.get("status", "")
     segment, region = query.get("segment", ""), query.get("region", "")
     return export.Filters(status=status if status in STATUSES else "", company=whole_number(query.get("company")),
@@ -94,7 +94,7 @@ def event_values(request: Request, event: EventEntry) -> dict:
             "companies": export.companies_of(everyone), "statuses": STATUSES,
             "taken": store.seats_taken(portal.db, event.slug), "query": urlencode(filters.query()),
             "notice": visitor(request).t(f"events.staff.notice.{notice}", count=count) if notice in NOTICES else None,
-            **club_vocabularies(portal.club)}
+            **club_vocabularies(portal.club, visitor(request).language)}
 
 
 def event_page(request: Request, event: EventEntry, values: dict | None = None, errors: dict | None = None,
@@ -165,7 +165,7 @@ async def remove_person(request: Request) -> Response:
 def export_table(request: Request, event: EventEntry) -> list[list]:
     portal, who = portal_of(request), visitor(request)
     found = export.matching(export.lines(portal.db, event), read_filters(request))
-    return export.table(event, found, who.t, club_vocabularies(portal.club), portal.zone)
+    return export.table(event, found, who.t, club_vocabularies(portal.club, who.language), portal.zone)
 
 
 @staff_only

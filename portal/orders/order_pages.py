@@ -68,7 +68,7 @@ def order_page(request: Request, order: Order, found: set[str], errors: dict | N
         "order": order, "lines": store.lines(portal.db, order.id), "events": store.history(portal.db, order.id),
         "sides": found, "may_answer": "distributor" in found and order.state in store.WAITING,
         "may_reply": "sender" in found and order.state == "question",
-        "region_name": vocabularies(portal.club)["regions"].get(order.region, order.region),
+        "region_name": vocabularies(portal.club, who.language)["regions"].get(order.region, order.region),
         "nonce": secrets.token_urlsafe(16), "errors": errors or {}, "values": values or {},
         "notice": who.t(f"orders.notice.{notice}") if notice in NOTICES else None}, status_code=status_code)
 

@@ -56,7 +56,7 @@ def form_page(request: Request, company: Company, values: dict, errors: dict | N
     rows = [(line, products.get(line.sku)) for line in cart.lines(portal.db, who.user.id)]
     return render(request, "orders/send.html", {
         "rows": rows, "company": company, "region": region,
-        "region_name": vocabularies(portal.club)["regions"].get(region, region),
+        "region_name": vocabularies(portal.club, who.language)["regions"].get(region, region),
         "distributors": serving(request, company), "values": values, "errors": errors or {},
         "today": today(request).isoformat()}, status_code=status_code)
 

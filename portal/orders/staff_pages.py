@@ -60,7 +60,7 @@ async def staff_list(request: Request) -> Response:
     filters, only_overdue = filters_of(request)
     return render(request, "orders/staff_list.html", {
         "rows": found, "medians": staff_view.medians(found), "duration": lambda s: staff_view.duration(s, who.language),
-        "distributors": routing.distributors(portal.db), "regions": vocabularies(portal.club)["regions"],
+        "distributors": routing.distributors(portal.db), "regions": vocabularies(portal.club, who.language)["regions"],
         "states": store.STATES, "filters": filters, "only_overdue": only_overdue,
         "query": request.url.query})
 
@@ -97,7 +97,8 @@ def staff_order_page(request: Request, order: store.Order, errors: dict | None =
         "order": order, "lines": store.lines(portal.db, order.id), "events": store.history(portal.db, order.id),
         "distributors": [d for d in routing.distributors(portal.db) if d.id != order.distributor_id],
         "may_pass": "passed" in store.NEXT.get(order.state, ()), "nonce": secrets.token_urlsafe(16),
-        "errors": errors or {}, "region_name": vocabularies(portal.club)["regions"].get(order.region, order.region),
+        "errors": errors or {},
+        "region_name": vocabularies(portal.club, visitor(request).language)["regions"].get(order.region, order.region),
         "notice": visitor(request).t("orders.notice.passed") if request.query_params.get("notice") == "passed"
         else None}, status_code=status_code)
 
@@ -138,7 +139,8 @@ def distributors_page(request: Request, errors: dict | None = None, status_code:
     served = routing.all_regions(portal.db)
     return render(request, "orders/staff_distributors.html", {
         "companies": [(company, served.get(company.id, ())) for company in routing.distributors(portal.db)],
-        "regions": vocabularies(portal.club)["regions"], "history": routing.history(portal.db, limit=50),
+        "regions": vocabularies(portal.club, visitor(request).language)["regions"],
+        "history": routing.history(portal.db, limit=50),
         "errors": errors or {},
         "notice": visitor(request).t("orders.notice.regions") if request.query_params.get("notice") == "saved"
         else None}, status_code=status_code)
@@ -152,7 +154,7 @@ async def distributors(request: Request) -> Response:
     form = await read_form(request)
     company_id = whole_number(form.text("company", 20))
     chosen = form.many("region")
-    known = vocabularies(portal.club)["regions"]
+    known = vocabularies(portal.club, who.language)["regions"]
     if company_id is None or all(d.id != company_id for d in routing.distributors(portal.db)):
         return distributors_page(request, {"_form": who.t("orders.error.distributor")}, 400)
     if any(region not in known for region in chosen):

@@ -67,13 +67,15 @@ def club_zone(club: ClubConfig | None) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
-def vocabularies(club: ClubConfig | None) -> dict[str, dict[str, str]]:
-    """The club's segments, regions, topics and roles in the company (key -> label), mkdocs.yml or defaults."""
+def vocabularies(club: ClubConfig | None, language: str = "ru") -> dict[str, dict[str, str]]:
+    """The club's segments, regions, topics and roles in the company (key -> label) in `language` (the
+    reader's: a Russian label on an English page was issue 18's slip), from mkdocs.yml or the defaults."""
     if club is None:
-        from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TOPICS
+        from site_builder.config import VOCABULARIES, default_labels
 
-        return {"segments": DEFAULT_SEGMENTS, "regions": {}, "topics": DEFAULT_TOPICS, "roles": DEFAULT_ROLES}
-    return {"segments": club.segments, "regions": club.regions, "topics": club.topics, "roles": club.roles}
+        labels = default_labels()
+        return {kind: labels.get(language, labels["ru"])[kind] for kind in VOCABULARIES}
+    return {kind: club.vocabulary(kind, language) for kind in ("segments", "regions", "topics", "roles")}
 
 
 def load_club_config(path: Path) -> ClubConfig | None:

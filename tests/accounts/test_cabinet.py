@@ -395,3 +395,10 @@ def test_status_for_a_member(member):
     data = member.client.get("/account/status").json()
     assert data == {"signed_in": True, "name": "Анна Светлова", "level": "member", "level_label": "Участник клуба",
                     "account_url": "/account/"}
+
+
+def test_the_profile_names_segments_and_roles_in_the_readers_language(member):
+    russian = member.client.get("/account/profile").text
+    english = member.client.get("/account/profile?lang=en").text
+    assert "Монтажные организации" in russian and "Продажи" in russian
+    assert "Installers" in english and "Sales" in english and "Монтажные организации" not in english
