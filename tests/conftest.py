@@ -123,8 +123,9 @@ def wait_for(predicate, timeout: float = 60.0):
 
 
 @contextlib.contextmanager
-def club_serve(project: Project, **env: str):
-    """`club serve` on `project` in its own process with extra CLUB_* variables; yields the base URL."""
+def club_serve(project: Project, *args: str, **env: str):
+    """`club serve` on `project` in its own process with extra arguments (e.g. "--demo") and CLUB_* variables;
+    yields the base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # No CLUB_BASE_URL: `club serve` derives it from --port, which the mail links in the tests rely on.
@@ -132,7 +133,7 @@ def club_serve(project: Project, **env: str):
     log_path = project.root / "serve.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen([sys.executable, "-m", "portal.cli", "--config", str(project.root / "mkdocs.yml"),
-                                "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
+                                "serve", "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT, env=env,
                                cwd=project.root)
 
     def up():

@@ -45,3 +45,22 @@
     })
     .catch(function () { /* keep the plain link */ });
 })();
+
+/* Wide tables scroll sideways inside Material's wrapper (added by its script): keyboard users must reach
+   it and screen readers should hear what it is (axe scrollable-region-focusable; issue 18). */
+(function () {
+  "use strict";
+  var label = document.documentElement.lang === "en" ? "Table" : "Таблица";
+  function mark() {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])");
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].setAttribute("tabindex", "0");
+      boxes[i].setAttribute("role", "region");
+      boxes[i].setAttribute("aria-label", label);
+    }
+  }
+  mark();
+  if (window.MutationObserver) {
+    new MutationObserver(mark).observe(document.body, { childList: true, subtree: true });
+  }
+})();
