@@ -69,7 +69,10 @@ def text_of(page) -> str:
     return " ".join(page.locator("body").inner_text().split())
 
 
-def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser, club, smtp):
+# The whole new-member journey on a desktop and on a phone-sized window (issue 18).
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 800}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser, club, smtp, viewport):
     from playwright.sync_api import expect
 
     project, base = club
@@ -78,7 +81,8 @@ def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser,
     problems: list[tuple[str, str | None]] = []  # console errors and CSP violations: (what, which resource)
 
     expect.set_options(timeout=TIMEOUT_MS)  # global in Playwright: put back in `finally`
-    context = browser.new_context(base_url=base, locale="ru-RU")
+    context = browser.new_context(base_url=base, locale="ru-RU", viewport=viewport,
+                                  is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
     context.set_default_timeout(TIMEOUT_MS)
     context.expose_function("__clubCspViolation", lambda v: problems.append((
         f"CSP violation on {v['page']}: {v['directive']} refused {v['blocked'] or 'inline'} "
