@@ -108,4 +108,13 @@ CREATE VIRTUAL TABLE forum_search USING fts5(
     tokenize='unicode61 remove_diacritics 2'     -- rowid = forum_posts.id (SQLite 3.40: no contentless delete)
 );
 """),
+    Migration(27, "forum_likes", """
+CREATE TABLE forum_likes (                       -- one member's "useful" on another member's post
+    post_id INTEGER NOT NULL REFERENCES forum_posts(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (post_id, user_id)               -- one like per person and post: a double press changes nothing
+) WITHOUT ROWID;
+CREATE INDEX forum_likes_user ON forum_likes(user_id, post_id);
+"""),
 )

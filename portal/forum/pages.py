@@ -13,10 +13,10 @@ from starlette.routing import Route
 
 from portal.core.security import csrf_token
 from portal.core.usertext import quote_markdown
+from portal.forum import likes, store, watches
 from portal.forum import moderation as forum_moderation
 from portal.forum import render as forum_render
 from portal.forum import search as forum_search
-from portal.forum import store, watches
 from portal.forum import watch as forum_watch
 from portal.forum.access import members_only
 from portal.forum.rules import (
@@ -102,7 +102,8 @@ async def topic_page(request: Request) -> Response:
     return render(request, "forum/topic.html", {
         "topic": topic, "category": category, "moderator": moderator, "can_reply": can_reply,
         "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
-                                               csrf=csrf, zone=portal_of(request).zone),
+                                               csrf=csrf, zone=portal_of(request).zone,
+                                               liked=likes.on_posts(db, [p.id for p in posts], who.user.id)),
         "categories": store.categories(db) if moderator else [],
         "watching": watches.is_watching(db, who.user.id, "topic", topic.id)})
 
