@@ -4,14 +4,15 @@ search; categories for admins; `club forum digest|reindex`."""
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, MenuEntry, NavLink
-from portal.forum import admin, cli, like_pages, moderation, pages, personal, watch
+from portal.forum import admin, cli, like_pages, moderation, pages, personal, solution_pages, watch
 from portal.forum.migrations import MIGRATIONS
 from portal.forum.rules import MODERATOR_ROLES
 from portal.forum.words import WORDS
 
 CAPABILITY = Capability(
     name="forum",
-    routes=(*pages.ROUTES, *like_pages.ROUTES, *moderation.ROUTES, *watch.ROUTES, *admin.ROUTES),
+    routes=(*pages.ROUTES, *like_pages.ROUTES, *solution_pages.ROUTES, *moderation.ROUTES, *watch.ROUTES,
+            *admin.ROUTES),
     url_prefixes=("/forum", "/staff/forum"),
     words=WORDS,
     migrations=MIGRATIONS,

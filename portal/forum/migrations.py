@@ -117,4 +117,12 @@ CREATE TABLE forum_likes (                       -- one member's "useful" on ano
 ) WITHOUT ROWID;
 CREATE INDEX forum_likes_user ON forum_likes(user_id, post_id);
 """),
+    Migration(28, "forum_solutions", """
+CREATE TABLE forum_solutions (                   -- a topic's accepted answer, marked by its asker or a moderator
+    topic_id INTEGER PRIMARY KEY REFERENCES forum_topics(id) ON DELETE CASCADE,
+    post_id INTEGER NOT NULL REFERENCES forum_posts(id) ON DELETE CASCADE,
+    by_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at REAL NOT NULL
+);
+"""),
 )

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from portal.core.security import csrf_token
 from portal.core.usertext import quote_markdown
-from portal.forum import likes, store, watches
+from portal.forum import likes, solutions, store, watches
 from portal.forum import moderation as forum_moderation
 from portal.forum import render as forum_render
 from portal.forum import search as forum_search
@@ -82,7 +82,9 @@ async def category_page(request: Request) -> Response:
     topics, pages = store.list_topics(portal_of(request).db, category, who.user, page)
     watching = watches.is_watching(portal_of(request).db, who.user.id, "category", category.id)
     return render(request, "forum/category.html", {"category": category, "topics": topics, "page": page,
-                                                   "pages": pages, "watching": watching})
+                                                   "pages": pages, "watching": watching,
+                                                   "solved": solutions.solved_among(portal_of(request).db,
+                                                                                    [t.id for t in topics])})
 
 
 @members_only
@@ -103,9 +105,16 @@ async def topic_page(request: Request) -> Response:
         "topic": topic, "category": category, "moderator": moderator, "can_reply": can_reply,
         "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
                                                csrf=csrf, zone=portal_of(request).zone,
-                                               liked=likes.on_posts(db, [p.id for p in posts], who.user.id)),
+                                               liked=likes.on_posts(db, [p.id for p in posts], who.user.id),
+                                               solution=solution_of(db, topic), asker=topic.author_id == who.user.id),
         "categories": store.categories(db) if moderator else [],
         "watching": watches.is_watching(db, who.user.id, "topic", topic.id)})
+
+
+def solution_of(db, topic: Topic) -> solutions.Solution | None:
+    post_id = solutions.solution_post_id(db, topic.id)
+    post = store.get_post(db, post_id) if post_id else None
+    return solutions.shown(post, forum_search.plain_text(post.body) if post else "")
 
 
 @members_only
@@ -127,7 +136,8 @@ async def latest(request: Request) -> Response:
     topics, pages = store.latest_topics(db, who.user, readable, page)
     names = {c.id: c for c in store.categories(db) if c.id in readable}
     return render(request, "forum/latest.html", {"topics": topics, "page": page, "pages": pages,
-                                                 "categories": names})
+                                                 "categories": names,
+                                                 "solved": solutions.solved_among(db, [t.id for t in topics])})
 
 
 def composer(request: Request, template: str, values: dict, errors: dict | None = None, preview: str | None = None,

@@ -97,22 +97,25 @@ def post_block(post: Post, moderator: bool, who: Visitor, zone: ZoneInfo) -> Mar
 
 def topic_posts(topic: Topic, posts: tuple[Post, ...], page: int, who: Visitor, *, moderator: bool,
                 can_reply: bool, csrf: str, zone: ZoneInfo,
-                liked: tuple[dict[int, int], set[int]] = ({}, set())) -> Markup:
+                liked: tuple[dict[int, int], set[int]] = ({}, set()), solution: tuple | None = None,
+                asker: bool = False) -> Markup:
     """Pager, posts with their footers, pager: from the cache when the same viewer rights saw the same posts.
-    `liked`: likes by post and the posts this reader liked (forum/likes.py on_posts)."""
+    `liked`: likes by post and the posts this reader liked (forum/likes.py on_posts); `solution`: the accepted
+    answer shown under the question (forum/solutions.py Solution); `asker`: the reader started the topic."""
     assert who.user is not None  # topic pages are for members
     # What differs between members: may they change a post (author, a day), is it their own (no flag link,
     # no like button), did they like it; and the like counts, which are the same for everyone.
     counts, mine = liked
     rights = tuple((may_change(who.user, post), post.author_id == who.user.id, counts.get(post.id, 0),
                     post.id in mine) for post in posts)
-    key = (topic.id, page, topic.pages, moderator, can_reply, who.language, rights, zone)
+    key = (topic.id, page, topic.pages, moderator, can_reply, who.language, rights, zone, solution, asker)
     found = _PAGES.get(key)
     if found is not None and (found[0] is posts or found[0] == posts):  # every field of every post
         html = found[1]
     else:
         html = ENV.get_template("forum/_topic_posts.html").render(
             topic_id=topic.id, page=page, pages=topic.pages, moderator=moderator, can_reply=can_reply,
+            solution=solution, may_solve=asker or moderator,
             items=[(post, post_block(post, moderator, who, zone), *right)
                    for post, right in zip(posts, rights, strict=True)],
             csrf=CSRF_PLACEHOLDER, t=who.t, club_zone=zone)
