@@ -9,10 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.core import identity, passwords
-from portal.core.companies import find_or_create_company, set_details
-from portal.core.db import connect
-from portal.orders import routing
 from site_builder.contract.catalogue import catalogue_path, write_catalogue
 from tests.browser import people
 from tests.conftest import club_serve
@@ -28,17 +24,7 @@ PEOPLE = {"buyer@montazh.ru": ("Борис Покупателев", "ООО «М
 
 @pytest.fixture
 def club(project, smtp):
-    db = connect(project.root / "var" / "club.db")
-    for email, (name, company_name, segment) in PEOPLE.items():
-        user = identity.create_user(db, name=name, email=email, password_hash=passwords.hash_password(PASSWORD),
-                                    language="ru", consent=True, confirmed=True)
-        company = find_or_create_company(db, company_name)
-        set_details(db, company.id, segment, "central", by_id=None)
-        identity.update_profile(db, user.id, identity.ProfileUpdate(name=name, company_id=company.id,
-                                                                    phone="+79123456789"))
-        if segment == "distributors":
-            routing.set_regions(db, company.id, ["central"], by_id=None)
-    db.conn.close()
+    people.seed_companies(project.root / "var" / "club.db", PEOPLE, PASSWORD, "central")
     with club_serve(project, CLUB_SMTP_URL=smtp.url) as base:
         # The catalogue is the build's (another part of issue 16); this test writes its own beside the built site.
         write_catalogue(catalogue_path(project.site), list(PRODUCTS))
