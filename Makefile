@@ -1,4 +1,5 @@
-# Two commands: `make run` and `make test`. Both create .venv on first use.
+# Two commands: `make run` and `make test`. Both create .venv on first use. CI runs `make test` and then
+# `make test-slow` (.ci/run), so every test runs before anything lands.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint check build bench clean
+.PHONY: run test test-slow test-all lint check build bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## build the demo site and serve it (demo club data on a new database) on http://127.0.0.1:8000
 	$(BIN)/club serve --demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP)  ## lint, then the whole suite (slow and browser tests included)
+test: $(STAMP)  ## lint, then the default suite (~7 min): everything but the tests marked slow or browser
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not slow and not browser"
+
+test-slow: $(STAMP)  ## the tests marked slow or browser (whole builds, servers, worker races, chromium; ~7 min)
+	$(BIN)/pytest -m "slow or browser"
+
+test-all: $(STAMP)  ## lint, then every test in one run
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
