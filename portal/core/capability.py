@@ -3,11 +3,11 @@
 Each capability package (`portal/forum/`, `portal/newsletters/`, …) has a `capability.py` with one
 `CAPABILITY = Capability(...)`: its routes, URL prefixes, word tables, migrations, CLI commands,
 background jobs, cabinet cards, staff menu entries and header links, its entries on a company's
-timeline, its part of a person's data download, and its demo data. `portal/capabilities.py` lists
-the built-in ones (and finds installed ones through the `partner_club.capabilities` entry point
-group); `portal/app.py` and `portal/cli.py` only walk that list. Built-in capabilities use exactly
-the hooks an outside one would (as Datasette's built-in plugins do), so adding one touches no other
-capability and no central file except the list.
+timeline, its part of a person's data download, its demo data, and its figures on the staff
+dashboard. `portal/capabilities.py` lists the built-in ones (and finds installed ones through the
+`partner_club.capabilities` entry point group); `portal/app.py` and `portal/cli.py` only walk that
+list. Built-in capabilities use exactly the hooks an outside one would (as Datasette's built-in
+plugins do), so adding one touches no other capability and no central file except the list.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from portal.core import i18n
+from portal.core.dashboard import DashboardPanel, HealthColumn
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -143,6 +144,9 @@ class Capability:
     # What it does when another capability records a happening (core/happenings.py): the happening's class ->
     # handler(db, settings, happening), idempotent; delivered once each, in order, also after a crash.
     happening_handlers: Mapping[type, Callable[[Database, Settings, Any], None]] = field(default_factory=dict)
+    # Its blocks of figures on the staff dashboard and its columns of the partner health table (core/dashboard.py).
+    dashboard_panels: Sequence[DashboardPanel] = ()
+    health_columns: Sequence[HealthColumn] = ()
 
 
 class CapabilityError(RuntimeError):
