@@ -375,11 +375,15 @@ class ClubView:
     problem: str | None = None  # a bad newsletter_slots or timezone: defaults are used meanwhile
 
 
-def club_view(club: ClubConfig | None) -> ClubView:
-    from site_builder.config import DEFAULT_ROLES, DEFAULT_SEGMENTS, DEFAULT_TIMEZONE, DEFAULT_TOPICS
+def club_view(club: ClubConfig | None, language: str = "ru") -> ClubView:
+    """The settings with the vocabularies' names in `language` (the staff reader's: issue 18 found Russian
+    segment names on English staff pages)."""
+    from site_builder.config import DEFAULT_TIMEZONE, VOCABULARIES, default_labels
 
     if club is None:
-        return ClubView(DEFAULT_TIMEZONE, DEFAULT_SLOTS, DEFAULT_SEGMENTS, {}, DEFAULT_ROLES, DEFAULT_TOPICS)
+        labels = default_labels()
+        names = labels.get(language, labels["ru"])
+        return ClubView(DEFAULT_TIMEZONE, DEFAULT_SLOTS, names["segments"], {}, names["roles"], names["topics"])
     problem, timezone, slots = None, club.timezone, DEFAULT_SLOTS
     try:
         zone(timezone)
@@ -389,4 +393,5 @@ def club_view(club: ClubConfig | None) -> ClubView:
         slots = parse_slots(((club.raw.get("extra") or {}).get("club") or {}).get("newsletter_slots"))
     except ValueError as exc:
         problem = str(exc)
-    return ClubView(timezone, slots, club.segments, club.regions, club.roles, club.topics, problem)
+    names = {kind: club.vocabulary(kind, language) for kind in VOCABULARIES}
+    return ClubView(timezone, slots, names["segments"], names["regions"], names["roles"], names["topics"], problem)

@@ -45,7 +45,7 @@ def formatter(who: Visitor, timezone: str):
 
 
 def common(request: Request, who: Visitor) -> tuple[nl.ClubView, dict]:
-    club = nl.club_view(portal_of(request).club)
+    club = nl.club_view(portal_of(request).club, who.language)
     when = formatter(who, club.timezone)
     next_slot = nl.next_slot(datetime.now(nl.zone(club.timezone)), club.timezone, club.slots)
     return club, {"when": when, "zone": club.timezone, "next_slot": when(next_slot), "club": club,

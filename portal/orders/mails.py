@@ -77,10 +77,9 @@ def letters(portal: Portal, order_id: int, kind: str, note: str = "", hours: int
     order = store.get(db, order_id)
     if order is None:
         return []
-    region = vocabularies(portal.club)["regions"].get(order.region, order.region) or "—"
     values = {"number": order.id, "company": one_line(order.company_name), "city": one_line(order.city),
               "distributor": one_line(order.distributor_name or ""), "wanted_on": order.wanted_on,
-              "comment": order.comment, "note": note, "hours": hours, "region": region,
+              "comment": order.comment, "note": note, "hours": hours,
               "count": len(store.lines(db, order.id))}
     if kind == "sent" and order.distributor_id is None:
         return [*letters_to(portal, order, recipients(db, order, "sent"), "sent", values),
@@ -93,7 +92,10 @@ def letters_to(portal: Portal, order: Order, chosen: list[tuple[User, str]], kin
     for user, side in chosen:
         path = f"/staff/orders/{order.id}" if side == "staff" else f"/orders/{order.id}/"
         shown = "sent" if side == "distributor-new" else kind
-        mail = personal_mail(portal, "order", user, kind=shown, side=side.split("-")[0], link=base + path, **values)
+        # The region's name in the reader's language, as the rest of the letter (issue 18).
+        region = vocabularies(portal.club, user.language)["regions"].get(order.region, order.region) or "—"
+        mail = personal_mail(portal, "order", user, kind=shown, side=side.split("-")[0], link=base + path,
+                             region=region, **values)
         if side.startswith("distributor") and kind in ("sent", "passed"):
             mail = dataclasses.replace(mail, attachments=attachments(portal.db, order, user.language))
         mails.append(mail)

@@ -134,6 +134,12 @@ def test_the_page_shows_audience_by_segment_region_and_variant(staff, people):
     assert "участникам" in page  # access
 
 
+def test_an_english_reader_sees_the_vocabularies_in_english(staff, people):
+    page = staff.get(PAGE_URL + "?lang=en").text
+    assert re.search(r"<td>Distributors</td><td>1</td>", page)  # issue 18: it was «Дистрибьюторы»
+    assert "Дистрибьюторы" not in page and "Приволжский ФО" not in page
+
+
 def test_the_sample_is_the_recipients_real_letter_in_a_sandboxed_frame(staff, people):
     page = staff.get(PAGE_URL).text
     frame = re.search(r'<iframe sandbox srcdoc="([^"]*)"', page)

@@ -44,6 +44,16 @@ def test_staff_get_the_overdue_letter_with_the_staff_link(app, db, parties):
     assert "24" in mails.letters(app.state.portal, order_id, "overdue", hours=24)[0].text
 
 
+def test_the_region_is_named_in_each_readers_language(app, db, parties):
+    sender, firm, _dist, _agent = parties
+    russian = make_user(db, "olga@club.example", role="staff")
+    english, _ = join(db, "john@club.example", "Лиор", name="John Staff", role="staff", language="en")
+    order_id = made(db, sender.id, firm, None)
+    letters = {str(mail.to.addr_spec): mail.text for mail in mails.letters(app.state.portal, order_id, "sent")}
+    assert "«Центральный ФО»" in letters[russian.email]
+    assert '"Central Federal District"' in letters[english.email]  # issue 18: not the Russian name
+
+
 def test_a_relay_that_is_down_loses_no_order(settings, catalogue):
     from starlette.testclient import TestClient
 
