@@ -306,3 +306,16 @@ def account_managers(db: Database) -> list[tuple[int, str]]:
     """(id, name) of everyone who may be a company's account manager (staff and admins), by name."""
     return [tuple(row) for row in db.execute(
         "SELECT id, name FROM users WHERE role IN ('staff', 'admin') ORDER BY name, id").fetchall()]
+
+
+def merged_map(db: Database) -> dict[int, int]:
+    """Every merged duplicate -> the company it counts as today (one query, however many companies: the
+    health table's columns fold their per-company sums with it)."""
+    return dict(db.execute("SELECT id, merged_into FROM companies WHERE merged_into IS NOT NULL").fetchall())
+
+
+def contacts_and_managers(db: Database) -> list[tuple[int, float | None, str | None]]:
+    """(id, last contact, account manager's name) of every live company: the health table's columns."""
+    return [tuple(row) for row in db.execute(
+        "SELECT c.id, c.last_contact_at, m.name FROM companies c LEFT JOIN users m ON m.id = c.account_manager_id "
+        "WHERE c.merged_into IS NULL AND (c.last_contact_at IS NOT NULL OR c.account_manager_id IS NOT NULL)")]

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from portal.core.companies import survivors
+from portal.core.companies import merged_map
 from portal.core.dashboard import Breakdown, DashboardPanel, Figure, HealthColumn, PanelFigures, Period
 from portal.core.settings import Settings
 from portal.events.catalogue import catalogue_for
 from portal.events.model import timestamp
 from portal.events.staff_pages import EVENT_ROLES
-from portal.web.context import club_zone, load_club_config
+from portal.web.context import club_of, club_zone
 from site_builder.contract import EventEntry
 
 STAFF_PAGE = "/staff/events/"
@@ -84,7 +84,7 @@ def upcoming(events: Iterable[EventEntry], at: float) -> list[EventEntry]:
 
 
 def panel(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
-    start, end = period.bounds(club_zone(load_club_config(settings.club_config)).key)
+    start, end = period.bounds(club_zone(club_of(settings)).key)
     events = catalogue_for(settings.site_dir).all()
     signed = registrations(db, start, end)
     registered, present = attendance(db, (event.slug for event in took_place(events.values(), start, end)))
@@ -113,7 +113,7 @@ def attended_12m(db: Database, settings: Settings, now: float) -> dict[int, int]
         f"AND r.status = 'registered' AND {LATEST_MARK} = 1 AND EXISTS (SELECT 1 FROM event_attendance b "
         "WHERE b.registration_id = r.id AND b.present = 1 AND b.at >= ? AND b.at <= ?)",
         [now - YEAR, now]).fetchall()
-    current = survivors(db, sorted({company for company, _ in pairs}))
+    current = merged_map(db)
     found: dict[int, set[str]] = {}
     for company, event in pairs:
         found.setdefault(current.get(company, company), set()).add(event)

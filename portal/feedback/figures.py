@@ -12,13 +12,13 @@ import time
 
 from sqlite_utils import Database
 
-from portal.core.companies import survivors
+from portal.core.companies import merged_map
 from portal.core.dashboard import Breakdown, DashboardPanel, Figure, HealthColumn, PanelFigures, Period
 from portal.core.i18n import translate
 from portal.core.settings import Settings
 from portal.feedback import hours
 from portal.feedback.model import KINDS, STAFF_ROLES
-from portal.web.context import club_zone, load_club_config
+from portal.web.context import club_of, club_zone
 
 INBOX = "/staff/feedback/"
 HOUR = 3600.0
@@ -49,7 +49,7 @@ def reply_hours(db: Database, start: float, end: float, clock: hours.WorkingHour
 
 
 def panel(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
-    club = load_club_config(settings.club_config)
+    club = club_of(settings)
     zone = club_zone(club)
     start, end = period.bounds(zone.key)
     kinds = opened(db, start, end)
@@ -74,7 +74,7 @@ def open_requests(db: Database, settings: Settings, now: float) -> dict[int, int
     """Company -> its requests not closed now (a merged duplicate's count for the company it became)."""
     rows = db.execute("SELECT company_id, count(*) FROM feedback_requests WHERE status != 'closed' "
                       "AND company_id IS NOT NULL GROUP BY company_id").fetchall()
-    current = survivors(db, [company for company, _ in rows])
+    current = merged_map(db)
     found: dict[int, int] = {}
     for company, number in rows:
         found[current.get(company, company)] = found.get(current.get(company, company), 0) + number

@@ -20,7 +20,7 @@ from portal.core.settings import Settings
 from portal.orders import store, terms
 from portal.orders.access import STAFF_ROLES
 from portal.orders.staff_pages import LIST
-from portal.web.context import club_zone, load_club_config
+from portal.web.context import club_of, club_zone
 
 ANSWERS = "('accepted', 'question', 'declined')"
 
@@ -56,7 +56,7 @@ def overdue_at(db: Database, at: float, hours: int, zone: ZoneInfo) -> int:
 
 
 def panel(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
-    club = load_club_config(settings.club_config)
+    club = club_of(settings)
     zone, hours, now = club_zone(club), terms.answer_hours(club), time.time()
     start, end = period.bounds(zone.key)
     in_time, judged = answered_in_time(db, start, end, now, hours, zone)

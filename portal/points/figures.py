@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from sqlite_utils import Database
 
-from portal.core.companies import survivors
+from portal.core.companies import merged_map
 from portal.core.dashboard import DashboardPanel, Figure, HealthColumn, PanelFigures, Period
 from portal.core.settings import Settings
 from portal.points import ledger, shipments
@@ -24,7 +24,7 @@ from portal.points.ledger import LOT, TAKES, Lot
 from portal.points.staff_pages import POINTS_ROLES
 from portal.points.staff_requests import QUEUE
 from portal.points.terms import DAY
-from portal.web.context import club_zone, load_club_config
+from portal.web.context import club_of, club_zone
 
 EXPIRING_DAYS = 90
 STAFF_PAGE = "/staff/points/"
@@ -88,7 +88,7 @@ def expiring(db: Database, at: float, days: int = EXPIRING_DAYS) -> int:
 
 
 def panel(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
-    zone = club_zone(load_club_config(settings.club_config))
+    zone = club_zone(club_of(settings))
     start, end = period.bounds(zone.key)
     state_at = min(end, time.time())
     requests = QUEUE + "?" + urlencode({"state": "done"})
@@ -117,14 +117,15 @@ def months_before(day: date, months: int) -> date:
 
 
 def _today(settings: Settings, now: float) -> date:
-    return datetime.fromtimestamp(now, club_zone(load_club_config(settings.club_config))).date()
+    return datetime.fromtimestamp(now, club_zone(club_of(settings))).date()
 
 
 def _by_survivor(db: Database, values: Mapping[int, int]) -> dict[int, int]:
     """Sums per company as it counts today: a merged duplicate's rows count for the company it became."""
-    found: dict[int, int] = {}
-    for company_id, survivor in survivors(db, list(values)).items():
-        found[survivor] = found.get(survivor, 0) + int(values[company_id])
+    merged, found = merged_map(db), {}
+    for company_id, value in values.items():
+        survivor = merged.get(company_id, company_id)
+        found[survivor] = found.get(survivor, 0) + int(value)
     return found
 
 

@@ -152,3 +152,13 @@ def test_members_and_other_roles_are_refused(app, member, path):
 def test_the_staff_menu_shows_it_to_managers_only(app, manager, member):
     assert 'href="/staff/health/"' in manager.client.get("/staff/").text
     assert 'href="/staff/health/"' not in member.client.get("/account/").text
+
+
+def test_the_rows_are_kept_a_minute_then_read_again(app, manager, club, monkeypatch):
+    from portal.staff import health
+
+    assert len(names(manager.client.get("/staff/health/").text)) == 3
+    companies.find_or_create_company(app.state.portal.db, "ООО «Новая»")
+    assert len(names(manager.client.get("/staff/health/?sort=name&dir=desc").text)) == 3  # sorted from the kept rows
+    monkeypatch.setattr(health, "FRESH_SECONDS", 0.0)
+    assert "ООО «Новая»" in names(manager.client.get("/staff/health/").text)
