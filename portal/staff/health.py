@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.companies import RosterRow, account_managers
+from portal.core.db import database_file, open_reader
 from portal.staff import health_table as table
 from portal.web.context import portal_of, visitor
 from portal.web.context import vocabularies as club_vocabularies
@@ -62,20 +64,29 @@ def cell(value, kind: str) -> str:
     return str(value)
 
 
-def _all_rows(request: Request, now: float) -> list[table.Row]:
+async def _all_rows(request: Request, now: float) -> list[table.Row]:
     """Every company's row, kept for FRESH_SECONDS: sorting, filtering, paging and the downloads then reuse
-    it instead of asking every column again (a second or so at 20,000 companies, bench/health_table.py)."""
+    it instead of asking every column again (a second or so at 20,000 companies, bench/health_table.py).
+    Computed in a worker thread on a read-only connection of its own: the event loop serves others meanwhile."""
     portal = portal_of(request)
     kept = portal.parts.get(CACHE)
     if kept is None or not 0 <= now - kept[0] < FRESH_SECONDS:
-        kept = portal.parts[CACHE] = (now, table.rows(portal.db, portal.settings, table.columns_of(
-            portal.capabilities), now))
+        kept = portal.parts[CACHE] = (now, await anyio.to_thread.run_sync(_compute, portal, now))
     return kept[1]
 
 
-def _rows(request: Request, values: dict) -> list[table.Row]:
+def _compute(portal, now: float) -> list[table.Row]:
+    reader = open_reader(portal.db) if database_file(portal.db) else portal.db  # in-memory: the one connection
+    try:
+        return table.rows(reader, portal.settings, table.columns_of(portal.capabilities), now)
+    finally:
+        if reader is not portal.db:
+            reader.conn.close()
+
+
+async def _rows(request: Request, values: dict) -> list[table.Row]:
     now = time.time()
-    found = table.select(_all_rows(request, now), values["query"], now)
+    found = table.select(await _all_rows(request, now), values["query"], now)
     return table.ordered(found, values["query"], {column.key: column.kind for column in values["columns"]})
 
 
@@ -97,18 +108,18 @@ async def health_page(request: Request) -> Response:
     if values["errors"]:
         return render(request, "staff/health.html", {**values, **_links(request, values["query"]), "rows": [],
                                                      "total": 0, "pages": 1}, status_code=400)
-    found = _rows(request, values)
+    found = await _rows(request, values)
     shown, pages = table.page_of(found, values["query"].page)
     return render(request, "staff/health.html", {**values, **_links(request, values["query"]), "rows": shown,
                                                  "total": len(found), "pages": pages,
                                                  "page": min(values["query"].page, pages)})
 
 
-def _export_rows(request: Request, values: dict, for_csv: bool) -> Iterator[list]:
+def _export_rows(request: Request, values: dict, found: list[table.Row], for_csv: bool) -> Iterator[list]:
     who = visitor(request)
     yield [who.t("health.col.name"), who.t("health.col.segment"), who.t("health.col.region"),
            *(who.t(column.label) for column in values["columns"])]
-    for row in _rows(request, values):
+    for row in found:
         company: RosterRow = row.company
         cells = [company.name, values["segments"].get(company.segment or "", company.segment or ""),
                  values["regions"].get(company.region or "", company.region or "")]
@@ -133,7 +144,7 @@ async def export_csv(request: Request) -> Response:
     values = _prepare(request)
     if values["errors"]:
         return await health_page(request)
-    return csv_response("partner-health.csv", _export_rows(request, values, for_csv=True))
+    return csv_response("partner-health.csv", _export_rows(request, values, await _rows(request, values), for_csv=True))
 
 
 @requires(roles=HEALTH_ROLES)
@@ -141,7 +152,7 @@ async def export_xlsx(request: Request) -> Response:
     values = _prepare(request)
     if values["errors"]:
         return await health_page(request)
-    rows = list(_export_rows(request, values, for_csv=False))
+    rows = list(_export_rows(request, values, await _rows(request, values), for_csv=False))
     body = xlsx_bytes(rows, visitor(request).t("health.title"), fallback="health", autofilter=True,
                       number_format=lambda cell: "DD.MM.YYYY" if isinstance(cell.value, date) else None)
     return Response(body, media_type=MEDIA_TYPE, headers={
