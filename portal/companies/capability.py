@@ -4,7 +4,7 @@ adds to), and `club companies list|show|merge|representative`."""
 
 from __future__ import annotations
 
-from portal.companies import cabinet, card, cli, demo, staff_pages
+from portal.companies import cabinet, card, cli, demo, figures, staff_pages
 from portal.companies.migrations import MIGRATIONS
 from portal.companies.words import WORDS
 from portal.core.capability import CabinetCard, Capability, Command, MenuEntry
@@ -20,4 +20,5 @@ CAPABILITY = Capability(
     staff_menu=(MenuEntry("/staff/companies/", "companies.nav", staff_pages.COMPANY_ROLES, order=5),),
     timeline=card.company_timeline,
     on_demo=(demo.seed_demo_companies,),
+    health_columns=figures.HEALTH_COLUMNS,
 )

@@ -100,4 +100,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "timeline.change_merge": ("Объединение записей", "Records merged"),
     "timeline.change_move": ("Переход сотрудника", "A person moved"),
     "timeline.change_details": ("Сегмент или регион", "Segment or region"),
+    # --- the partner health table's columns (portal/companies/figures.py) ---
+    "companies.health.manager": ("Менеджер", "Account manager"),
+    "companies.health.last_contact": ("Последний контакт", "Last contact"),
 }

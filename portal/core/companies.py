@@ -279,3 +279,43 @@ def with_duplicates(db: Database, company_id: int) -> list[int]:
     """The company and every duplicate merged into it: what counts as the company's (purchases, tier)."""
     return [company_id, *(row[0] for row in db.execute(
         "SELECT id FROM companies WHERE merged_into = ? ORDER BY id", [company_id]).fetchall())]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A live company as the partner health table lists it."""
+
+    id: int
+    name: str
+    segment: str | None
+    region: str | None
+    account_manager_id: int | None
+    manager: str | None            # the account manager's name
+    last_contact_at: float | None
+
+
+def roster(db: Database) -> list[RosterRow]:
+    """Every company that is not a merged duplicate, with its manager's name: one query (20,000 rows at once)."""
+    rows = db.execute("SELECT c.id, c.name, c.segment, c.region, c.account_manager_id, m.name, c.last_contact_at "
+                      "FROM companies c LEFT JOIN users m ON m.id = c.account_manager_id "
+                      "WHERE c.merged_into IS NULL ORDER BY c.name_key, c.id").fetchall()
+    return [RosterRow(*row) for row in rows]
+
+
+def account_managers(db: Database) -> list[tuple[int, str]]:
+    """(id, name) of everyone who may be a company's account manager (staff and admins), by name."""
+    return [tuple(row) for row in db.execute(
+        "SELECT id, name FROM users WHERE role IN ('staff', 'admin') ORDER BY name, id").fetchall()]
+
+
+def merged_map(db: Database) -> dict[int, int]:
+    """Every merged duplicate -> the company it counts as today (one query, however many companies: the
+    health table's columns fold their per-company sums with it)."""
+    return dict(db.execute("SELECT id, merged_into FROM companies WHERE merged_into IS NOT NULL").fetchall())
+
+
+def contacts_and_managers(db: Database) -> list[tuple[int, float | None, str | None]]:
+    """(id, last contact, account manager's name) of every live company: the health table's columns."""
+    return [tuple(row) for row in db.execute(
+        "SELECT c.id, c.last_contact_at, m.name FROM companies c LEFT JOIN users m ON m.id = c.account_manager_id "
+        "WHERE c.merged_into IS NULL AND (c.last_contact_at IS NOT NULL OR c.account_manager_id IS NOT NULL)")]

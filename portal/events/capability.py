@@ -15,6 +15,7 @@ from portal.events import (
     cli,
     demo,
     feed_pages,
+    figures,
     followups,
     offers,
     pages,
@@ -43,4 +44,6 @@ CAPABILITY = Capability(
     personal_data=personal.personal_data,
     on_start=(catalogue.open_catalogue,),
     on_demo=(demo.seed_demo_registrations,),
+    dashboard_panels=(figures.PANEL,),
+    health_columns=figures.HEALTH_COLUMNS,
 )

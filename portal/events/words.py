@@ -209,4 +209,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "events.answers.missing": ("нужен ваш ответ", "your answer is needed"),
     "events.answers.save": ("Сохранить ответы", "Save the answers"),
     "events.notice.answers": ("Ответы сохранены.", "Your answers are saved."),
+    # --- the staff dashboard's events panel and the partner health table (portal/events/figures.py) ---
+    "events.dash.title": ("Мероприятия", "Events"),
+    "events.dash.registrations": ("Регистрации", "Registrations"),
+    "events.dash.cancellations": ("Отмены регистраций", "Registrations cancelled"),
+    "events.dash.attendance": ("Явка", "Attendance"),
+    "events.dash.attendance_note": ("Пришедшие из зарегистрированных, на мероприятиях этого периода",
+                                    "Attended of those registered, for the events held in the period"),
+    "events.dash.waiting": ("В листах ожидания", "On waiting lists"),
+    "events.dash.offers": ("Предложено освободившихся мест", "Freed seats offered"),
+    "events.dash.by_event": ("Регистрации по мероприятиям", "Registrations by event"),
+    "events.health.attended": ("Мероприятий за 12 мес.", "Events, 12 months"),
 }

@@ -128,4 +128,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "feedback.ideas.none": ("Идей пока нет.", "No ideas yet."),
     "timeline.feedback_request": ("Обращение", "Request"),
     "timeline.feedback_reply": ("Ответ на обращение", "Reply to a request"),
+    # --- the staff dashboard's feedback panel and the partner health table (portal/feedback/figures.py) ---
+    "feedback.dash.title": ("Обращения", "Feedback"),
+    "feedback.dash.opened": ("Новых обращений", "Requests opened"),
+    "feedback.dash.open": ("Открытых обращений", "Open requests"),
+    "feedback.dash.reply_median": ("Медиана времени до первого ответа", "Median time to first reply"),
+    "feedback.dash.reply_mean": ("Среднее время до первого ответа", "Mean time to first reply"),
+    "feedback.dash.working_hours": ("В рабочих часах клуба, по ответам этого периода",
+                                    "In the club's working hours, over the first replies of the period"),
+    "feedback.dash.by_kind": ("Обращения по видам", "Requests by kind"),
+    "feedback.health.open": ("Открытых обращений", "Open requests"),
 }

@@ -9,6 +9,7 @@ from portal.orders import (
     cart_pages,
     cli,
     demo,
+    figures,
     order_pages,
     overdue,
     send_pages,
@@ -38,4 +39,5 @@ CAPABILITY = Capability(
     personal_data=store.personal_data,
     on_demo=(demo.seed_demo_orders,),
     config_checks=(terms.check_orders_config,),
+    dashboard_panels=(figures.PANEL,),
 )

@@ -201,4 +201,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "orders.timeline.answered": ("Ответ по заказу", "Answer on an order"),
     "orders.timeline.declined": ("Заказ отклонён", "Order declined"),
     "orders.timeline.passed": ("Заказ передан", "Order passed on"),
+    # --- the staff dashboard's orders panel (portal/orders/figures.py) ---
+    "orders.dash.title": ("Заказы дистрибьюторам", "Orders to distributors"),
+    "orders.dash.sent": ("Отправлено заказов", "Orders sent"),
+    "orders.dash.in_time": ("Ответ в срок", "Answered in time"),
+    "orders.dash.in_time_note": ("Доля заказов периода с первым ответом дистрибьютора в срок по правилам клуба",
+                                 "Share of the period's orders a distributor first answered within the club's terms"),
+    "orders.dash.overdue": ("Просрочено ответов", "Overdue answers"),
 }

@@ -13,6 +13,7 @@ from portal.points import (
     config,
     demo,
     expiry,
+    figures,
     ledger,
     privilege_pages,
     request_demo,
@@ -51,4 +52,6 @@ CAPABILITY = Capability(
     on_demo=(demo.seed_demo_points, demo.seed_demo_scores, request_demo.seed_demo_requests),
     config_checks=(config.check_points_config,),
     happening_handlers={Attended: activities.award_attendance},
+    dashboard_panels=(figures.PANEL,),
+    health_columns=figures.HEALTH_COLUMNS,
 )

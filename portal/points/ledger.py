@@ -235,6 +235,11 @@ def lots(db: Database, company_id: int) -> list[Lot]:
                               "AND kind = 'expire' GROUP BY ref_id", [company_id]).fetchall())
     taken = -int(db.execute(f"SELECT coalesce(sum(amount), 0) FROM points_ledger WHERE company_id = ? "  # noqa: S608
                             f"AND {TAKES}", [company_id]).fetchone()[0])
+    return consume(found, expired, taken)
+
+
+def consume(found: list[Lot], expired: dict[int, int], taken: int) -> list[Lot]:
+    """FIFO: each lot (soonest to expire first) less its expire rows, then the takes from the first on."""
     for lot in found:
         lot.remaining -= expired.get(lot.id, 0)
         used = min(max(lot.remaining, 0), taken)

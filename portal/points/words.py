@@ -380,4 +380,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "timeline.points_request_done": ("Привилегия выполнена", "Privilege delivered"),
     "timeline.points_request_rejected": ("Заявка на привилегию отклонена", "Privilege request rejected"),
     "timeline.points_request_cancelled": ("Заявка на привилегию отозвана", "Privilege request withdrawn"),
+    # --- the staff dashboard's points panel and the partner health table (portal/points/figures.py) ---
+    "points.dash.title": ("Баллы", "Points"),
+    "points.dash.earned": ("Начислено", "Earned"),
+    "points.dash.spent": ("Потрачено на привилегии", "Spent on privileges"),
+    "points.dash.expired": ("Сгорело", "Expired"),
+    "points.dash.outstanding": ("Обязательства: баллы у компаний", "Liability: points companies hold"),
+    "points.dash.outstanding_note": ("На конец периода, с резервом по заявкам", "At the period's end, held included"),
+    "points.dash.expiring": ("Сгорит в следующие 90 дней", "Expiring in the next 90 days"),
+    "points.health.purchases": ("Закупки за 12 мес., ₽", "Purchases, 12 months, ₽"),
+    "points.health.trend": ("Динамика закупок, %", "Purchases trend, %"),
+    "points.health.balance": ("Баллы", "Points"),
 }

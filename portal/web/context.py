@@ -89,6 +89,23 @@ def load_club_config(path: Path) -> ClubConfig | None:
         return None
 
 
+_CLUB_CACHE: dict[Path, tuple[int, ClubConfig | None]] = {}
+
+
+def club_of(settings: Settings) -> ClubConfig | None:
+    """The club's config for code that has the settings but no Portal (the dashboard's figures, the health
+    table's columns): read again only when mkdocs.yml changes (its mtime), not on every call."""
+    path = settings.club_config
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    cached = _CLUB_CACHE.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _CLUB_CACHE[path] = (stamp, load_club_config(path))
+    return cached[1]
+
+
 def build_portal(settings: Settings, db: Database, capabilities: tuple[Capability, ...],
                  mailer: Mailer | None = None) -> Portal:
     """The portal's parts, each capability's `on_start` run (for the app and for `club` commands alike)."""
