@@ -103,7 +103,7 @@ async def effect_xlsx(request: Request) -> Response:
 
 def panel_figures(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
     """The headline: the difference-in-differences as it stood at the period's end (whole months before it)."""
-    report = effect_report.build(db, period.end)
+    report = effect_report.build(db, period.end, effect_report.WINDOW, effect_report.CHURN)
     did = effect_report.headline(report)
     return PanelFigures(figures=(
         Figure("did", "points.effect.panel.did", None if did is None else float(did), unit="₽", url=PATH,

@@ -1,9 +1,9 @@
 """The club-effect report's data: every customer's monthly purchases (points_shipments by INN, net of
 reversals), who is a member and since when, and each customer's segment and region.
 
-- A member is a company of the portal (not a merged duplicate). Its INNs: its own, its merged duplicates'
-  and those staff matched to it (points_inn_matches); its purchases are those INNs' lines, including lines
-  kept aside before it joined.
+- A member is a company of the portal (not a merged duplicate). Its INNs: its own, those whose lines were
+  given to it or to a duplicate merged into it, and those staff matched to it (points_inn_matches); its
+  purchases are those INNs' lines, including lines kept aside before it joined.
 - Its joining date: the date the manufacturer's customer register gives for one of its INNs (the earliest),
   else the day its record was created on the portal (companies.created_at: when its first person named it).
   The register's date wins because companies that joined before the portal existed were created on the
@@ -34,25 +34,30 @@ class Data:
     unregistered: int     # INNs with shipments that are neither a member nor in the register
 
 
-def owners(db: Database, inns: list[str]) -> dict[str, int]:
-    """INN -> the company (after merges) it belongs to, for the INNs that belong to one."""
-    found = {**shipments.inn_matches(db), **company_ids_by_inn(db, inns)}
+def owners(db: Database, inns: list[str], given: dict[str, int]) -> dict[str, int]:
+    """INN -> the company (after merges) it belongs to, for the INNs that belong to one: the company with the
+    INN, else the one its lines were given to (`given`), else the one staff matched it to."""
+    found = {**shipments.inn_matches(db), **given, **company_ids_by_inn(db, inns)}
     current = survivors(db, sorted(set(found.values())))
     return {inn: current.get(company, company) for inn, company in found.items()}
 
 
-def series_by_inn(db: Database, last: str) -> dict[str, dict[str, int]]:
+def series_by_inn(db: Database, last: str) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """INN -> month -> kopecks up to `last`, and INN -> a company its lines were given to."""
     found: dict[str, dict[str, int]] = {}
-    for inn, month, kopecks in shipments.inn_months(db, f"{month_shift(last, 1)}-01"):
+    given: dict[str, int] = {}
+    for inn, month, kopecks, company_id in shipments.inn_months(db, f"{month_shift(last, 1)}-01"):
         found.setdefault(inn, {})[month] = kopecks
-    return found
+        if company_id is not None:
+            given[inn] = company_id
+    return found, given
 
 
 def load(db: Database, today: date) -> Data:
     """Every member and registered customer as a Unit, with data up to the month before `today`'s."""
     last = month_shift(f"{today.year:04d}-{today.month:02d}", -1)
-    series, register = series_by_inn(db, last), customers.register(db)
-    owner = owners(db, sorted(set(series) | set(register)))
+    (series, given), register = series_by_inn(db, last), customers.register(db)
+    owner = owners(db, sorted(set(series) | set(register)), given)
     inns_of: dict[int, list[str]] = {}
     for inn, company_id in sorted(owner.items()):
         inns_of.setdefault(company_id, []).append(inn)

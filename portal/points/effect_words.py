@@ -68,7 +68,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Участники клуба стали закупать на {amount} ₽ в месяц больше, чем похожие клиенты "
         "(участников: {members}, похожих клиентов: {controls}).",
         "Club members came to buy {amount} roubles a month more than look-alike customers "
-        "({members} members, {controls} look-alike customers)."),
+        "(members: {members}, look-alike customers: {controls})."),
     "points.effect.excluded": (
         "Не вошли: вступили недавно (окно «после» не закончилось) — {recent}; вступили слишком рано для окна "
         "«до» — {early}; нет похожих клиентов того же сегмента и региона — {lonely}.",
