@@ -87,3 +87,14 @@ def register(db: Database) -> dict[str, Registered]:
 
 def count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM points_customers").fetchone()[0])
+
+
+def registered(db: Database, inns: list[str]) -> dict[str, Registered]:
+    """INN -> the register's row, for those of `inns` in it (the unknown-INN page names them)."""
+    found: dict[str, Registered] = {}
+    for start in range(0, len(inns), 500):  # under SQLite's limit of bound parameters
+        chunk = inns[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT inn, name, segment, region, joined_on FROM points_customers WHERE inn IN ({marks})"  # noqa: S608 - placeholders only
+        found.update((row[0], Registered(*row)) for row in db.execute(sql, chunk))
+    return found

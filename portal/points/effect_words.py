@@ -127,6 +127,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "The manufacturer sends its customers' segment, region and club joining date as a register: "
         "club points customers import FILE.csv|xlsx (INN, name, segment, region, joined). A member's joining "
         "date comes from the register, or else it is the day the company appeared on the portal."),
+    "points.effect.registered": (
+        "В реестре клиентов производителя: {name}. Если это не участник клуба, привязывать не нужно: отчёт "
+        "«Окупается ли клуб» сравнивает с такими клиентами.",
+        "In the manufacturer's customer register: {name}. If it is not a club member, leave it: the club-effect "
+        "report compares members with such customers."),
     "points.effect.panel.did": ("Эффект клуба, ₽ в месяц на участника", "Club effect, RUB a month per member"),
     "points.effect.panel.note": ("Разность разностей против похожих клиентов; оценка, не доказательство",
                                  "Difference-in-differences against look-alikes; an estimate, not a proof"),
