@@ -96,8 +96,10 @@ def export_rows(report: Report, t: Callable[[str], str]) -> list[list[Cell]]:
     found.append([t("points.effect.section.churn"), t("points.effect.row.churn"), share(members.share),
                   share(others.share), difference, members.base, others.base])
     for line in report.profile:
-        found.append([t("points.effect.section.profile"), f"{line.offset:+d}", money(line.members),
-                      money(line.controls), money(line.members - line.controls), len(report.result.pairs),
+        # "month +1", not "+1": a cell starting with + or - is a formula to a spreadsheet (ASVS 5.0 1.2.10)
+        found.append([t("points.effect.section.profile"), f"{t('points.effect.col.offset')} {line.offset:+d}",
+                      money(line.members), money(line.controls), money(line.members - line.controls),
+                      len(report.result.pairs),
                       report.result.control_count])
     for cohort in report.cohorts:
         for cell in cohort.cells:

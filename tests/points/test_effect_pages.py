@@ -118,3 +118,13 @@ def test_the_dashboard_panel_gives_the_headline(app, seeded, monkeypatch):
     assert (did.value, did.unit, did.url, did.state) == (150.0, "₽", PAGE, True)
     empty = effect_pages.panel_figures(db, settings, Period(date(2000, 1, 1), date(2000, 2, 1)), "ru").figures
     assert empty[0].value is None
+
+
+def test_no_cell_of_the_csv_starts_like_a_formula(manager, seeded):
+    content = manager.client.get("/staff/points/effect.csv?window=2").content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(content), delimiter=";") for cell in row]
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    # month +1: the member's 300 roubles, the look-alikes' (100 + 200) / 2
+    assert next(row for row in rows if row[1] == "Месяц от вступления +1")[2:] == ["300,00", "150,00", "150,00",
+                                                                                   "1", "2"]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not cell[1:2].isdigit())]
