@@ -121,18 +121,21 @@ def look_alikes(customers: Iterable[Unit]) -> dict[tuple[str, str], list[Unit]]:
 def effect(units: Sequence[Unit], k: int, first: str, last: str) -> Effect:
     """The club's effect over K-month windows, with data from month `first` to `last` (both complete)."""
     cells = look_alikes(units)
+    theirs: dict[tuple[str, str, str], Change] = {}   # members of one cell joining in one month share controls
     pairs, too_recent, too_early, no_controls = [], 0, 0, 0
     for member in (unit for unit in units if unit.joined is not None):
+        cell = (member.segment, member.region)
         if month_shift(member.joined, k) > last:
             too_recent += 1
         elif month_shift(member.joined, -k) < first:
             too_early += 1
-        elif not cells.get((member.segment, member.region)):
+        elif not cells.get(cell):
             no_controls += 1
         else:
-            controls = tuple(cells[(member.segment, member.region)])
-            pairs.append(Pair(member, controls, change(member.series, member.joined, k),
-                              mean_change([change(c.series, member.joined, k) for c in controls])))
+            key = (*cell, member.joined)
+            if key not in theirs:
+                theirs[key] = mean_change([change(c.series, member.joined, k) for c in cells[cell]])
+            pairs.append(Pair(member, tuple(cells[cell]), change(member.series, member.joined, k), theirs[key]))
     if not pairs:
         return Effect(k, (), None, None, None, None, 0, too_recent, too_early, no_controls)
     members, controls = mean_change([p.own for p in pairs]), mean_change([p.theirs for p in pairs])

@@ -21,6 +21,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from portal.core.companies import Company, active_companies, company_ids_by_inn, survivors
+from portal.core.db import change_stamp
 from portal.points import customers, shipments
 from portal.points.analytics import month_shift
 from portal.points.effect import Unit
@@ -53,9 +54,21 @@ def series_by_inn(db: Database, last: str) -> tuple[dict[str, dict[str, int]], d
     return found, given
 
 
+_LAST: dict[tuple, Data] = {}  # the latest load: the dashboard asks for three periods in one request
+
+
 def load(db: Database, today: date) -> Data:
-    """Every member and registered customer as a Unit, with data up to the month before `today`'s."""
+    """Every member and registered customer as a Unit, with data up to the month before `today`'s. The same
+    answer again while nothing was written (a full read of the shipments takes a while on a large club)."""
     last = month_shift(f"{today.year:04d}-{today.month:02d}", -1)
+    key = (db.conn, last, change_stamp(db))  # the connection itself (kept, so no other takes its id)
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = _load(db, last)
+    return _LAST[key]
+
+
+def _load(db: Database, last: str) -> Data:
     (series, given), register = series_by_inn(db, last), customers.register(db)
     owner = owners(db, sorted(set(series) | set(register)), given)
     inns_of: dict[int, list[str]] = {}

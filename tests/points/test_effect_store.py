@@ -66,3 +66,12 @@ def test_without_a_registered_date_a_member_joined_when_its_record_was_created(d
 def test_no_data(db):
     data = effect_store.load(db, TODAY)
     assert (data.units, data.first, data.last, data.unregistered) == ((), "", "2026-02", 0)
+
+
+def test_the_same_answer_until_something_is_written(db):
+    customers.import_rows(db, [Customer(2, OTHER, "ООО «Ампер»", "installers", "central", None)], "r.csv", 1.0)
+    first = effect_store.load(db, TODAY)
+    assert effect_store.load(db, TODAY) is first
+    assert effect_store.load(db, date(2026, 4, 1)) is not first          # another month
+    shipments.import_rows(db, [Row(2, OTHER, "2026-01-10", "D-9", 1_00)], "c.csv", 1.0)
+    assert dict(by_key(effect_store.load(db, TODAY))[f"inn:{OTHER}"].series) == {"2026-01": 1_00}
