@@ -77,7 +77,8 @@ def test_english(app, manager, seeded):
 
 @pytest.mark.parametrize(("query", "field"), [("window=0", "window"), ("window=13", "window"), ("window=abc", "window"),
                                                ("churn=-1", "churn"), ("churn=99999999999999999999999", "churn"),
-                                               ("window=%D9%A3", "window")])
+                                               ("window=%D9%A3", "window"), ("churn=%00", "churn"),
+                                               ("window=" + "x" * 5000, "window"), ("churn=1e3", "churn")])
 def test_bad_parameters_come_back_named_with_the_input_kept(manager, seeded, query, field):
     for path in (PAGE, "/staff/points/effect.csv", "/staff/points/effect.xlsx"):
         response = manager.client.get(f"{path}?{query}")
