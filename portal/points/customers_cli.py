@@ -36,8 +36,9 @@ def labels(settings: Settings) -> tuple[Labels, Labels]:
     """The club's segments and regions: key -> its labels in both languages."""
     club = load_club_config(settings.club_config)
     ru, en = vocabularies(club, "ru"), vocabularies(club, "en")
-    return tuple({key: (label, en[kind].get(key, label)) for key, label in ru[kind].items()}  # type: ignore[return-value]
-                 for kind in ("segments", "regions"))
+    segments, regions = ({key: (label, en[kind].get(key, label)) for key, label in ru[kind].items()}
+                         for kind in ("segments", "regions"))
+    return segments, regions
 
 
 def run_customers(args: argparse.Namespace, settings: Settings, db: Database) -> int:

@@ -69,7 +69,7 @@ def headline(report: Report) -> Decimal | None:
     return money(report.result.did)
 
 
-def _comparison(report: Report, t: Callable[[str], str]) -> list[list[Cell]]:
+def _comparison(report: Report, t: Callable[..., str]) -> list[list[Cell]]:
     result, rows = report.result, []
     if result.members is None or result.controls is None:
         return rows
@@ -81,12 +81,12 @@ def _comparison(report: Report, t: Callable[[str], str]) -> list[list[Cell]]:
             ("freq_before", result.members.freq_before, result.controls.freq_before, share),
             ("freq_after", result.members.freq_after, result.controls.freq_after, share),
             ("freq_change", result.members.frequency, result.controls.frequency, share)):
-        rows.append([t("points.effect.section.did"), t(f"points.effect.row.{key}"), convert(members),
+        rows.append([t("points.effect.section.did"), t(f"points.effect.row.{key}", k=report.window), convert(members),
                      convert(controls), convert(members - controls), *size])
     return rows
 
 
-def export_rows(report: Report, t: Callable[[str], str]) -> list[list[Cell]]:
+def export_rows(report: Report, t: Callable[..., str]) -> list[list[Cell]]:
     """The header, then the comparison, churn, the months around joining and the cohorts."""
     found: list[list[Cell]] = [[t(f"points.effect.col.{key}") for key in (
         "section", "measure", "members", "controls", "difference", "members_n", "controls_n")]]

@@ -96,6 +96,7 @@ def test_csv_and_xlsx_carry_the_same_numbers(manager, seeded):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Раздел", "Показатель", "Участники", "Похожие клиенты", "Разница", "Компаний-участников",
                        "Похожих клиентов"]
+    assert "В среднем в месяц, 2 мес. до, ₽" in [row[1] for row in rows]
     change = next(row for row in rows if row[1] == "Прирост в месяц, ₽")
     assert change[2:] == ["200,00", "50,00", "150,00", "1", "2"]
     assert any(row[0] == "Отток" for row in rows) and any(row[0].startswith("Когорты") for row in rows)

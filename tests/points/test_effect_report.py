@@ -21,6 +21,6 @@ def test_an_empty_club_has_no_headline_but_its_rows(db):
     report = effect_report.build(db, date(2026, 3, 10), 4, 2)
     assert (report.window, report.churn_months, report.members, report.others) == (4, 2, 0, 0)
     assert effect_report.headline(report) is None and report.profile == () and report.cohorts == ()
-    rows = effect_report.export_rows(report, lambda key: key)
+    rows = effect_report.export_rows(report, lambda key, **values: key)
     assert rows[0][0] == "points.effect.col.section" and len(rows[0]) == 7
     assert rows[1:] == [["points.effect.section.churn", "points.effect.row.churn", None, None, None, 0, 0]]
