@@ -54,6 +54,6 @@ CAPABILITY = Capability(
     on_demo=(demo.seed_demo_points, demo.seed_demo_scores, request_demo.seed_demo_requests,
              effect_demo.seed_demo_effect),
     config_checks=(config.check_points_config,),
-    dashboard_panels=(effect_pages.PANEL,),
     happening_handlers={Attended: activities.award_attendance},
+    dashboard_panels=(effect_pages.PANEL,),  # at merge with main: (figures.PANEL, effect_pages.PANEL)
 )
