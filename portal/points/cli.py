@@ -1,6 +1,6 @@
 """`club points import FILE | accrue --month YYYY-MM | match INN COMPANY | unmatched` (the manufacturer's
-shipments in, and the monthly accrual of points) and the ledger's `balance | grant | expire | verify`
-(ledger_cli.py).
+shipments in, and the monthly accrual of points), `customers import FILE` (the customer register,
+customers_cli.py) and the ledger's `balance | grant | expire | verify` (ledger_cli.py).
 
 Each action is a pair in ACTIONS: a function adding its parser and one running it.
 
@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from portal.core.companies import find_company, inn_is_valid
 from portal.core.settings import Settings
-from portal.points import accrual, ledger, ledger_cli, recount, request_cli, shipments
+from portal.points import accrual, customers_cli, ledger, ledger_cli, recount, request_cli, shipments
 from portal.points.shipments_file import UnreadableFile, read_file
 from portal.web.context import build_portal, club_zone, load_club_config
 
@@ -117,6 +117,7 @@ ACTIONS: dict[str, tuple[Callable[[argparse._SubParsersAction], None], Run]] = {
     "unmatched": (add_unmatched, run_unmatched),
     **ledger_cli.ACTIONS,
     **request_cli.ACTIONS,
+    **customers_cli.ACTIONS,
 }
 
 

@@ -1,6 +1,6 @@
 """The points tables. Numbers: 13 the ledger, 14 shipments and accruals, 15 the ledger's covering index,
 16 the dealer scorecard, 17 shipments by company, 18 privilege requests, 19 accrual corrections,
-20 the month index dropped."""
+20 the month index dropped, 34 the manufacturer's customer register, 35 shipments by INN."""
 
 from __future__ import annotations
 
@@ -226,5 +226,28 @@ BEGIN SELECT RAISE(ABORT, 'points_accrual_corrections is append-only'); END;
 -- of each company's dates there. One index fewer to keep on every imported line: the import is a
 -- quarter faster (bench/points.py), the monthly accrual a moment slower.
 DROP INDEX points_shipments_month;
+"""),
+    Migration(34, "points customer register", """
+-- The manufacturer's register of its customers (`club points customers import`), members or not: what the
+-- shipments file does not say. portal/points/customers.py owns it. One row per INN; a later import of the
+-- INN replaces its row (a reference list, not money). `joined_on`: when the customer joined the club by the
+-- manufacturer's records (the contract), for companies that joined before the portal recorded them.
+CREATE TABLE points_customers (
+    inn TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    segment TEXT NOT NULL,                       -- a key of extra.club.segments
+    region TEXT NOT NULL,                        -- a key of extra.club.regions
+    joined_on TEXT,                              -- ISO date, or NULL (not a member, or not known)
+    file TEXT NOT NULL,                          -- where the row came from: FILE:LINE
+    line INTEGER NOT NULL,
+    imported_at REAL NOT NULL,
+    imported_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX points_customers_cell ON points_customers (segment, region);
+"""),
+    Migration(35, "points shipments by INN", """
+-- The club-effect report reads every customer's months by INN (members' lines kept aside before they joined
+-- count too): covering, so the query reads the index alone, never the table's rows.
+CREATE INDEX points_shipments_inn ON points_shipments (inn, doc_date, kind, amount_kopecks, company_id);
 """),
 )

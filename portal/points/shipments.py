@@ -342,3 +342,18 @@ def company_months(db: Database, company_ids: list[int], start: str, end: str) -
         "sum(CASE kind WHEN 'shipment' THEN amount_kopecks ELSE -amount_kopecks END) FROM points_shipments "
         f"WHERE company_id IN ({marks}) AND doc_date >= ? AND doc_date < ? GROUP BY 1, 2 ORDER BY 1, 2",
         [*ids, start, end]).fetchall()]
+
+
+def inn_months(db: Database, end: str) -> list[tuple[str, str, int, int | None]]:
+    """Every INN's purchases dated before `end` (ISO), net of reversals, per (INN, YYYY-MM): kopecks, and a
+    company its lines there were given to (None: kept aside). By INN, not company: a member's lines kept aside
+    before it joined count as its own, and a merged duplicate's (whose INN the merge cleared) follow its lines."""
+    return [tuple(row) for row in db.execute(
+        "SELECT inn, substr(doc_date, 1, 7), sum(CASE kind WHEN 'shipment' THEN amount_kopecks "
+        "ELSE -amount_kopecks END), max(company_id) FROM points_shipments WHERE doc_date < ? GROUP BY 1, 2",
+        [end]).fetchall()]
+
+
+def inn_matches(db: Database) -> dict[str, int]:
+    """Every INN staff gave to a company (`club points match`, the unmatched page): INN -> company id."""
+    return dict(db.execute("SELECT inn, company_id FROM points_inn_matches").fetchall())

@@ -214,11 +214,16 @@ def parse_line(number: int, cells: list[Any], at: tuple[int, ...]) -> Row | Prob
 def read_file(path: Path) -> Iterator[Row | Problem]:
     """Every line of a shipments file after its header, streamed; UnreadableFile before the first one when
     the file cannot be used at all."""
+    return _lines(raw_lines(path))
+
+
+def raw_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """(line number, cells) of a CSV or XLSX file, the header first (the customer register reads them too)."""
     if not path.is_file():
         raise UnreadableFile("no such file (check the path)")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _lines(_xlsx_lines(path))
-    return _lines(_csv_lines(path))
+        return _xlsx_lines(path)
+    return _csv_lines(path)
 
 
 def _lines(lines: Iterator[tuple[int, list[Any]]]) -> Iterator[Row | Problem]:

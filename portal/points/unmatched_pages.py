@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.companies import Company, find_company, get_company, inn_is_valid
-from portal.points import accrual, recount, shipments
+from portal.points import accrual, customers, recount, shipments
 from portal.points.staff_pages import POINTS_ROLES
 from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form
@@ -117,7 +117,8 @@ def list_page(request: Request, form: dict | None = None, problem: str = "", sta
     return render(request, "points/staff_unmatched.html", {
         "rows": kept, "forms": forms, "valid": {row.inn: inn_is_valid(row.inn) for row in kept},
         "roubles": roubles, "more": len(kept) >= LISTED, "problem": problem, "result": result,
-        "query_limit": QUERY_LIMIT}, status_code=status_code)
+        "query_limit": QUERY_LIMIT, "registered": customers.registered(db, [row.inn for row in kept])},
+        status_code=status_code)
 
 
 @requires(roles=POINTS_ROLES)

@@ -251,3 +251,16 @@ def test_in_english(manager, kept):
     assert f"INN {STRANGER}: 2 line(s), 1\u202f840\u202f050,50 RUB, attached to ООО «Новый Свет»." in result
     assert f"{RECENT}: these lines count in the next monthly accrual." in result
     assert "Unknown INNs" in manager.client.get("/staff/points/").text
+
+
+def test_an_inn_in_the_customer_register_is_named(app, manager, kept):
+    from portal.points import customers
+    from portal.points.customers_file import Customer
+
+    customers.import_rows(app.state.portal.db, [Customer(2, OTHER, "ООО «Чужой свет»", "installers", "central", None)],
+                          "r.csv", 1.0)
+    text = manager.client.get(PAGE).text
+    block = text[text.index(f'id="inn-{OTHER}"'):]
+    assert "В реестре клиентов производителя: ООО «Чужой свет»" in block
+    assert "В реестре клиентов производителя" not in text[text.index(f'id="inn-{STRANGER}"'):text.index(
+        f'id="inn-{OTHER}"')]
