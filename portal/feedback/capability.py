@@ -5,7 +5,8 @@ and demo requests for the demo club (`club serve --demo`)."""
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, MenuEntry, NavLink
-from portal.feedback import cabinet, demo, member_pages, personal, staff_actions, staff_pages
+from portal.core.happenings import Detracted
+from portal.feedback import cabinet, demo, detractors, member_pages, personal, staff_actions, staff_pages
 from portal.feedback.migrations import MIGRATIONS
 from portal.feedback.model import STAFF_ROLES
 from portal.feedback.timeline import company_timeline
@@ -24,4 +25,6 @@ CAPABILITY = Capability(
     timeline=company_timeline,
     personal_data=personal.personal_data,
     on_demo=(demo.seed_demo_requests,),
+    # A detractor's survey answer opens a request for the company's account manager.
+    happening_handlers={Detracted: detractors.open_request},
 )

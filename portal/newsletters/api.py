@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
 from portal.newsletters.links import Personal, personal_token, personal_url, verify_personal
-from portal.newsletters.queue import progress_of, queue_newsletter
+from portal.newsletters.queue import club_view, next_slot, progress_of, queue_newsletter
 from site_builder.contract import AUDIENCE_KEYS, MailArtefact, MailVariant
 
-__all__ = ["Personal", "letter_counts", "personal_token", "personal_url", "queue_letter", "verify_personal"]
+__all__ = ["Personal", "letter_counts", "next_slot_at", "personal_token", "personal_url", "queue_letter",
+           "verify_personal"]
 
 
 def queue_letter(db: Database, *, key: str, subject: str, language: str, html: str, text: str,
@@ -35,6 +37,12 @@ def queue_letter(db: Database, *, key: str, subject: str, language: str, html: s
                             full=MailVariant(html=html, text=text), preview=None)
     return queue_newsletter(db, artefact, datetime.fromtimestamp(at, UTC), created_by,
                             recipients=list(recipients), personal=personal).id
+
+
+def next_slot_at(club: Any, now: float) -> float:
+    """The club's next newsletter slot after `now` (extra.club.newsletter_slots, in its time zone)."""
+    view = club_view(club)
+    return next_slot(datetime.fromtimestamp(now, UTC), view.timezone, view.slots).timestamp()
 
 
 def letter_counts(db: Database, newsletter_id: int) -> dict[str, int]:

@@ -75,7 +75,8 @@ def freeze_recipients(db: Database, newsletter: Newsletter, club_topics: Sequenc
 
 
 def _send_rows(db: Database, newsletter: Newsletter, artefact: MailArtefact, tracking: bool) -> Iterator[tuple]:
-    for recipient in newsletter_audience.recipients(db, newsletter.audience, newsletter.recipients):  # a cursor, never a list
+    # a cursor, never a list
+    for recipient in newsletter_audience.recipients(db, newsletter.audience, newsletter.recipients):
         user = recipient.user
         yield (newsletter.id, user.id, user.email, user.name, recipient.company, user.segment, user.region,
                "full" if user.may_read(artefact.access) else "preview", int(tracking and user.mail_tracking))
