@@ -43,11 +43,8 @@ def by_token(request: Request) -> tuple[Wave, int, int]:
 def own_wave(request: Request) -> Wave:
     """The cabinet's wave: only one that asked the signed-in person (a walk over ids finds 404s)."""
     portal, who = portal_of(request), visitor(request)
-    try:
-        wave_id = int(request.path_params["wave"])
-    except ValueError:
-        raise HTTPException(404) from None
-    wave = store.get_wave(portal.db, wave_id)
+    wave_id = whole_number(request.path_params["wave"])  # never past SQLite's integers (a 500)
+    wave = store.get_wave(portal.db, wave_id) if wave_id is not None else None
     if wave is None or not store.is_asked(portal.db, wave.id, who.user.id):
         raise HTTPException(404)
     return wave
