@@ -23,7 +23,7 @@ from portal.surveys.model import Audience, Wave
 from portal.surveys.nps import MIN_ANSWERS
 from portal.surveys.waves import MAX_SUBJECT, MAX_TITLE, NobodyToAsk, start_wave
 from portal.web.context import portal_of, visitor, vocabularies
-from portal.web.csvfile import csv_response
+from portal.web.csvfile import csv_response, text_cell
 from portal.web.forms import Form, read_form, whole_number
 from portal.web.guards import requires
 from portal.web.navigation import redirect
@@ -133,7 +133,9 @@ def download_rows(request: Request) -> tuple[Wave, list[list[object]]]:
 @requires(roles=SURVEY_ROLES)
 async def download_csv(request: Request) -> Response:
     wave, rows = download_rows(request)
-    return csv_response(f"nps-wave-{wave.id}.csv", rows)
+    # Names, companies and "why" are what people typed: never a formula in a spreadsheet (ASVS 5.0 1.2.10).
+    return csv_response(f"nps-wave-{wave.id}.csv",
+                        ([text_cell(v) if isinstance(v, str) else v for v in row] for row in rows))
 
 
 @requires(roles=SURVEY_ROLES)

@@ -59,4 +59,4 @@ def test_unsubscribing_before_the_letter_goes_stops_it(db, settings, smtp):
 def test_letter_html_has_the_placeholders():
     html = waves.letter_html("en", "Lior <club>")
     assert "Lior &lt;club&gt;" in html and "{{club:unsubscribe}}" in html
-    assert all("{{club:personal:%d}}" % n in html for n in range(12))
+    assert all(f"{{{{club:personal:{n}}}}}" in html for n in range(12))
