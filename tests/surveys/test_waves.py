@@ -60,3 +60,27 @@ def test_letter_html_has_the_placeholders():
     html = waves.letter_html("en", "Lior <club>")
     assert "Lior &lt;club&gt;" in html and "{{club:unsubscribe}}" in html
     assert all(f"{{{{club:personal:{n}}}}}" in html for n in range(12))
+
+
+def test_the_letters_one_click_unsubscribe_is_honoured(app, client, settings, smtp):
+    db = app.state.portal.db
+    person = members(db, 1)[0]
+    start(db, settings, now=time.time() - 100 * 86400)
+    send_all(settings, db)
+    unsubscribe = str(received(smtp)[person.email]["List-Unsubscribe"]).strip().strip("<>")
+    response = client.post(unsubscribe.removeprefix(settings.base_url), content=b"List-Unsubscribe=One-Click",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200
+    wave, asked = start(db, settings)                        # 100 days later: asked again, but no letter
+    send_all(settings, db)
+    assert asked == 1 and len(smtp.received) == 1
+
+
+def test_newsletter_staff_pages_list_the_wave_letter(app, manager, settings):
+    db = app.state.portal.db
+    members(db, 1)
+    wave, _ = start(db, settings)
+    page = manager.client.get("/staff/newsletters/")
+    assert page.status_code == 200
+    for path in (f"/staff/newsletters/{wave.newsletter_id}", f"/staff/newsletters/{wave.newsletter_id}/stats"):
+        assert manager.client.get(path).status_code == 200, path
