@@ -14,5 +14,8 @@ from portal.web.context import portal_of, visitor
 
 def card(request: Request) -> dict:
     db, user = portal_of(request).db, visitor(request).user
+    if user.role:  # staff are never asked: no card, no switch
+        return {"show": False}
     out = store.opted_out(db, user.id)
-    return {"wave": None if out else store.open_for(db, user.id, time.time()), "out": out, "scores": SCALE}
+    return {"show": True, "wave": None if out else store.open_for(db, user.id, time.time()), "out": out,
+            "scores": SCALE}

@@ -152,3 +152,18 @@ def test_wave_id_walk(app, member, settings):
         assert member.client.get(f"/account/surveys/{wave_id}/").status_code == 404
     response = submit(member.client, "/account/", f"/account/surveys/{wave.id}/", {"score": "9"})
     assert response.status_code == 404 and scores(db, wave.id) == []
+
+
+def test_staff_see_no_survey_card(app, manager, settings):
+    assert "/account/surveys/switch" not in manager.client.get("/account/").text
+
+
+def test_pages_in_english(app, client, manager, settings):
+    db = app.state.portal.db
+    person = members(db, 1)[0]
+    wave, _ = start(db, settings)
+    page = client.get(url(settings, wave.id, person.id, 3) + "?lang=en")
+    assert "How likely are you to recommend Клуб to a colleague?" in page.text and "Send my answer" in page.text
+    report = manager.client.get(f"/staff/surveys/{wave.id}/?lang=en")
+    assert "Response rate" in report.text and "Trend across waves" in report.text
+    assert "NPS surveys" in manager.client.get("/staff/surveys/?lang=en").text

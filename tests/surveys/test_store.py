@@ -79,3 +79,13 @@ def test_personal_data(db, settings):
     assert [a["title"] for a in data["survey_waves_asked"]] == ["Осень"]
     assert [(a["score"], a["why"]) for a in data["survey_answers"]] == [(7, "норм")]
     assert len(data["survey_opt_out"]) == 1
+
+
+def test_deleting_the_account_deletes_the_answers(db, settings):
+    person = members(db, 1)[0]
+    wave, _ = start(db, settings)
+    store.answer(db, wave, person.id, 9, "")
+    store.set_opt_out(db, person.id, True, time.time())
+    db.execute("DELETE FROM users WHERE id = ?", [person.id])
+    assert store.answers(db, wave.id) == [] and store.asked_count(db, wave.id) == 0
+    assert not store.opted_out(db, person.id)
