@@ -16,7 +16,8 @@ BUILTIN = ("portal.core.schema", "portal.accounts.capability", "portal.site.capa
            "portal.companies.capability", "portal.feedback.capability", "portal.events.capability",
            "portal.points.capability", "portal.tools.capability", "portal.orders.capability",
            "portal.forum.capability",
-           "portal.newsletters.capability", "portal.staff.capability", "portal.ops.capability")
+           "portal.newsletters.capability", "portal.surveys.capability", "portal.staff.capability",
+           "portal.ops.capability")
 ENTRY_POINT_GROUP = "partner_club.capabilities"
 
 

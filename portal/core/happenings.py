@@ -50,7 +50,19 @@ class Attended:
     by_id: int | None = None  # who marked it (staff), None for the club's own jobs
 
 
-KINDS: dict[str, type] = {kind.__name__: kind for kind in (Attended,)}
+@dataclass(frozen=True)
+class Detracted:
+    """A person answered a survey wave 0-6 ("would not recommend"): the company's account manager should ask why."""
+
+    wave_id: int
+    user_id: int
+    company_id: int | None  # the person's company when asked; None: no company, no account manager
+    score: int
+    why: str
+    at: float               # when the answer was given (Unix seconds)
+
+
+KINDS: dict[str, type] = {kind.__name__: kind for kind in (Attended, Detracted)}
 
 
 def record(db: Database, happening: object) -> int:

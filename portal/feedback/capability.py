@@ -5,7 +5,8 @@ and demo requests for the demo club (`club serve --demo`)."""
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, MenuEntry, NavLink
-from portal.feedback import cabinet, demo, figures, member_pages, personal, staff_actions, staff_pages
+from portal.core.happenings import Detracted
+from portal.feedback import cabinet, demo, detractors, figures, member_pages, personal, staff_actions, staff_pages
 from portal.feedback.migrations import MIGRATIONS
 from portal.feedback.model import STAFF_ROLES
 from portal.feedback.timeline import company_timeline
@@ -26,4 +27,6 @@ CAPABILITY = Capability(
     on_demo=(demo.seed_demo_requests,),
     dashboard_panels=(figures.PANEL,),
     health_columns=figures.HEALTH_COLUMNS,
+    # A detractor's survey answer opens a request for the company's account manager.
+    happening_handlers={Detracted: detractors.open_request},
 )

@@ -138,4 +138,11 @@ WORDS: dict[str, tuple[str, str]] = {
                                     "In the club's working hours, over the first replies of the period"),
     "feedback.dash.by_kind": ("Обращения по видам", "Requests by kind"),
     "feedback.health.open": ("Открытых обращений", "Open requests"),
+    # A detractor's survey answer, opened as a request for the account manager (detractors.py).
+    "feedback.nps.subject": ("Оценка {score} из 10 в опросе NPS", "Score {score} of 10 in the NPS survey"),
+    "feedback.nps.body": ("Участник ответил {score} из 10 на вопрос, порекомендует ли он нас коллеге. "
+                          "Почему: {why}\n\nСвяжитесь с ним и узнайте, что можно исправить.",
+                          "The member answered {score} of 10 to whether they would recommend us to a colleague. "
+                          "Why: {why}\n\nGet in touch and find out what can be put right."),
+    "feedback.nps.no_why": ("не сказал", "not given"),
 }

@@ -28,10 +28,12 @@ from email.utils import formatdate, parseaddr
 from portal.core.oneline import one_line
 from portal.core.settings import Settings
 from portal.newsletters import links
+from portal.newsletters.links import Personal
 from portal.newsletters.model import Send
 from site_builder.contract import PLACEHOLDER, MailArtefact, MailArtefactError, MailVariant, resolve
 
 NAME, RECIPIENT, UNSUBSCRIBE, PIXEL = -1, -2, -3, -4  # placeholder codes; 0.. are link indexes
+PERSONAL = -1000  # {{club:personal:N}} is code PERSONAL - N (links.Personal: a survey's per-recipient links)
 _CODES = {"name": NAME, "recipient": RECIPIENT, "unsubscribe": UNSUBSCRIBE, "pixel": PIXEL}
 _PIXEL = ('<img src="{}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;'
           'max-width:1px;max-height:1px;overflow:hidden">')
@@ -110,6 +112,8 @@ def _split(template: str, link_count: int, where: str) -> Parts:
                 raise MailArtefactError(f"the {where} part points at link {index}, but the e-mail has "
                                         f"{link_count} links; run `club build` again")
             parts.append(index)
+        elif match.group(3) is not None:
+            parts.append(PERSONAL - int(match.group(3)))
         else:
             parts.append(_CODES[match.group(1)])
         position = match.end()
@@ -132,11 +136,12 @@ def sender_domain(mail_from: str) -> str:
     return domain if "@" in address and domain else "localhost"
 
 
-def personalise(artefact: MailArtefact, send: Send, settings: Settings) -> MailVariant:
+def personalise(artefact: MailArtefact, send: Send, settings: Settings,
+                personal: Personal | None = None) -> MailVariant:
     """The HTML and text of the recipient's variant with every placeholder filled (text with \\n lines)."""
     compiled_ = compiled(artefact, settings)
     html_parts, text_parts = _variant(compiled_, send)
-    html_values, text_values = _values(compiled_, send)
+    html_values, text_values = _values(compiled_, send, personal)
     return MailVariant(html=_join(html_parts, html_values),
                        text=_join(text_parts, text_values).replace("\r\n", "\n"))
 
@@ -148,7 +153,7 @@ def _variant(compiled_: Compiled, send: Send) -> tuple[Parts, Parts]:
     return compiled_.variants.get("preview", compiled_.variants["full"])
 
 
-def _values(compiled_: Compiled, send: Send) -> tuple[dict[int, str], dict[int, str]]:
+def _values(compiled_: Compiled, send: Send, personal: Personal | None = None) -> tuple[dict[int, str], dict[int, str]]:
     """Placeholder code -> value, for HTML (escaped) and for text (as is)."""
     name, company = clean(send.name), clean(send.company)
     recipient = f"{name}, {company}" if name and company else name or company
@@ -159,6 +164,9 @@ def _values(compiled_: Compiled, send: Send) -> tuple[dict[int, str], dict[int, 
                     for i in range(len(compiled_.links)))
     else:
         text.update(enumerate(compiled_.links))
+    if personal is not None:  # a sample (no person, no letter's links) gets the bare path: it verifies nothing
+        text.update((PERSONAL - i, links.personal_url(compiled_.base_url, compiled_.secret, personal, send.user_id, i)
+                     if send.user_id else compiled_.base_url + personal.path) for i in range(len(personal.values)))
     markup = {code: html.escape(value) for code, value in text.items()}
     if send.tracking:
         markup[PIXEL] = _PIXEL.format(html.escape(links.open_url(compiled_.base_url, compiled_.secret, send.id)))
@@ -166,7 +174,8 @@ def _values(compiled_: Compiled, send: Send) -> tuple[dict[int, str], dict[int, 
 
 
 def _join(parts: Parts, values: dict[int, str]) -> str:
-    return "".join([part if isinstance(part, str) else values[part] for part in parts])
+    # .get: a letter's personal links have no value in a preview made without them (staff pages)
+    return "".join([part if isinstance(part, str) else values.get(part, "") for part in parts])
 
 
 def clean(text: str | None) -> str:
@@ -174,11 +183,12 @@ def clean(text: str | None) -> str:
     return one_line(text or "")  # the portal's one rule; names stored before it existed may still hold them
 
 
-def message_bytes(artefact: MailArtefact, send: Send, settings: Settings, now: float | None = None) -> bytes:
+def message_bytes(artefact: MailArtefact, send: Send, settings: Settings, now: float | None = None,
+                  personal: Personal | None = None) -> bytes:
     """A complete RFC 5322 message (CRLF lines, 7-bit) for one recipient of one newsletter."""
     compiled_ = compiled(artefact, settings)
     html_parts, text_parts = _variant(compiled_, send)
-    html_values, text_values = _values(compiled_, send)
+    html_values, text_values = _values(compiled_, send, personal)
     boundary = f"=_nl.{send.newsletter_id}.{send.id}"  # "=_" never occurs in base64 or in a header
     head = "".join([
         f"To: {address_header(clean(send.name), send.email)}\r\n",

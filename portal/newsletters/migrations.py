@@ -64,4 +64,10 @@ CREATE INDEX newsletter_events_send ON newsletter_events(send_id, kind);
 -- What a company's people received and opened (the staff company card): sends by person.
 CREATE INDEX newsletter_sends_user ON newsletter_sends(user_id, sent_at);
 """),
+    Migration(29, "letters queued by other capabilities", """
+-- A letter another capability queues through newsletters/api.py (a survey wave): an explicit recipient list
+-- instead of the audience, and per-recipient signed links ({{club:personal:N}}). NULL for newsletter pages.
+ALTER TABLE newsletters ADD COLUMN recipients TEXT;   -- JSON list of user ids
+ALTER TABLE newsletters ADD COLUMN personal TEXT;     -- JSON {"path", "purpose", "ids", "values"}
+"""),
 )

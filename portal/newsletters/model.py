@@ -34,6 +34,8 @@ class Newsletter:
     created_at: str
     started_at: float | None
     finished_at: float | None
+    recipients: list[int] | None = None  # an explicit list (api.queue_letter); None: everyone the audience reaches
+    personal: dict | None = None  # per-recipient signed links (api.PersonalLinks as JSON); None: none
     mail_json: str = field(repr=False, default="")
 
     @property
@@ -42,12 +44,14 @@ class Newsletter:
 
 
 NEWSLETTER_COLUMNS = ("id, page, url, subject, access, audience, scheduled_at, status, created_by, created_at, "
-                      "started_at, finished_at, mail")
+                      "started_at, finished_at, recipients, personal, mail")
 
 
 def newsletter_from_row(row: tuple) -> Newsletter:
     values = list(row)
     values[5] = json.loads(values[5])
+    values[12] = json.loads(values[12]) if values[12] else None
+    values[13] = json.loads(values[13]) if values[13] else None
     return Newsletter(*values)
 
 

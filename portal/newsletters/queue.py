@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from portal.core.db import now_iso
 from portal.core.identity import ACCESS_RANK, LEVEL_RANK, USER_COLUMNS, User, user_from_row
 from portal.newsletters.audience import Recipient, audience_sql
+from portal.newsletters.links import Personal
 from portal.newsletters.model import (
     NEWSLETTER_COLUMNS,
     SEND_STATUSES,
@@ -163,8 +164,10 @@ def sent_before(db: Database, page: str) -> Newsletter | None:
 
 
 def queue_newsletter(db: Database, artefact: MailArtefact, at: datetime, created_by: int | None, *,
-                     again: bool = False) -> Newsletter:
-    """Schedule `artefact` for `at`. One active send per page; a page sent before only with `again`."""
+                     again: bool = False, recipients: list[int] | None = None,
+                     personal: Personal | None = None) -> Newsletter:
+    """Schedule `artefact` for `at`. One active send per page; a page sent before only with `again`.
+    `recipients` and `personal`: a letter another capability queues (api.queue_letter)."""
     if artefact.preview is None and artefact.access != "public":  # Ghost's failure: closed text to everyone
         raise QueueError("nl.error.no_preview", f"{artefact.page}: the e-mail of a {artefact.access} page has no "
                          "preview for readers who may not read it; run `club build` again", page=artefact.page)
@@ -174,9 +177,11 @@ def queue_newsletter(db: Database, artefact: MailArtefact, at: datetime, created
         refuse_duplicate(db, artefact.page, shown, again)
         cursor = db.conn.execute(
             "INSERT INTO newsletters (page, url, subject, access, audience, mail, scheduled_at, status, "
-            "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
+            "created_by, created_at, recipients, personal) VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)",
             [artefact.page, urlsplit(artefact.url).path or "/", artefact.subject, artefact.access,
-             _audience_json(artefact), artefact.to_json(), at.timestamp(), created_by, now_iso()])
+             _audience_json(artefact), artefact.to_json(), at.timestamp(), created_by, now_iso(),
+             None if recipients is None else json.dumps([int(r) for r in recipients]),
+             None if personal is None else personal.to_json()])
     newsletter = get_newsletter(db, cursor.lastrowid)
     assert newsletter is not None
     return newsletter

@@ -29,6 +29,7 @@ from portal.core.db import now_iso
 from portal.core.mail import parse_smtp_url
 from portal.core.settings import Settings
 from portal.newsletters import audience as newsletter_audience
+from portal.newsletters.links import Personal, personal_from_json
 from portal.newsletters.message import message_bytes, sender_domain
 from portal.newsletters.model import (
     NEWSLETTER_COLUMNS,
@@ -74,7 +75,8 @@ def freeze_recipients(db: Database, newsletter: Newsletter, club_topics: Sequenc
 
 
 def _send_rows(db: Database, newsletter: Newsletter, artefact: MailArtefact, tracking: bool) -> Iterator[tuple]:
-    for recipient in newsletter_audience.recipients(db, newsletter.audience):  # a cursor, never a list
+    # a cursor, never a list
+    for recipient in newsletter_audience.recipients(db, newsletter.audience, newsletter.recipients):
         user = recipient.user
         yield (newsletter.id, user.id, user.email, user.name, recipient.company, user.segment, user.region,
                "full" if user.may_read(artefact.access) else "preview", int(tracking and user.mail_tracking))
@@ -136,7 +138,7 @@ class Worker:
         self.club_topics = club_topics
         self.stop = asyncio.Event()
         self.sender = _envelope_sender(settings)
-        self._artefacts: dict[int, MailArtefact] = {}
+        self._artefacts: dict[int, tuple[MailArtefact, Personal | None]] = {}
         self._broken: set[int] = set()  # newsletters whose e-mail cannot be made: logged once
         self._halted = False  # a sender could not start: this drain ends, the rows stay queued
 
@@ -234,7 +236,8 @@ class Worker:
 
     async def _deliver(self, transport: Transport, send: Send) -> Delivery:
         try:
-            message = message_bytes(self._artefact(send.newsletter_id), send, self.settings, self.clock())
+            artefact, personal = self._artefact(send.newsletter_id)
+            message = message_bytes(artefact, send, self.settings, self.clock(), personal)
         except MailArtefactError as exc:
             self._broken.add(send.newsletter_id)
             log.error("newsletter %s cannot be sent: %s", send.newsletter_id, exc)
@@ -261,10 +264,12 @@ class Worker:
                 log.warning("newsletter %s: database busy, recording %s again", send.newsletter_id, send.email)
                 await asyncio.sleep(pause)
 
-    def _artefact(self, newsletter_id: int) -> MailArtefact:
+    def _artefact(self, newsletter_id: int) -> tuple[MailArtefact, Personal | None]:
+        """The letter and its per-recipient links (a survey's scores), read once per newsletter."""
         if newsletter_id not in self._artefacts:
-            row = self.db.execute("SELECT mail FROM newsletters WHERE id = ?", [newsletter_id]).fetchone()
-            self._artefacts[newsletter_id] = artefact_from_json(row[0] if row else "", f"newsletter {newsletter_id}")
+            row = self.db.execute("SELECT mail, personal FROM newsletters WHERE id = ?", [newsletter_id]).fetchone()
+            artefact = artefact_from_json(row[0] if row else "", f"newsletter {newsletter_id}")
+            self._artefacts[newsletter_id] = (artefact, personal_from_json(row[1] if row else None))
         return self._artefacts[newsletter_id]
 
 

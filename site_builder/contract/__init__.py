@@ -262,7 +262,9 @@ def _privilege_entry(item: dict) -> PrivilegeEntry:
 
 MAIL_VERSION = 2  # 2: the club's own addresses relative to CLUB_BASE_URL (1: absolute, from site_url)
 CLUB_BASE = "{{club:base}}"  # the portal's address (CLUB_BASE_URL) in a letter's HTML, without "/" at the end
-PLACEHOLDER = re.compile(r"\{\{club:(name|recipient|unsubscribe|pixel|link:(\d+))\}\}")
+# `{{club:personal:N}}`: the Nth per-recipient signed link of a letter another capability queued (a survey's
+# scores, newsletters/api.py); built newsletter pages never contain it.
+PLACEHOLDER = re.compile(r"\{\{club:(name|recipient|unsubscribe|pixel|link:(\d+)|personal:(\d+))\}\}")
 AUDIENCE_KEYS = ("segments", "regions", "roles", "topics")
 
 
