@@ -14,6 +14,7 @@ from portal.core.i18n import LANG_COOKIE
 from portal.core.identity import LEVEL_RANK
 from portal.core.security import csrf_token
 from portal.web.context import portal_of, visitor
+from portal.web.shell import shell_files
 
 THEMES = club_themes.ROOT / "portal"
 TEMPLATES = THEMES / "templates"
@@ -73,8 +74,12 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "notice": None,
     }
     values.update(context or {})
+    shell = shell_files(portal).get(who.language) if "shell" not in values else values["shell"]
+    values["shell"] = shell.shell if shell else None
     body = ENV.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)
+    if shell is not None:  # ASVS 5.0 3.4.3: the shell's inline scripts by hash, nothing else inline
+        response.headers["Content-Security-Policy"] = shell.csp
     response.headers["Cache-Control"] = "no-store"  # ASVS 5.0 14.3.2: personal pages never cached
     response.headers["Vary"] = "Cookie"
     if request.query_params.get("lang") in ("ru", "en"):
