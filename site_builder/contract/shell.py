@@ -60,6 +60,7 @@ class Shell:
         """Everything before the content. `title` is plain text (escaped here), `head` and `account`
         HTML; the tab whose address is the longest prefix of `path` is marked as the current one."""
         out: list[str] = []
+        title, head, account = str(title), str(head), str(account)  # plain strings: Jinja's Markup would escape
         for piece in self.pieces[:self.pieces.index(CONTENT)]:
             out.append(html.escape(title, quote=False) if piece == TITLE else head + HEAD_END
                        if piece == HEAD_END else account if piece == ACCOUNT else piece)
@@ -67,7 +68,7 @@ class Shell:
 
     def bottom(self, title: str = "") -> str:
         """Everything after the content."""
-        rest = self.pieces[self.pieces.index(CONTENT) + 1:]
+        rest, title = self.pieces[self.pieces.index(CONTENT) + 1:], str(title)
         return "".join(html.escape(title, quote=False) if piece == TITLE else piece for piece in rest)
 
 
