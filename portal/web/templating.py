@@ -54,6 +54,16 @@ def header_links(portal, user) -> list[tuple[str, str]]:
     return [(url, label) for _order, url, label in sorted(links)]
 
 
+def club_menu(portal, user) -> list[tuple[str, str]]:
+    """(url, word key) of the member's club menu in the site's header: the cabinet, the header links,
+    the staff home for staff. The same on portal pages (_shell_account.html) and on the static site's
+    (club.js builds it from /account/status)."""
+    if user is None:
+        return []
+    staff = [("/staff/", "nav.staff_home")] if user.role else []
+    return [("/account/", "nav.account"), *header_links(portal, user), *staff]
+
+
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
     portal = portal_of(request)
@@ -66,6 +76,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "level": who.level,
         "site_name": portal.site_name,
         "header_links": header_links(portal, who.user),
+        "club_menu": club_menu(portal, who.user),
         "club_zone": portal.zone,
         "csrf": csrf_token(request, portal.settings, who.session.id_hash if who.session else None),
         "oidc_name": portal.settings.oidc.name if portal.settings.oidc else None,
