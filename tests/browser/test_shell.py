@@ -64,13 +64,19 @@ def test_search_on_a_portal_page_finds_a_site_page(browser, demo_club):
     page.context.close()
 
 
-def test_the_members_menu_and_sign_out_from_a_portal_page(browser, demo_club):
-    page = people.signed_in(browser, demo_club, "anna@svet-montazh.example", DEMO_PASSWORD, "/forum/")
+@pytest.mark.parametrize("path", ["/forum/", "/technical/"])  # a portal page, a site page (club.js)
+def test_the_members_name_menu_and_sign_out_in_the_header(browser, demo_club, path):
+    page = people.signed_in(browser, demo_club, "anna@svet-montazh.example", DEMO_PASSWORD, path)
     name = page.locator(".club-account__name")
+    name.wait_for()
     assert name.inner_text().startswith("Анна")
-    assert page.locator(".md-tabs__item--active").count() == 0  # the forum is no section of the site
+    if path == "/forum/":
+        assert page.locator(".md-tabs__item--active").count() == 0  # the forum is no section of the site
     name.click()
-    assert page.locator(".club-menu__list a[href='/account/']").is_visible()
+    menu = page.locator(".club-menu__list")
+    assert menu.locator("a", has_text="Кабинет").is_visible()
+    assert menu.locator("a[href$='/forum/']").is_visible()
+    assert menu.locator("a[href$='/staff/']").count() == 0
     page.locator(".club-menu__signout").click()
     page.wait_for_load_state("load")
     assert page.locator("[data-club-signin]").is_visible()
