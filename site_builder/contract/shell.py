@@ -50,6 +50,7 @@ class Shell:
 
     pieces: tuple[str, ...]
     tabs: tuple[str, ...]  # the tabs' addresses, in order ("/", "/newsletters/", ...)
+    tab_html: tuple[str, ...] = ()  # each tab's opening `<li …><a href="…"`, as in the text
 
     @property
     def source(self) -> str:
@@ -64,7 +65,11 @@ class Shell:
         for piece in self.pieces[:self.pieces.index(CONTENT)]:
             out.append(html.escape(title, quote=False) if piece == TITLE else head + HEAD_END
                        if piece == HEAD_END else account if piece == ACCOUNT else piece)
-        return mark_tab("".join(out), active_tab(self.tabs, path))
+        text, tab = "".join(out), active_tab(self.tabs, path)
+        if tab is None or not self.tab_html:
+            return text
+        found = self.tab_html[self.tabs.index(tab)]
+        return text.replace(found, _TAB.sub(lambda m: ACTIVE_TAB + m.group(1), found), 1)
 
     def bottom(self, title: str = "") -> str:
         """Everything after the content."""
@@ -81,7 +86,8 @@ def parse_shell(text: str) -> Shell:
             raise ShellError(f"the marker {marker!r} is there {pieces.count(marker)} times, not once")
     if pieces.index(HEAD_END) > pieces.index(ACCOUNT) or pieces.index(ACCOUNT) > pieces.index(CONTENT):
         raise ShellError("the markers are out of order")
-    return Shell(pieces, tuple(match.group(2) for match in _TAB.finditer(text)))
+    tabs = list(_TAB.finditer(text))
+    return Shell(pieces, tuple(m.group(2) for m in tabs), tuple(m.group(0) for m in tabs))
 
 
 def read_shell(site_dir: Path, language: str, default: str) -> Shell | None:
@@ -104,9 +110,3 @@ def active_tab(tabs: tuple[str, ...], path: str) -> str | None:
     if found:
         return max(found, key=len)
     return "/" if path == "/" and "/" in tabs else None
-
-
-def mark_tab(text: str, tab: str | None) -> str:
-    if tab is None:
-        return text
-    return _TAB.sub(lambda m: ACTIVE_TAB + m.group(1) if m.group(2) == tab else m.group(0), text)
