@@ -15,6 +15,7 @@ from portal.core.identity import LEVEL_RANK
 from portal.core.security import csrf_token
 from portal.web.context import portal_of, visitor
 from portal.web.shell import shell_files
+from site_builder.contract.shell import VERSION_META
 
 THEMES = club_themes.ROOT / "portal"
 TEMPLATES = THEMES / "templates"
@@ -89,7 +90,8 @@ def render(request: Request, template: str, context: dict | None = None, status_
     values["shell"] = shell.shell if shell else None
     body = ENV.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)
-    if shell is not None:  # ASVS 5.0 3.4.3: the shell's inline scripts by hash, nothing else inline
+    if shell is not None and VERSION_META in body:  # a page in the shell (not e.g. a print page)
+        # ASVS 5.0 3.4.3: the shell's inline scripts allowed by hash, nothing else inline
         response.headers["Content-Security-Policy"] = shell.csp
     response.headers["Cache-Control"] = "no-store"  # ASVS 5.0 14.3.2: personal pages never cached
     response.headers["Vary"] = "Cookie"

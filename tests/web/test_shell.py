@@ -138,3 +138,15 @@ def test_a_portal_page_in_the_demo_sites_shell(demo, settings, tmp_path):
     inline = re.findall(r"<script>(.*?)</script>", page, re.S)
     hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" for body in inline}
     assert hashes <= set(script_src(response).split())
+
+
+
+def test_a_page_of_its_own_keeps_the_portals_csp(shell, member):
+    # The print page of a saved calculation is a whole document of its own (tools/print.html): no shell.
+    from tests.tools.test_pages import CABLE
+    from tests.tools.test_saved_pages import save, saved_id
+
+    number = saved_id(save(member.client, "/tools/cable/?" + "&".join(f"{k}={v}" for k, v in CABLE.items())))
+    printed = member.client.get(f"/tools/saved/{number}/print")
+    assert printed.status_code == 200 and "md-header" not in printed.text
+    assert printed.headers["content-security-policy"] == PORTAL_CSP
