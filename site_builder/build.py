@@ -39,6 +39,7 @@ from .contract import (
     write_privileges,
 )
 from .contract.catalogue import write_catalogue
+from .contract.shell import SHELL_DIR
 from .errors import ContentError, ContentErrors
 from .events import event_entries
 from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
@@ -255,7 +256,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     for warning in mails.warnings:
         progress(f"warning: {warning}")
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json, "
-             f"{EVENTS}, {PRIVILEGES}, {CATALOGUE}; "
+             f"{EVENTS}, {PRIVILEGES}, {CATALOGUE}, {SHELL_DIR}/; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 
