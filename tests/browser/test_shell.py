@@ -82,6 +82,9 @@ def test_the_members_name_menu_and_sign_out_in_the_header(browser, demo_club, pa
     assert menu.locator("a", has_text="Кабинет").is_visible()
     assert menu.locator("a[href$='/forum/']").is_visible()
     assert menu.locator("a[href$='/staff/']").count() == 0
+    page.keyboard.press("Escape")  # closes, as a menu does; a click on the name opens it again
+    assert not menu.is_visible()
+    name.click()
     page.locator(".club-menu__signout").click()
     page.wait_for_load_state("load")
     assert page.locator("[data-club-signin]").is_visible()

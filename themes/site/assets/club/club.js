@@ -101,3 +101,25 @@
     new MutationObserver(mark).observe(document.body, { childList: true, subtree: true });
   }
 })();
+
+/* The member's club menu (a <details> in the header, site and portal pages alike) closes on a click
+   elsewhere and on Escape, as menus do. */
+(function () {
+  "use strict";
+  function close(except) {
+    var open = document.querySelectorAll(".club-menu__box[open]");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] !== except) open[i].removeAttribute("open");
+    }
+  }
+  document.addEventListener("click", function (event) {
+    close(event.target.closest ? event.target.closest(".club-menu__box") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var box = document.querySelector(".club-menu__box[open]");
+    if (!box) return;
+    box.removeAttribute("open");
+    box.querySelector("summary").focus();
+  });
+})();
