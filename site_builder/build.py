@@ -39,6 +39,7 @@ from .contract import (
     write_privileges,
 )
 from .contract.catalogue import write_catalogue
+from .contract.shell import SHELL_DIR
 from .errors import ContentError, ContentErrors
 from .events import event_entries
 from .leaks import IncrementalScan, Leak, fingerprints, scan, versions
@@ -47,6 +48,7 @@ from .manifest import gated_entries, gated_media
 from .newsletter_mail import Prerender, mail_leaks, render_mail, write_mail
 from .plugin import PRELOADED, previews_file
 from .privileges import privilege_entries
+from .shell import publish_shells
 from .stage import private_media
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -241,6 +243,9 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     write_events(config.site_dir / EVENTS, event_entries(site.pages, config))
     write_privileges(config.site_dir / PRIVILEGES, privilege_entries(site.pages))
     write_catalogue(config.site_dir / CATALOGUE, catalogue_entries(site))  # the calculators' and orders' products
+    moved = publish_shells(public, config.site_dir, config.language)  # the portal pages' shell, never served
+    if only is not None:
+        only = [path for path in only if path not in moved]
     public_copies = publish_public(public, config.output_dir("public"), only, swap, later_over)
     if later is not None:  # in place, in site/: made from the files just published
         later.append(functools.partial(compress_files, members, copies.later))
@@ -251,7 +256,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     for warning in mails.warnings:
         progress(f"warning: {warning}")
     progress(f"published: {config.output_dir('public')}, {config.output_dir('private')}, manifest.json, "
-             f"{EVENTS}, {PRIVILEGES}, {CATALOGUE}; "
+             f"{EVENTS}, {PRIVILEGES}, {CATALOGUE}, {SHELL_DIR}/; "
              f"e-mail of {len(mails.artefacts)} newsletters in {config.site_dir / 'mail'} ({written} written)")
 
 

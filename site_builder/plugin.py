@@ -30,6 +30,7 @@ from .fast import patches
 from .feeds import write_section_sitemaps
 from .i18n import translator
 from .mail_inputs import save_capture, stream_capture
+from .shell import absolute_links, drop_from_sitemap, is_shell, shell_file
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
 
 log = logging.getLogger("mkdocs.plugins.club")
@@ -115,6 +116,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             for file in files.documentation_pages(inclusion=lambda _: True):  # views are still excluded here
                 if file.abs_src_path and any(file.abs_src_path.startswith(d) for d in temp_dirs):
                     os.utime(file.abs_src_path, (0, 0))
+        if self.config.mode == "public":
+            files.append(shell_file(config))  # the portal pages' shell (shell.py)
         return files
 
     @event_priority(-100)  # after the blog plugin attached its views and marked its posts
@@ -149,6 +152,9 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
                 stream_capture(self.site.config, club["url"], html)  # `club build` starts on it at once
         return html
 
+    def on_post_page(self, output, *, page, config):
+        return absolute_links(output, page.url) if is_shell(page) else output
+
     def on_page_context(self, context, *, page, config, nav):
         self.rendered.add(page.url)
         return context
@@ -166,6 +172,7 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             rewrite_index(config.site_dir)
         if self.config.mode == "public" and self.site is not None:
             save_previews(self.site, self.previews, self.dirty)
+            drop_from_sitemap(Path(config.site_dir))  # before the section sitemaps are made from it
             write_section_sitemaps(Path(config.site_dir), config.site_url or "")  # see feeds.py
         if self.config.mode in ("public", "private") and self.site is not None:
             save_capture(self.site, self.config.mode, self.mail_html, self.dirty)

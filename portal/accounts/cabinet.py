@@ -15,12 +15,13 @@ from portal.accounts.profile import profile_page, save_profile, vocabularies
 from portal.core import identity, passwords
 from portal.core.companies import get_company
 from portal.core.identity import LEVEL_RANK
+from portal.core.security import csrf_token
 from portal.core.sessions import end_session, list_sessions, revoke_session, revoke_sessions
 from portal.web.context import portal_of, visitor
 from portal.web.forms import read_form
 from portal.web.guards import requires
 from portal.web.navigation import redirect
-from portal.web.templating import format_when, render
+from portal.web.templating import club_menu, format_when, render
 
 NOTICES = {"saved": "cabinet.saved", "confirmed": "confirm.done", "signed_out_others": "cabinet.signed_out_others",
            "signed_out_one": "cabinet.signed_out_one", "password_changed": "reset.done",
@@ -148,8 +149,15 @@ async def status(request: Request) -> Response:
     who = visitor(request)
     data: dict = {"signed_in": who.user is not None}
     if who.user:
+        portal = portal_of(request)
         data.update({"name": who.user.name, "level": who.level, "level_label": who.t(f"level.{who.level}"),
-                     "account_url": "/account/"})
+                     "account_url": "/account/",
+                     # The club menu, as portal pages show it in the header (themes/site/assets/club/club.js).
+                     "menu": [{"url": url, "label": who.t(label)} for url, label in club_menu(portal, who.user)],
+                     # Sign out is a POST with the session's CSRF token (ASVS 5.0 3.5.1); the answer is
+                     # same-origin JSON, no-store, which another site's page cannot read.
+                     "sign_out": {"url": "/account/logout", "label": who.t("nav.logout"),
+                                  "csrf": csrf_token(request, portal.settings, who.session.id_hash)}})
     return JSONResponse(data, headers={"Cache-Control": "no-store", "Vary": "Cookie"})
 
 

@@ -21,6 +21,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.logout": ("Выйти", "Sign out"),
     "nav.staff": ("Участники", "Members"),
     "lang.switch": ("English", "Русский"),
+    "shell.forum": ("Форум", "Forum"),  # the site's header words (site_builder/i18n.py), on portal pages
+    "shell.feedback": ("Обратная связь", "Feedback"),
     "csrf.field": ("Проверочный код формы", "Form check code"),
     "field.name": ("Имя и фамилия", "Full name"),
     "field.email": ("E-mail", "E-mail"),

@@ -14,6 +14,8 @@ from portal.core.i18n import LANG_COOKIE
 from portal.core.identity import LEVEL_RANK
 from portal.core.security import csrf_token
 from portal.web.context import portal_of, visitor
+from portal.web.shell import shell_files
+from site_builder.contract.shell import VERSION_META
 
 THEMES = club_themes.ROOT / "portal"
 TEMPLATES = THEMES / "templates"
@@ -53,6 +55,16 @@ def header_links(portal, user) -> list[tuple[str, str]]:
     return [(url, label) for _order, url, label in sorted(links)]
 
 
+def club_menu(portal, user) -> list[tuple[str, str]]:
+    """(url, word key) of the member's club menu in the site's header: the cabinet, the header links,
+    the staff home for staff. The same on portal pages (_shell_account.html) and on the static site's
+    (club.js builds it from /account/status)."""
+    if user is None:
+        return []
+    staff = [("/staff/", "nav.staff_home")] if user.role else []
+    return [("/account/", "nav.account"), *header_links(portal, user), *staff]
+
+
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
     portal = portal_of(request)
@@ -65,6 +77,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "level": who.level,
         "site_name": portal.site_name,
         "header_links": header_links(portal, who.user),
+        "club_menu": club_menu(portal, who.user),
         "club_zone": portal.zone,
         "csrf": csrf_token(request, portal.settings, who.session.id_hash if who.session else None),
         "oidc_name": portal.settings.oidc.name if portal.settings.oidc else None,
@@ -73,8 +86,13 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "notice": None,
     }
     values.update(context or {})
+    shell = shell_files(portal).get(who.language) if "shell" not in values else values["shell"]
+    values["shell"] = shell.shell if shell else None
     body = ENV.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)
+    if shell is not None and VERSION_META in body:  # a page in the shell (not e.g. a print page)
+        # ASVS 5.0 3.4.3: the shell's inline scripts allowed by hash, nothing else inline
+        response.headers["Content-Security-Policy"] = shell.csp
     response.headers["Cache-Control"] = "no-store"  # ASVS 5.0 14.3.2: personal pages never cached
     response.headers["Vary"] = "Cookie"
     if request.query_params.get("lang") in ("ru", "en"):

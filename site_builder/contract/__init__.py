@@ -3,7 +3,8 @@
 The build (site_builder) writes, the portal reads, and both import the names from here, so nothing
 is spelled on two sides: the output folders and files, the access levels and their order, the
 manifest of gated URLs (versioned: the portal refuses a version it does not know, loudly), the
-teaser marker in gated pages, the events and privileges files, and the newsletter e-mail artefact.
+teaser marker in gated pages, the events and privileges files, and the newsletter e-mail artefact;
+the products (catalogue.py) and the shell of the portal's pages (shell.py) in modules of their own.
 Only the standard library here: the portal imports this module without MkDocs.
 """
 

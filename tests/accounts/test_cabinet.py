@@ -393,6 +393,7 @@ def test_status_for_an_anonymous_visitor(client):
 
 def test_status_for_a_member(member):
     data = member.client.get("/account/status").json()
+    del data["menu"], data["sign_out"]  # the club menu: test_status_gives_the_static_sites_header_the_club_menu...
     assert data == {"signed_in": True, "name": "Анна Светлова", "level": "member", "level_label": "Участник клуба",
                     "account_url": "/account/"}
 
@@ -402,3 +403,16 @@ def test_the_profile_names_segments_and_roles_in_the_readers_language(member):
     english = member.client.get("/account/profile?lang=en").text
     assert "Монтажные организации" in russian and "Продажи" in russian
     assert "Installers" in english and "Sales" in english and "Монтажные организации" not in english
+
+
+def test_status_gives_the_static_sites_header_the_club_menu_and_a_working_sign_out(member, manager):
+    status = member.client.get("/account/status").json()
+    urls = [item["url"] for item in status["menu"]]
+    assert urls[0] == "/account/" and "/forum/" in urls and "/feedback/new" in urls and "/staff/" not in urls
+    assert status["menu"][0]["label"] == "Кабинет"
+    assert status["sign_out"]["url"] == "/account/logout" and status["sign_out"]["label"] == "Выйти"
+    assert "/staff/" in [item["url"] for item in manager.client.get("/account/status").json()["menu"]]
+    response = member.client.post("/account/logout", data={"csrf": status["sign_out"]["csrf"]},
+                                  follow_redirects=False)
+    assert response.status_code == 303
+    assert member.client.get("/account/status").json() == {"signed_in": False}

@@ -159,6 +159,7 @@ def test_a_reader_joins_becomes_a_member_reads_the_report_and_signs_out(browser,
         # 5. Sign out from the cabinet's header: the report is a teaser again.
         page.goto("/account/")
         expect(page.locator("main h1")).to_contain_text(NAME)
+        page.locator("header .club-account__name").click()  # the club menu in the site's header (one shell)
         page.locator('header form[action="/account/logout"] button[type="submit"]').click()
         expect(page).to_have_url(base + "/")
         expect(page.locator("[data-club-signin]")).to_be_visible()

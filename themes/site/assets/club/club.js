@@ -1,4 +1,4 @@
-/* Partner Club: swap the header's sign-in link for the member's name when the portal says so.
+/* Partner Club: swap the header's sign-in link for the member's name and club menu when the portal says so.
    No portal (plain static hosting) or any error: the link stays, nothing else changes. */
 (function () {
   "use strict";
@@ -12,16 +12,53 @@
     })
     .then(function (status) {
       if (!status || !status.signed_in) return;
-      var link = document.createElement("a");
-      link.className = "club-account__link club-account__name";
-      link.href = status.account_url || "/account/";
-      link.textContent = status.name || status.display_name || "";
-      link.title = status.level_label || "";
       box.textContent = "";
-      box.appendChild(link);
+      box.appendChild(status.menu && status.sign_out ? menu(status, new URL(url, location.href)) : nameLink(status));
       box.setAttribute("data-club-level", status.level || "");
     })
     .catch(function () { /* keep the sign-in link */ });
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function nameLink(status) {
+    var link = el("a", "club-account__link club-account__name", status.name || status.display_name || "");
+    link.href = status.account_url || "/account/";
+    link.title = status.level_label || "";
+    return link;
+  }
+
+  /* The member's club menu, as the portal's pages have it (themes/portal/templates/_shell_account.html). */
+  function menu(status, portal) {
+    var box = el("details", "club-menu__box");
+    var name = el("summary", "club-account__link club-account__name", status.name || "");
+    name.title = status.level_label || "";
+    var list = el("ul", "club-menu__list");
+    status.menu.forEach(function (item) {
+      var link = el("a", "", item.label);
+      link.href = new URL(item.url, portal).href;
+      list.appendChild(el("li")).appendChild(link);
+    });
+    var form = el("form");
+    form.method = "post";
+    form.action = new URL(status.sign_out.url, portal).href;
+    var token = el("input");
+    token.type = "hidden";
+    token.name = "csrf";
+    token.value = status.sign_out.csrf;
+    var button = el("button", "club-menu__signout", status.sign_out.label);
+    button.type = "submit";
+    form.appendChild(token);
+    form.appendChild(button);
+    list.appendChild(el("li")).appendChild(form);
+    box.appendChild(name);
+    box.appendChild(list);
+    return box;
+  }
 })();
 
 /* Event pages: the live seat count from the portal beside the "Register" link.
@@ -63,4 +100,26 @@
   if (window.MutationObserver) {
     new MutationObserver(mark).observe(document.body, { childList: true, subtree: true });
   }
+})();
+
+/* The member's club menu (a <details> in the header, site and portal pages alike) closes on a click
+   elsewhere and on Escape, as menus do. */
+(function () {
+  "use strict";
+  function close(except) {
+    var open = document.querySelectorAll(".club-menu__box[open]");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] !== except) open[i].removeAttribute("open");
+    }
+  }
+  document.addEventListener("click", function (event) {
+    close(event.target.closest ? event.target.closest(".club-menu__box") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var box = document.querySelector(".club-menu__box[open]");
+    if (!box) return;
+    box.removeAttribute("open");
+    box.querySelector("summary").focus();
+  });
 })();
