@@ -138,7 +138,8 @@ def check_upload(policy: FilePolicy, name: str, data: bytes) -> Upload:
         raise UploadProblem(f"{policy.words}.file_type", name=filename)
     if not data:
         raise UploadProblem(f"{policy.words}.file_empty", name=filename)
-    if (is_text(data) and sniff(data) is None) if expected in TEXT_TYPES else sniff(data) != expected:
+    found = ("text" if is_text(data) and sniff(data) is None else None) if expected in TEXT_TYPES else sniff(data)
+    if found != ("text" if expected in TEXT_TYPES else expected):
         raise UploadProblem(f"{policy.words}.file_mismatch", name=filename)
     return Upload(filename, expected, data)
 
@@ -151,11 +152,11 @@ async def read_files(policy: FilePolicy, files: list[UploadFile]) -> list[Upload
     for upload in files:
         data = await upload.read(policy.max_total - total + 1)
         total += len(data)
-        if total > policy.max_total:
-            raise UploadProblem(f"{policy.words}.too_big", status=413, limit=policy.max_total // (1024 * 1024))
         if policy.max_file is not None and len(data) > policy.max_file:
             raise UploadProblem(f"{policy.words}.file_too_big", status=413, name=clean_filename(upload.filename or ""),
                                 limit=policy.max_file // (1024 * 1024))
+        if total > policy.max_total:
+            raise UploadProblem(f"{policy.words}.too_big", status=413, limit=policy.max_total // (1024 * 1024))
         accepted.append(check_upload(policy, upload.filename or "", data))
     return accepted
 
