@@ -203,9 +203,15 @@ def by_key(db: Database, key: str) -> ForumFile | None:
     return ForumFile(*row) if row else None
 
 
-def names(files: list[Stored]) -> str:
-    """The file names, for the search index: a member looking for «схема.pdf» finds the post."""
-    return " ".join(item.prepared.upload.filename for item in files)
+def searchable(body: str, files: list[Stored] | tuple[ForumFile, ...]) -> str:
+    """A post's text for the search index with its file names: a member looking for «схема.pdf» finds it."""
+    names = [item.prepared.upload.filename if isinstance(item, Stored) else item.filename for item in files]
+    return " ".join([body, *names]).strip()
+
+
+# Search's reindex (forum/search.py) reads the names in SQL: the same text as searchable() makes.
+SEARCHABLE_SQL = ("p.body || coalesce((SELECT ' ' || group_concat(f.filename, ' ') FROM forum_files f "
+                  "WHERE f.post_id = p.id), '')")
 
 
 def personal_data(db: Database, user_id: int) -> dict[str, list[dict]]:

@@ -215,7 +215,7 @@ def _insert_post(db: Database, topic_id: int, author: User, body: str, now: floa
     db.conn.execute("INSERT INTO forum_reads (user_id, topic_id, last_read) VALUES (?, ?, ?) "
                     "ON CONFLICT(user_id, topic_id) DO UPDATE SET last_read = max(last_read, excluded.last_read)",
                     [author.id, topic_id, number])
-    forum_search.index_post(db, cursor.lastrowid, title, f"{body} {forum_files.names(files)}".strip())
+    forum_search.index_post(db, cursor.lastrowid, title, forum_files.searchable(body, files))
     return cursor.lastrowid
 
 
@@ -230,7 +230,7 @@ def edit_post(db: Database, post: Post, editor: User, body: str) -> None:
                         [post.id, post.body, editor.id, time.time()])
         db.conn.execute("UPDATE forum_posts SET body = ?, html = ?, edited_at = ? WHERE id = ?",
                         [body, render_post(db, body, forum_files.embeds(kept)), time.time(), post.id])
-        forum_search.index_post(db, post.id, topic_title, f"{body} {' '.join(f.filename for f in kept)}".strip())
+        forum_search.index_post(db, post.id, topic_title, forum_files.searchable(body, kept))
 
 
 def delete_post(db: Database, post: Post) -> None:

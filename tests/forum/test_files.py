@@ -54,3 +54,10 @@ def test_deleting_a_post_hides_its_files_from_other_members(app, member, other, 
     store.delete_post(app.state.portal.db, store.get_post(app.state.portal.db, document.post_id))
     assert other.get(document.url).status_code == 404
     assert forum_files.by_key(app.state.portal.db, document.key) == document  # kept for moderators and the export
+
+
+def test_a_reindex_and_a_restored_post_keep_the_file_names_searchable(app, member, forum):
+    new_topic_with(member.client, [("files", ("спецификация.pdf", PDF, "application/pdf"))], body="Смотрите файл.")
+    db = app.state.portal.db
+    assert forum_search.reindex_all(db) == 1
+    assert forum_search.find(db, "спецификация", readable_category_ids=[forum.id]).total == 1
