@@ -96,10 +96,6 @@ class Stored:
     stored_name: str
     thumb_name: str | None
 
-    @property
-    def position_embed(self) -> Embed:
-        return embed_of(self.key, self.prepared)
-
 
 def policy(settings: Settings) -> FilePolicy:
     """The forum's policy with the total this server takes in one form (CLUB_MAX_UPLOAD_BYTES less the text)."""
@@ -146,19 +142,16 @@ def discard(settings: Settings, stored: list[Stored]) -> None:
                                        if name])
 
 
-def embed_of(key: str, prepared: Prepared) -> Embed:
-    picture = prepared.picture
-    return Embed(href=f"/forum/files/{key}", name=prepared.upload.filename,
-                 src=f"/forum/files/{key}/thumb" if picture else None,
-                 width=picture.thumb.width if picture else None, height=picture.thumb.height if picture else None)
-
-
 def embeds(files: tuple[ForumFile, ...] | list[Stored]) -> dict[int, Embed]:
-    """What `upload:N` in a post's text stands for, by N (1 = the first file chosen)."""
+    """What `upload:N` in a post's text stands for, by N (1 = the first file chosen): a new post's files
+    (Stored, before their rows exist) or a kept post's (ForumFile)."""
     found: dict[int, Embed] = {}
     for position, item in enumerate(files, 1):
         if isinstance(item, Stored):
-            found[position] = item.position_embed
+            picture, url = item.prepared.picture, f"/forum/files/{item.key}"
+            found[position] = Embed(url, item.prepared.upload.filename, f"{url}/thumb" if picture else None,
+                                    picture.thumb.width if picture else None,
+                                    picture.thumb.height if picture else None)
         else:
             found[item.position] = Embed(item.url, item.filename, item.thumb_url if item.is_image else None,
                                          item.thumb_width, item.thumb_height)

@@ -155,7 +155,8 @@ def composer(request: Request, template: str, values: dict, errors: dict | None 
 
 
 async def checked_files(request: Request, chosen: list, problems: dict) -> tuple[list, int]:
-    """The chosen files made ready, or none with the problem named under `files` and its status."""
+    """The chosen files made ready, or none with the problem named under `files` and its status (400 for the
+    text's problems when the files are fine)."""
     try:
         return await forum_files.read(portal_of(request).settings, chosen), 400
     except UploadProblem as problem:
