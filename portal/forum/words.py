@@ -190,11 +190,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "forum.log_unban": ("снял(а) запрет", "lifted the ban"),
     "forum.field_files": ("Фото и файлы", "Photos and files"),
     "forum.files_hint": ("До {count} файлов, каждый до {mb} МБ: фото (JPEG, PNG, WebP, GIF), PDF, DOCX, XLSX, TXT, "
-                         "CSV, DWG. Фото можно поставить в текст: ![подпись](upload:1) — первый файл. После "
-                         "предпросмотра или ошибки выберите файлы снова.",
+                         "CSV, DWG. Фото можно поставить в текст: ![подпись](upload:1) — первый файл. Если "
+                         "форма вернулась (просмотр, ошибка), выберите файлы снова.",
                          "Up to {count} files, {mb} MB each: photos (JPEG, PNG, WebP, GIF), PDF, DOCX, XLSX, TXT, "
-                         "CSV, DWG. Put a photo into the text with ![caption](upload:1) for the first file. After a "
-                         "preview or an error, choose the files again."),
+                         "CSV, DWG. Put a photo into the text with ![caption](upload:1) for the first file. If "
+                         "the form comes back (a preview, an error), choose the files again."),
     "forum.attachments": ("Файлы сообщения", "The post's files"),
     "forum.size_kb": ("{size} КБ", "{size} KB"),
     "forum.size_mb": ("{size} МБ", "{size} MB"),
