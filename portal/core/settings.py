@@ -52,6 +52,7 @@ class Settings:
     session_idle_seconds: int = 14 * 24 * 3600
     session_absolute_seconds: int = 60 * 24 * 3600
     accel_redirect: str = ""  # CLUB_ACCEL_REDIRECT: nginx internal location for members' files (docs/nginx.md)
+    files_accel: str = ""  # CLUB_FILES_ACCEL: nginx internal location aliased to CLUB_FILES_DIR (docs/nginx.md)
     extra: dict = field(default_factory=dict)
     newsletter_tracking: bool = True  # CLUB_NEWSLETTER_TRACKING: open pixel and click redirects club-wide
     newsletter_concurrency: int = 4  # CLUB_NEWSLETTER_CONCURRENCY: SMTP connections the worker keeps open
@@ -108,6 +109,7 @@ def load_settings(env_file: str | Path | None = ".env", environ_: Environ | None
         max_upload_bytes=config("CLUB_MAX_UPLOAD_BYTES", cast=int, default=11 * 1024 * 1024),
         files_dir=Path(config("CLUB_FILES_DIR", default=str(var / "files"))),
         accel_redirect=config("CLUB_ACCEL_REDIRECT", default="").strip(),
+        files_accel=config("CLUB_FILES_ACCEL", default="").strip(),
         trusted_proxies=load_trusted_proxies(config("CLUB_TRUSTED_PROXIES", default="")),
         **load_newsletter_settings(config),
     )

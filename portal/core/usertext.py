@@ -1,7 +1,8 @@
 """The one place where member-written Markdown becomes HTML: python-markdown, then nh3 with an allow-list.
 
 Nothing a member types is trusted. Raw HTML is never parsed (the processors that pass it through are
-removed, so `<b>` shows as text), images become links, headings are demoted below the page's own, and
+removed, so `<b>` shows as text), images become links (except a post's own uploaded pictures, `upload:N`,
+which the caller resolves to same-origin URLs), headings are demoted below the page's own, and
 nh3 has the last word: only the tags and attributes below, links only http, https, mailto or relative
 (club pages), every link rel="nofollow noopener ugc". Hostile input must also stay cheap to render:
 python-markdown has a few quadratic corners, bounded or made linear here, so the time to render grows
@@ -18,6 +19,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass
 from xml.etree import ElementTree as etree
 
 import markdown
@@ -31,8 +33,8 @@ from markdown.util import nearing_recursion_limit
 log = logging.getLogger(__name__)
 
 ALLOWED_TAGS = frozenset({"p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",
-                          "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"})
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+                          "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img"})
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "img": {"src", "alt", "width", "height", "loading"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener ugc"
 HANDLE = r"[a-z0-9][a-z0-9-]{1,39}"
@@ -48,20 +50,37 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!~|])")
 BLOCK_LINES = 100  # lines per Markdown block, see _ShortBlocks
 BLOCK_CHARS = 20_000  # characters per Markdown block: the longest forum post (forum.BODY_LIMITS), see _ShortBlocks
 LINK_SCAN = 1000  # longest link text or target python-markdown may look for, in characters
+_UPLOAD = re.compile(r"upload:([1-9][0-9]{0,2})")  # `![caption](upload:2)`: the post's second file
+_IMAGE_MARK = "data-club-image"  # set on links made from image syntax, removed before nh3 sees the tree
+
+
+@dataclass(frozen=True)
+class Embed:
+    """One of a post's own files, for `upload:N` in its text: the file's URL and name, and for a picture its
+    thumbnail (`src`, a same-origin path) and size, so the page does not jump as it loads."""
+
+    href: str
+    name: str
+    src: str | None = None
+    width: int | None = None
+    height: int | None = None
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, allowed_classes={"a": {"mention"}},
     tag_attribute_values={cell: {"align": {"left", "center", "right"}} for cell in ("th", "td")},
     url_schemes=set(URL_SCHEMES), url_relative="pass_through", link_rel=LINK_REL, strip_comments=True,
-    attribute_filter=lambda tag, name, value: _strict_href(value) if name == "href" else value)
+    attribute_filter=lambda tag, name, value: _strict_href(value) if name == "href" else
+    _own_src(value) if name == "src" else value)
 
 
-def render_user_markdown(text: str, *, resolve_mention: Callable[[str], str | None] | None = None) -> str:
+def render_user_markdown(text: str, *, resolve_mention: Callable[[str], str | None] | None = None,
+                         uploads: dict[int, Embed] | None = None) -> str:
     """Trusted HTML for a member's post; never raises for any string.
 
     `resolve_mention(handle)` returns the member's page for an `@handle`, or None to leave it as text.
+    `uploads`: the post's own files by number, for `upload:N` links and pictures; any other N stays text.
     """
-    return sanitize_html(_markdown_to_html(text, resolve_mention))
+    return sanitize_html(_markdown_to_html(text, resolve_mention, uploads))
 
 
 def sanitize_html(fragment: str) -> str:
@@ -99,6 +118,12 @@ def plain_text(markdown_text: str, limit: int | None = None) -> str:
     return (cut.rstrip(" ,;:-—") + "…")[:max(limit, 0)]
 
 
+def _own_src(url: str) -> str | None:
+    """A picture only from this site: a path (`/forum/files/...`), never another host, which would learn
+    every reader's address; only the renderer's own <img> for a resolved upload ever has one."""
+    return url if url.startswith("/") and not url.startswith(("//", "/\\")) else None
+
+
 def _strict_href(url: str) -> str | None:
     """A second scheme check, stricter than browsers: with spaces and invisible characters removed
     ("java script:", a zero-width space first), the scheme must still be allowed, or the href goes."""
@@ -107,18 +132,20 @@ def _strict_href(url: str) -> str | None:
     return url if scheme is None or scheme.group(1) in URL_SCHEMES else None
 
 
-def _markdown_to_html(text: str, resolve: Callable[[str], str | None] | None) -> str:
+def _markdown_to_html(text: str, resolve: Callable[[str], str | None] | None,
+                      uploads: dict[int, Embed] | None = None) -> str:
     """python-markdown's HTML, not yet sanitised. A converter bug must not take a topic page down, so
     any exception falls back to the text itself, escaped."""
     source = _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
     try:
-        return _converter(resolve, budget=50_000 + 10 * len(source)).convert(source)
+        return _converter(resolve, budget=50_000 + 10 * len(source), uploads=uploads).convert(source)
     except Exception:
         log.exception("Markdown conversion failed; showing the post as plain text")
         return "<p>" + html.escape(source).replace("\n", "<br>\n") + "</p>"
 
 
-def _converter(resolve: Callable[[str], str | None] | None, budget: int) -> markdown.Markdown:
+def _converter(resolve: Callable[[str], str | None] | None, budget: int,
+               uploads: dict[int, Embed] | None = None) -> markdown.Markdown:
     """A fresh converter per post (they keep state; requests run in threads)."""
     md = markdown.Markdown(extensions=["tables", "nl2br", "sane_lists", "pymdownx.tilde", "pymdownx.magiclink"],
                            extension_configs={"tables": {"use_align_attribute": True},  # no style=
@@ -140,12 +167,13 @@ def _converter(resolve: Callable[[str], str | None] | None, budget: int) -> mark
     # (and reading time) of every member who opens the topic.
     link, image = inline.LINK_RE, inline.IMAGE_LINK_RE
     for name, kind, pattern, priority in [("reference", _Reference, link, 170), ("link", _Link, link, 160),
-                                          ("image_link", _Link, image, 150),
-                                          ("image_reference", _Reference, image, 140),
+                                          ("image_link", _ImageLink, image, 150),
+                                          ("image_reference", _ImageReference, image, 140),
                                           ("short_reference", _ShortReference, link, 130),
-                                          ("short_image_ref", _ShortReference, image, 125)]:
+                                          ("short_image_ref", _ImageShortReference, image, 125)]:
         md.inlinePatterns.register(kind(pattern, md, allowance), name, priority)
-    md.treeprocessors.register(_Post(md, functools.cache(resolve) if resolve else None), "club_post", 15)
+    md.treeprocessors.register(_Post(md, functools.cache(resolve) if resolve else None, uploads or {}),
+                               "club_post", 15)
     return md
 
 
@@ -177,9 +205,18 @@ class _Bounded:
     def _window(self, data: str, index: int) -> str:
         return data[index:index + LINK_SCAN] if self.allowance[0] > 0 else ""
 
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - python-markdown's name
+        element, start, end = super().handleMatch(m, data)  # type: ignore[misc]
+        if element is not None and self.image:
+            element.set(_IMAGE_MARK, "")  # an image link: `upload:N` may show the picture itself
+        return element, start, end
 
-_Link, _Reference, _ShortReference = (type(f"_Bounded{kind.__name__}", (_Bounded, kind), {}) for kind in (
-    inline.LinkInlineProcessor, inline.ReferenceInlineProcessor, inline.ShortReferenceInlineProcessor))
+
+_KINDS = (inline.LinkInlineProcessor, inline.ReferenceInlineProcessor, inline.ShortReferenceInlineProcessor)
+_Link, _Reference, _ShortReference = (type(f"_Bounded{kind.__name__}", (_Bounded, kind), {"image": False})
+                                      for kind in _KINDS)
+_ImageLink, _ImageReference, _ImageShortReference = (
+    type(f"_BoundedImage{kind.__name__}", (_Bounded, kind), {"image": True}) for kind in _KINDS)
 
 
 class _Fences(Preprocessor):
@@ -313,21 +350,45 @@ class _LinearInline(InlineProcessor):
 class _Post(Treeprocessor):
     """After inline Markdown: demote headings, give empty links their URL as text, link @mentions."""
 
-    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None] | None) -> None:
+    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None] | None,
+                 uploads: dict[int, Embed]) -> None:
         super().__init__(md)
-        self.resolve = resolve
+        self.resolve, self.uploads = resolve, uploads
 
     def run(self, root: etree.Element) -> None:
         stack = [root]
         while stack:  # not recursive: a post may nest quotes deeper than Python's recursion limit
             element = stack.pop()
             element.tag = _DEMOTE.get(element.tag, element.tag)
+            if element.tag == "a":
+                self._upload(element)
             if element.tag == "a" and not element.text and not len(element):
                 element.text = element.get("href", "")
             if element.tag not in ("a", "code", "pre"):  # no mentions inside links and code
                 stack.extend(element)
                 if self.resolve is not None:
                     self._link_mentions(element)
+
+    def _upload(self, element: etree.Element) -> None:
+        """`upload:N`: a link to the post's N-th file, or for image syntax its thumbnail linking to the full
+        picture (lazy, with its size); an N the post does not have is plain text."""
+        image = element.attrib.pop(_IMAGE_MARK, None) is not None
+        found = _UPLOAD.fullmatch(element.get("href", ""))
+        if found is None:
+            return
+        embed = self.uploads.get(int(found.group(1)))
+        if embed is None:
+            element.tag = "span"  # not allowed: nh3 keeps only the text
+            return
+        element.set("href", embed.href)
+        caption = "".join(element.itertext()).strip()
+        if image and embed.src:
+            element.text = None
+            element[:] = [etree.Element("img", {"src": embed.src, "alt": caption or embed.name, "loading": "lazy",
+                                               **({"width": str(embed.width), "height": str(embed.height)}
+                                                  if embed.width and embed.height else {})})]
+        elif not caption:
+            element.text = embed.name
 
     def _link_mentions(self, element: etree.Element) -> None:
         """Split `element`'s own text and its children's tails around resolvable @handles."""

@@ -4,7 +4,7 @@ search; categories for admins; `club forum digest|reindex`."""
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, MenuEntry, NavLink
-from portal.forum import admin, cli, like_pages, moderation, pages, personal, solution_pages, watch
+from portal.forum import admin, cli, file_pages, like_pages, moderation, pages, personal, solution_pages, watch
 from portal.forum.migrations import MIGRATIONS
 from portal.forum.rules import MODERATOR_ROLES
 from portal.forum.words import WORDS
@@ -12,8 +12,9 @@ from portal.forum.words import WORDS
 CAPABILITY = Capability(
     name="forum",
     routes=(*pages.ROUTES, *like_pages.ROUTES, *solution_pages.ROUTES, *moderation.ROUTES, *watch.ROUTES,
-            *admin.ROUTES),
+            *admin.ROUTES, *file_pages.ROUTES),
     url_prefixes=("/forum", "/staff/forum"),
+    upload_prefixes=("/forum/c/", "/forum/t/"),  # new topics and replies carry files: CLUB_MAX_UPLOAD_BYTES
     words=WORDS,
     migrations=MIGRATIONS,
     commands=(Command("forum", cli.add_parser, cli.run),),

@@ -125,4 +125,28 @@ CREATE TABLE forum_solutions (                   -- a topic's accepted answer, m
     created_at REAL NOT NULL
 );
 """),
+    Migration(36, "forum_files", """
+CREATE TABLE forum_files (                       -- pictures and attachments of posts (portal/forum/files.py)
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,                    -- random: the file's URL, /forum/files/<key>
+    post_id INTEGER NOT NULL REFERENCES forum_posts(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,                   -- 1.. in the order chosen: `upload:N` in the post's text
+    uploader_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    filename TEXT NOT NULL,                      -- the person's name for it, as data only
+    content_type TEXT NOT NULL,                  -- decided from the content on upload
+    stored_name TEXT NOT NULL,                   -- random, under CLUB_FILES_DIR/forum
+    size INTEGER NOT NULL,                       -- bytes kept (pictures re-encoded)
+    original_size INTEGER NOT NULL,              -- bytes uploaded
+    sha256 TEXT NOT NULL,                        -- of the bytes uploaded
+    width INTEGER, height INTEGER,               -- pictures only, as kept
+    thumb_name TEXT, thumb_width INTEGER, thumb_height INTEGER,
+    created_at REAL NOT NULL,
+    UNIQUE (post_id, position)
+);
+CREATE INDEX forum_files_uploader ON forum_files(uploader_id);
+"""),
+    Migration(37, "forum_post_nonce", """
+ALTER TABLE forum_posts ADD COLUMN nonce TEXT;  -- the form's one-time value: a double submit makes one post
+CREATE UNIQUE INDEX forum_posts_nonce ON forum_posts(nonce) WHERE nonce IS NOT NULL;
+"""),
 )

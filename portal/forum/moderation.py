@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.core.identity import User, find_people, get_user, outranks
+from portal.forum import files as forum_files
 from portal.forum import moderation_store, store
 from portal.forum import search as forum_search
 from portal.forum.access import moderators_only
@@ -95,7 +96,8 @@ def _set_hidden(db: Database, who: User, post: store.Post, reason: str | None, a
         forum_search.unindex_post(db, post.id)
     else:
         title = store.get_topic(db, post.topic_id).title
-        forum_search.index_post(db, post.id, title if current.number == 1 else "", current.body)
+        forum_search.index_post(db, post.id, title if current.number == 1 else "",
+                                forum_files.searchable(current.body, forum_files.of_post(db, post.id)))
     log_action(db, who, action or ("hide" if hiding else "restore"), f"post:{post.id}", reason or why)
     return True
 

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from portal.core.security import csrf_token
 from portal.core.usertext import quote_markdown
-from portal.forum import likes, solutions, store, watches
+from portal.forum import file_pages, likes, solutions, store, watches
+from portal.forum import files as forum_files
 from portal.forum import moderation as forum_moderation
 from portal.forum import render as forum_render
 from portal.forum import search as forum_search
@@ -39,6 +40,7 @@ from portal.web.context import Visitor, portal_of, visitor
 from portal.web.forms import read_form, whole_number
 from portal.web.navigation import redirect
 from portal.web.templating import render
+from portal.web.uploads import UploadProblem, read_upload_form
 
 
 def page_number(request: Request) -> int:
@@ -106,7 +108,8 @@ async def topic_page(request: Request) -> Response:
         "posts_html": forum_render.topic_posts(topic, posts, page, who, moderator=moderator, can_reply=can_reply,
                                                csrf=csrf, zone=portal_of(request).zone,
                                                liked=likes.on_posts(db, [p.id for p in posts], who.user.id),
-                                               solution=solution_of(db, topic), asker=topic.author_id == who.user.id),
+                                               solution=solution_of(db, topic), asker=topic.author_id == who.user.id,
+                                               files=forum_files.for_posts(db, [p.id for p in posts])),
         "categories": store.categories(db) if moderator else [],
         "watching": watches.is_watching(db, who.user.id, "topic", topic.id)})
 
@@ -144,8 +147,21 @@ def composer(request: Request, template: str, values: dict, errors: dict | None 
              status_code: int = 200, **context) -> Response:
     who = visitor(request)
     messages = {field: who.t(key, **vals) for field, (key, vals) in (errors or {}).items()}
-    return render(request, template, {"values": values, "errors": messages, "preview": preview, **context},
-                  status_code=status_code)
+    policy = forum_files.policy(portal_of(request).settings)
+    return render(request, template, {"values": values, "errors": messages, "preview": preview,
+                                      "files_accept": policy.accept, "max_files": policy.max_files,
+                                      "max_file_mb": (policy.max_file or policy.max_total) // (1024 * 1024),
+                                      **context}, status_code=status_code)
+
+
+async def checked_files(request: Request, chosen: list, problems: dict) -> tuple[list, int]:
+    """The chosen files made ready, or none with the problem named under `files` and its status (400 for the
+    text's problems when the files are fine)."""
+    try:
+        return await forum_files.read(portal_of(request).settings, chosen), 400
+    except UploadProblem as problem:
+        problems["files"] = (problem.key, problem.values)
+        return [], problem.status
 
 
 @members_only
@@ -158,22 +174,38 @@ async def new_topic(request: Request) -> Response:
     except ForumError as exc:
         return forum_refusal(request, exc)
     if request.method == "GET":
-        return composer(request, "forum/new_topic.html", {}, category=category)
-    form = await read_form(request)
-    values = {"title": form.line("title", 1000), "body": form.text("body", 100_000)}  # the body keeps its lines
+        return composer(request, "forum/new_topic.html", {"nonce": file_pages.new_nonce()}, category=category)
+    form, chosen = await read_upload_form(request)
+    try:
+        return await post_topic(request, form, chosen, category)
+    finally:
+        await form.data.close()  # the spooled files go now
+
+
+async def post_topic(request: Request, form, chosen: list, category: Category) -> Response:
+    who, db = visitor(request), portal_of(request).db
+    values = {"title": form.line("title", 1000), "body": form.text("body", 100_000),  # the body keeps its lines
+              "nonce": file_pages.nonce_of(form)}
     problems = check_text(values["title"], values["body"])
     if problems or form.text("preview"):
         preview = render_post(db, values["body"]) if not problems.get("body") else None
         return composer(request, "forum/new_topic.html", values, problems, preview,
                         status_code=400 if problems else 200, category=category)
+    prepared, status = await checked_files(request, chosen, problems)
+    if problems:
+        return composer(request, "forum/new_topic.html", values, problems, status_code=status, category=category)
     try:
         check_rate(db, who.user, "topic")
     except ForumError as exc:
         return composer(request, "forum/new_topic.html", values, {"_form": (exc.key, exc.values)},
                         status_code=429, category=category)
     ensure_handle(db, who.user)
-    topic, _post = store.create_topic(db, category, who.user, values["title"], values["body"])
-    return redirect(f"/forum/t/{topic.id}/")
+
+    def make(stored: list) -> Response:
+        topic, _post = store.create_topic(db, category, who.user, values["title"], values["body"], stored,
+                                          values["nonce"])
+        return redirect(f"/forum/t/{topic.id}/")
+    return file_pages.create_once(request, prepared, make)
 
 
 @members_only
@@ -186,24 +218,39 @@ async def reply(request: Request) -> Response:
     except ForumError as exc:
         return forum_refusal(request, exc)
     if request.method == "GET":
-        return composer(request, "forum/reply.html", {"body": quoted(request, topic)}, topic=topic)
-    form = await read_form(request)
-    values = {"body": form.text("body", 100_000)}
+        return composer(request, "forum/reply.html", {"body": quoted(request, topic),
+                                                      "nonce": file_pages.new_nonce()}, topic=topic)
+    form, chosen = await read_upload_form(request)
+    try:
+        return await post_reply(request, form, chosen, topic)
+    finally:
+        await form.data.close()
+
+
+async def post_reply(request: Request, form, chosen: list, topic: Topic) -> Response:
+    who, db = visitor(request), portal_of(request).db
+    values = {"body": form.text("body", 100_000), "nonce": file_pages.nonce_of(form)}
     problems = check_text(None, values["body"])
     if problems or form.text("preview"):
         preview = render_post(db, values["body"]) if not problems else None
         return composer(request, "forum/reply.html", values, problems, preview,
                         status_code=400 if problems else 200, topic=topic)
+    prepared, status = await checked_files(request, chosen, problems)
+    if problems:
+        return composer(request, "forum/reply.html", values, problems, status_code=status, topic=topic)
     try:
         check_rate(db, who.user, "reply")
     except ForumError as exc:
         return composer(request, "forum/reply.html", values, {"_form": (exc.key, exc.values)}, status_code=429,
                         topic=topic)
     ensure_handle(db, who.user)
-    post = store.add_reply(db, topic, who.user, values["body"])
-    response = redirect(f"/forum/t/{topic.id}/?page={store.page_of(post.number)}#p{post.number}")
-    response.background = forum_watch.notify_reply(portal_of(request), topic, post)
-    return response
+
+    def make(stored: list) -> Response:
+        post = store.add_reply(db, topic, who.user, values["body"], stored, values["nonce"])
+        response = redirect(f"/forum/t/{topic.id}/?page={store.page_of(post.number)}#p{post.number}")
+        response.background = forum_watch.notify_reply(portal_of(request), topic, post)
+        return response
+    return file_pages.create_once(request, prepared, make)
 
 
 def quoted(request: Request, topic: Topic) -> str:
@@ -238,7 +285,8 @@ async def edit(request: Request) -> Response:
     values = {"body": form.text("body", 100_000)}
     problems = check_text(None, values["body"])
     if problems or form.text("preview"):
-        preview = render_post(db, values["body"]) if not problems else None
+        kept = forum_files.embeds(forum_files.of_post(db, post.id))
+        preview = render_post(db, values["body"], kept) if not problems else None
         return composer(request, "forum/edit.html", values, problems, preview, status_code=400 if problems else 200,
                         post=post, topic=topic)
     store.edit_post(db, post, who.user, values["body"])

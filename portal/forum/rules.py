@@ -16,7 +16,7 @@ from slugify import slugify
 from sqlite_utils import Database
 
 from portal.core.identity import User
-from portal.core.usertext import render_user_markdown
+from portal.core.usertext import Embed, render_user_markdown
 from portal.forum.moderation_store import posting_ban
 from portal.web.templating import format_when
 
@@ -199,5 +199,6 @@ def mention_url(db: Database):
     return resolve
 
 
-def render_post(db: Database, body: str) -> str:
-    return render_user_markdown(body, resolve_mention=mention_url(db))
+def render_post(db: Database, body: str, uploads: dict[int, Embed] | None = None) -> str:
+    """`uploads`: the post's own files (forum/files.py embeds), for `upload:N` in its text."""
+    return render_user_markdown(body, resolve_mention=mention_url(db), uploads=uploads)

@@ -30,6 +30,7 @@ from sqlite_utils import Database
 
 from portal.core.db import database_file, open_reader
 from portal.forum import ranking as forum_ranking
+from portal.forum.files import SEARCHABLE_SQL
 from portal.forum.ranking import Term
 
 RANK_WINDOW = 1000     # readable matches ranked per query (see above); also the most a query reports
@@ -105,7 +106,8 @@ def reindex_all(db: Database, batch: int = 5000) -> int:
         with db.conn:  # isolation_level=None: without BEGIN every row is a transaction (and an FTS segment)
             db.conn.execute("BEGIN IMMEDIATE")
             rows = db.conn.execute(
-                "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body FROM forum_posts p "
+                f"SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, {SEARCHABLE_SQL} "  # noqa: S608
+                "FROM forum_posts p "
                 "JOIN forum_topics t ON t.id = p.topic_id WHERE p.id > ? AND p.deleted_at IS NULL "
                 "AND p.hidden_at IS NULL ORDER BY p.id LIMIT ?", [last_id, batch]).fetchall()
             db.conn.executemany("INSERT OR REPLACE INTO forum_search (rowid, title, body) VALUES (?, ?, ?)",

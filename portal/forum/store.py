@@ -6,6 +6,7 @@ indexed query; each write updates them in the same transaction as the post.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlite_utils import Database
 
 from portal.core.db import now_iso
 from portal.core.identity import User
+from portal.forum import files as forum_files
 from portal.forum import search as forum_search
 from portal.forum.rules import PAGE_SIZE, TOPICS_PAGE_SIZE, Category, Post, Topic, can_read_category, render_post
 
@@ -24,6 +26,14 @@ TOPIC_COLUMNS = ("t.id, t.category_id, t.author_id, t.title, t.pinned, t.locked,
 POST_COLUMNS = ("p.id, p.topic_id, p.number, p.author_id, p.body, p.html, p.created_at, p.edited_at, p.deleted_at, "
                 "p.hidden_at, p.hidden_reason, u.name, u.handle, c.name")
 VISIT_TOUCH = 60.0  # seconds: a visit's last_seen is written at most this often (a visit ends after an hour idle)
+
+
+class Duplicate(Exception):
+    """The form was sent before (a double click, a resent page): its post is `post_id`, by `author_id`."""
+
+    def __init__(self, post_id: int, author_id: int | None) -> None:
+        super().__init__(post_id)
+        self.post_id, self.author_id = post_id, author_id
 
 
 @contextmanager
@@ -152,40 +162,60 @@ def page_of(number: int) -> int:
     return max(1, -(-number // PAGE_SIZE))
 
 
-def create_topic(db: Database, category: Category, author: User, title: str, body: str) -> tuple[Topic, Post]:
+def create_topic(db: Database, category: Category, author: User, title: str, body: str,
+                 files: list[forum_files.Stored] | None = None, nonce: str | None = None) -> tuple[Topic, Post]:
+    """The topic and its first post with its files (already on disk), in one transaction; Duplicate when
+    `nonce` made a post already."""
     now = time.time()
-    with transaction(db):
+    with _once(db, nonce), transaction(db):
         cursor = db.conn.execute(
             "INSERT INTO forum_topics (category_id, author_id, title, post_count, last_number, last_post_at, "
             "last_poster_id, created_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?)",
             [category.id, author.id, title, now, author.id, now])
         topic_id = cursor.lastrowid
-        post_id = _insert_post(db, topic_id, author, body, now, title)
+        post_id = _insert_post(db, topic_id, author, body, now, title, files or [], nonce)
     topic, post = get_topic(db, topic_id, author), get_post(db, post_id)
     assert topic is not None and post is not None
     return topic, post
 
 
-def add_reply(db: Database, topic: Topic, author: User, body: str) -> Post:
-    with transaction(db):
-        post_id = _insert_post(db, topic.id, author, body, time.time(), "")
+def add_reply(db: Database, topic: Topic, author: User, body: str, files: list[forum_files.Stored] | None = None,
+              nonce: str | None = None) -> Post:
+    with _once(db, nonce), transaction(db):
+        post_id = _insert_post(db, topic.id, author, body, time.time(), "", files or [], nonce)
     post = get_post(db, post_id)
     assert post is not None
     return post
 
 
-def _insert_post(db: Database, topic_id: int, author: User, body: str, now: float, title: str) -> int:
-    """Inside a write transaction: the next number, the post, the topic's counters, the index."""
+@contextmanager
+def _once(db: Database, nonce: str | None) -> Iterator[None]:
+    """A second post with the same form's nonce is refused by the unique index: Duplicate names the first."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        row = db.execute("SELECT id, author_id FROM forum_posts WHERE nonce = ?", [nonce]).fetchone() \
+            if nonce else None
+        if row is None:
+            raise
+        raise Duplicate(row[0], row[1]) from None
+
+
+def _insert_post(db: Database, topic_id: int, author: User, body: str, now: float, title: str,
+                 files: list[forum_files.Stored], nonce: str | None) -> int:
+    """Inside a write transaction: the next number, the post, its files, the topic's counters, the index."""
     number = db.conn.execute("SELECT last_number + 1 FROM forum_topics WHERE id = ?", [topic_id]).fetchone()[0]
     cursor = db.conn.execute(
-        "INSERT INTO forum_posts (topic_id, number, author_id, body, html, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [topic_id, number, author.id, body, render_post(db, body), now])
+        "INSERT INTO forum_posts (topic_id, number, author_id, body, html, created_at, nonce) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [topic_id, number, author.id, body, render_post(db, body, forum_files.embeds(files)), now, nonce])
+    forum_files.insert(db, cursor.lastrowid, author.id, files)
     db.conn.execute("UPDATE forum_topics SET last_number = ?, post_count = post_count + 1, last_post_at = ?, "
                     "last_poster_id = ? WHERE id = ?", [number, now, author.id, topic_id])
     db.conn.execute("INSERT INTO forum_reads (user_id, topic_id, last_read) VALUES (?, ?, ?) "
                     "ON CONFLICT(user_id, topic_id) DO UPDATE SET last_read = max(last_read, excluded.last_read)",
                     [author.id, topic_id, number])
-    forum_search.index_post(db, cursor.lastrowid, title, body)
+    forum_search.index_post(db, cursor.lastrowid, title, forum_files.searchable(body, files))
     return cursor.lastrowid
 
 
@@ -194,12 +224,13 @@ def edit_post(db: Database, post: Post, editor: User, body: str) -> None:
     topic_title = ""
     if post.number == 1:
         topic_title = db.execute("SELECT title FROM forum_topics WHERE id = ?", [post.topic_id]).fetchone()[0]
+    kept = forum_files.of_post(db, post.id)  # an edit keeps the post's files, and `upload:N` still shows them
     with transaction(db):
         db.conn.execute("INSERT INTO forum_revisions (post_id, body, edited_by, edited_at) VALUES (?, ?, ?, ?)",
                         [post.id, post.body, editor.id, time.time()])
         db.conn.execute("UPDATE forum_posts SET body = ?, html = ?, edited_at = ? WHERE id = ?",
-                        [body, render_post(db, body), time.time(), post.id])
-        forum_search.index_post(db, post.id, topic_title, body)
+                        [body, render_post(db, body, forum_files.embeds(kept)), time.time(), post.id])
+        forum_search.index_post(db, post.id, topic_title, forum_files.searchable(body, kept))
 
 
 def delete_post(db: Database, post: Post) -> None:

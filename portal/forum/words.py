@@ -188,4 +188,31 @@ WORDS: dict[str, tuple[str, str]] = {
     "forum.log_flags_hide": ("скрыл(а) сообщение по жалобам", "hid the post after flags"),
     "forum.log_ban": ("запретил(а) писать", "banned from posting"),
     "forum.log_unban": ("снял(а) запрет", "lifted the ban"),
+    "forum.field_files": ("Фото и файлы", "Photos and files"),
+    "forum.files_hint": ("До {count} файлов, каждый до {mb} МБ: фото (JPEG, PNG, WebP, GIF), PDF, DOCX, XLSX, TXT, "
+                         "CSV, DWG. Фото можно поставить в текст: ![подпись](upload:1) — первый файл. Если "
+                         "форма вернулась (просмотр, ошибка), выберите файлы снова.",
+                         "Up to {count} files, {mb} MB each: photos (JPEG, PNG, WebP, GIF), PDF, DOCX, XLSX, TXT, "
+                         "CSV, DWG. Put a photo into the text with ![caption](upload:1) for the first file. If "
+                         "the form comes back (a preview, an error), choose the files again."),
+    "forum.attachments": ("Файлы сообщения", "The post's files"),
+    "forum.size_kb": ("{size} КБ", "{size} KB"),
+    "forum.size_mb": ("{size} МБ", "{size} MB"),
+    "forum.file.file_type": ("«{name}»: такие файлы не принимаем. Можно фото (JPEG, PNG, WebP, GIF), PDF, DOCX, "
+                             "XLSX, TXT, CSV и DWG.",
+                             "\"{name}\": this kind of file is not accepted. Photos (JPEG, PNG, WebP, GIF), PDF, "
+                             "DOCX, XLSX, TXT, CSV and DWG are."),
+    "forum.file.file_empty": ("«{name}» пустой.", "\"{name}\" is empty."),
+    "forum.file.file_mismatch": ("«{name}»: содержимое файла не совпадает с его расширением. Сохраните его "
+                                 "заново в нужном формате.",
+                                 "\"{name}\": the file's content does not match its extension. Save it again "
+                                 "in the right format."),
+    "forum.file.too_many_files": ("Не больше {limit} файлов в одном сообщении.", "At most {limit} files per post."),
+    "forum.file.too_big": ("Файлы вместе больше {limit} МБ: уменьшите фото или приложите часть файлов.",
+                           "The files add up to more than {limit} MB: make the photos smaller or attach fewer."),
+    "forum.file.file_too_big": ("«{name}» больше {limit} МБ.", "\"{name}\" is larger than {limit} MB."),
+    "forum.file.image_damaged": ("«{name}»: картинка повреждена или не читается. Сохраните её заново.",
+                                 "\"{name}\": the picture is damaged or unreadable. Save it again."),
+    "forum.file.image_too_large": ("«{name}»: слишком много пикселей (больше 40 мегапикселей). Уменьшите снимок.",
+                                   "\"{name}\": too many pixels (over 40 megapixels). Make the picture smaller."),
 }

@@ -13,6 +13,7 @@ from portal.core.db import connect, schema_version
 from portal.core.inuse import DatabaseBusy, PortalLock
 from portal.core.settings import Settings
 from portal.ops.backup import BackupError, backup, backups_like, code_schema, dated, prune, restore
+from portal.ops.files_backup import copy_new_files
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -77,6 +78,8 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> int:
     made = backup(settings.database, dated(args.path), force=args.force)
     print(f"club: backed up {settings.database} to {made.path}: {size(made.size)}, schema version {made.schema}, "
           f"integrity ok ({made.seconds:.1f} s)")
+    files = copy_new_files(settings.files_dir, made.path.parent / "files")  # uploads: only the new ones
+    print(f"club: uploaded files in {files.target}: {files.copied} new, {size(files.size)}")
     if args.keep is not None:
         removed = prune(args.path, args.keep)
         if removed:

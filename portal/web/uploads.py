@@ -6,7 +6,8 @@ ASVS 5.0 5.2.1-5.2.3 and 5.3.1-5.3.2: a size limit per form, a count limit, the 
 content (magic bytes; for DOCX and XLSX the ZIP's own parts), never from the name or the browser's
 Content-Type, and the extension has to agree with it; stored under CLUB_FILES_DIR/<folder> with a random
 name (the person's file name is kept as data only), a folder no web server serves; sent back with
-nosniff and no-store.
+nosniff and no-store, or by nginx (CLUB_FILES_ACCEL, an internal location aliased to CLUB_FILES_DIR) once
+the caller has checked access.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, Response
 
 from portal.core.oneline import one_line
 from portal.core.security import verify_csrf
@@ -38,6 +39,9 @@ NAME_LIMIT = 120
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
+TEXT_TYPES = ("text/plain", "text/csv")  # no magic bytes: accepted when the content is readable text
+DWG = "image/vnd.dwg"
+ACCEL_PREFIX = re.compile(r"(/[A-Za-z0-9._~-]+)+/")  # an nginx location like /_club_files/, nothing else
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class FilePolicy:
     words: str                       # the word keys' prefix: <words>.file_type, .file_empty, .too_big, ...
     max_files: int = 5
     max_total: int = 10 * 1024 * 1024  # bytes of all files of one form (CLUB_MAX_UPLOAD_BYTES leaves room)
+    max_file: int | None = None      # bytes of one file, when less than max_total
     inline: tuple[str, ...] = ()     # types the browser shows; everything else is downloaded
 
     @property
@@ -95,9 +100,25 @@ def sniff(data: bytes) -> str | None:
     """The type the content really is, from its bytes; None for anything else."""
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
+    if re.match(rb"AC10[0-9]{2}", data[:6]):  # AutoCAD drawings: "AC1015" (2000) ... "AC1032" (2018)
+        return DWG
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_type(data)
     return next((content_type for content_type, starts in SIGNATURES if data.startswith(starts)), None)
+
+
+def is_text(data: bytes) -> bool:
+    """Plain text (UTF-8 or the Windows Cyrillic code page Excel writes CSV in): no NUL bytes, and not a page
+    a browser would render as HTML if it ever ignored nosniff and the attachment disposition."""
+    if b"\x00" in data or data.lstrip()[:1] == b"<":
+        return False
+    for encoding in ("utf-8", "cp1251"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not any(ch < " " and ch not in "\t\r\n\f" for ch in text)
+    return False
 
 
 def clean_filename(name: str) -> str:
@@ -117,7 +138,8 @@ def check_upload(policy: FilePolicy, name: str, data: bytes) -> Upload:
         raise UploadProblem(f"{policy.words}.file_type", name=filename)
     if not data:
         raise UploadProblem(f"{policy.words}.file_empty", name=filename)
-    if sniff(data) != expected:
+    found = ("text" if is_text(data) and sniff(data) is None else None) if expected in TEXT_TYPES else sniff(data)
+    if found != ("text" if expected in TEXT_TYPES else expected):
         raise UploadProblem(f"{policy.words}.file_mismatch", name=filename)
     return Upload(filename, expected, data)
 
@@ -130,6 +152,9 @@ async def read_files(policy: FilePolicy, files: list[UploadFile]) -> list[Upload
     for upload in files:
         data = await upload.read(policy.max_total - total + 1)
         total += len(data)
+        if policy.max_file is not None and len(data) > policy.max_file:
+            raise UploadProblem(f"{policy.words}.file_too_big", status=413, name=clean_filename(upload.filename or ""),
+                                limit=policy.max_file // (1024 * 1024))
         if total > policy.max_total:
             raise UploadProblem(f"{policy.words}.too_big", status=413, limit=policy.max_total // (1024 * 1024))
         accepted.append(check_upload(policy, upload.filename or "", data))
@@ -179,12 +204,23 @@ def discard(settings: Settings, policy: FilePolicy, stored_names: list[str]) -> 
 
 
 def response(settings: Settings, policy: FilePolicy, stored_name: str, filename: str,
-             content_type: str) -> FileResponse:
+             content_type: str, *, accel: bool = False) -> Response:
     """The file with the type found on upload, never guessed again by the browser (nosniff); the caller has
-    checked that the visitor may have it."""
+    checked that the visitor may have it. `accel`: the caller is behind nginx (not `club serve`), so with
+    CLUB_FILES_ACCEL set nginx sends the file and the portal answers with headers only."""
     path = folder(settings, policy) / stored_name
     if not STORED_NAME.fullmatch(stored_name) or not path.is_file():
         raise HTTPException(404)
     disposition = "inline" if content_type in policy.inline else "attachment"
+    # ASVS 5.0 5.4.1-5.4.2: the type decided on upload, nosniff, and the person's name only as RFC 6266 filename*
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    prefix = settings.files_accel
+    if accel and prefix and ACCEL_PREFIX.fullmatch(prefix) and ".." not in prefix.split("/"):
+        # The target is built from the policy's folder and a checked random name only: nginx cannot be sent
+        # anywhere else (docs/nginx.md, location `internal`).
+        probe = FileResponse(path, filename=filename, content_disposition_type=disposition, stat_result=path.stat())
+        headers["Content-Disposition"] = probe.headers["content-disposition"]
+        headers["X-Accel-Redirect"] = f"{prefix}{policy.folder}/{stored_name}"
+        return Response(b"", media_type=content_type, headers=headers)
     return FileResponse(path, media_type=content_type, filename=filename, content_disposition_type=disposition,
-                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+                        headers=headers)

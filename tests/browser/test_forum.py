@@ -89,3 +89,33 @@ def test_topic_reply_with_quote_unread_mark_and_moderation(browser, club):
     expect(anna.locator("#p2")).not_to_contain_text("DALI-2")
     for page in (anna, oleg, moderator):
         page.context.close()
+
+
+def test_a_member_replies_with_a_photo_and_sees_it_inline(browser, club):
+    from playwright.sync_api import expect
+
+    from tests.forum.pictures import jpeg
+
+    base = club
+    anna = signed_in_page(browser, base, "anna@svet.ru")
+    anna.click("text=Общие вопросы")
+    anna.click("text=Новая тема")
+    anna.fill('input[name="title"]', "Как подписать линии в щите?")
+    anna.fill('textarea[name="body"]', "Покажите, как вы маркируете линии DALI.")
+    anna.click("text=Опубликовать")
+    topic_url = anna.url.split("#")[0]
+
+    oleg = signed_in_page(browser, base, "oleg@lumen.ru")
+    oleg.goto(topic_url.rstrip("/") + "/reply")
+    oleg.fill('textarea[name="body"]', "Вот наш щит:\n\n![Щит с маркировкой](upload:1)")
+    oleg.set_input_files('input[name="files"]', files=[
+        {"name": "щит.jpg", "mimeType": "image/jpeg", "buffer": jpeg((2400, 1800), gps=True)}])
+    oleg.click("text=Опубликовать")
+    picture = oleg.locator('#p2 .f-post__body img[alt="Щит с маркировкой"]')
+    picture.scroll_into_view_if_needed()
+    expect(picture).to_be_visible()
+    expect(picture).to_have_attribute("loading", "lazy")
+    oleg.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+    assert picture.evaluate("img => img.naturalWidth") == 480  # the thumbnail, linking to the full picture
+    full = picture.evaluate("img => img.parentElement.href")
+    assert oleg.request.get(full).headers["content-type"] == "image/jpeg"

@@ -306,6 +306,30 @@ def test_images_become_links_to_the_picture():
     assert '<a href="https://example.com/a.png" rel="nofollow noopener ugc">схема</a>' in output
 
 
+def test_a_posts_own_pictures_show_inline_and_nothing_else_does():
+    from portal.core.usertext import Embed, render_user_markdown
+    uploads = {1: Embed("/forum/files/ab", "щит.jpg", "/forum/files/ab/thumb", 480, 320),
+               2: Embed("/forum/files/cd", "спецификация.pdf")}
+    output = render_user_markdown("![Щит](upload:1) [файл](upload:2) [](upload:2) ![x](upload:3) ![y](upload:2) "
+                                  "![z](/forum/files/ab/thumb) [w](upload:1)", uploads=uploads)
+    assert output.count("<img") == 1
+    assert ('<a href="/forum/files/ab" rel="nofollow noopener ugc"><img alt="Щит" height="320" loading="lazy" '
+            'src="/forum/files/ab/thumb" width="480"></a>') in output
+    assert '<a href="/forum/files/cd" rel="nofollow noopener ugc">файл</a>' in output
+    assert ">спецификация.pdf</a>" in output  # an empty link is named after the file
+    assert " x " in output and "upload:3" not in output  # a number the post does not have is text
+    assert '>y</a>' in output and '<a href="/forum/files/ab" rel="nofollow noopener ugc">w</a>' in output
+    assert render_user_markdown("![Щит](upload:1)") == "<p>Щит</p>"  # without the post's files: text
+
+
+def test_only_same_origin_pictures_survive_the_sanitiser():
+    from portal.core.usertext import sanitize_html
+    assert sanitize_html('<img src="/forum/files/ab/thumb" alt="a">') == '<img src="/forum/files/ab/thumb" alt="a">'
+    for src in ("https://tracker.example/p.gif", "//tracker.example/p.gif", "/\\tracker.example/p.gif",
+                "javascript:alert(1)", "data:image/png;base64,AAAA"):
+        assert "src" not in sanitize_html(f'<img src="{src}" onerror="alert(1)">'), src
+
+
 def test_image_without_alt_text_shows_its_address():
     assert ">https://example.com/a.png</a>" in render("![](https://example.com/a.png)")
 

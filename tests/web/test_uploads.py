@@ -77,3 +77,16 @@ def test_each_form_takes_only_its_own_kinds_and_names_its_words():
     assert caught.value.key == "points.requests.error.file_type"
     assert check_upload("анимация.gif", GIF).content_type == "image/gif"
     assert RESULTS.accept == ".pdf,.png,.jpg,.jpeg,.zip,.docx,.xlsx"
+
+
+def test_text_and_drawings_are_told_by_their_content():
+    from portal.forum.files import POLICY as FORUM
+    from portal.web.uploads import DWG
+    assert check_with(FORUM, "смета.csv", "Артикул;Кол-во\r\nLX-12;4\r\n".encode("cp1251")).content_type == "text/csv"
+    assert check_with(FORUM, "заметки.txt", "Шина DALI: 2 провода.\n".encode()).content_type == "text/plain"
+    assert check_with(FORUM, "щит.dwg", b"AC1032\x00\x00\x00").content_type == DWG
+    for name, data in [("x.txt", b"<html><script>1</script>"), ("x.csv", b"a,b\x00c"), ("x.txt", PDF),
+                       ("x.txt", b"\x1b[31m"), ("x.dwg", b"AC9999"), ("x.txt", PNG)]:
+        with pytest.raises(UploadProblem) as caught:
+            check_with(FORUM, name, data)
+        assert caught.value.key == "forum.file.file_mismatch", name
