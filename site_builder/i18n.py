@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 STRINGS: dict[str, dict[str, str]] = {
     "ru": {
         "sign_in": "Войти",
@@ -225,3 +227,22 @@ def translator(language: str):
         return table.get(key) or STRINGS["ru"].get(key, key)
 
     return t
+
+
+# The language switch (Material's `extra.alternate`): the Russian site at /, the English one at /en/.
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+LANGUAGE_PREFIX = {"ru": "", "en": "en/"}
+
+
+def alternates(site_url: str, page_url: str, language: str) -> list[dict[str, str]]:
+    """Links to this page in every language (the same page: both sites have the same URLs).
+
+    Blog category pages are named by a label that differs between languages, so their switch goes
+    to the section.
+    """
+    root = "/" + urlsplit(site_url).path.strip("/")
+    root = root.rstrip("/") + "/"
+    if "/category/" in f"/{page_url}":
+        page_url = page_url.split("category/", 1)[0]
+    return [{"name": name, "lang": code, "link": f"{root}{LANGUAGE_PREFIX[code]}{page_url}"}
+            for code, name in LANGUAGE_NAMES.items()]
