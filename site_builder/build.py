@@ -104,6 +104,8 @@ def link_errors(site: Site) -> list[ContentError]:
     errors: list[ContentError] = []
     for page in site.pages:
         errors.extend(check_links(page.display, page.body, page.body_line, page.rel, known))
+    for tr in site.translations.values():  # an English page links as its Russian page does
+        errors.extend(check_links(tr.display, tr.body, tr.body_line, tr.rel, known))
     return errors
 
 
