@@ -62,3 +62,17 @@ def test_starter_categories_come_in_both_languages(app):
     names = {c.slug: (c.title, c.name("en")) for c in store.categories(db)}
     assert names["obyavleniya"] == ("Объявления клуба", "Club announcements")
     assert all(english and english != russian for russian, english in names.values())
+
+
+def test_the_migration_names_an_existing_clubs_starter_categories_in_english(app):
+    from portal.forum.migrations import MIGRATIONS
+
+    db = app.state.portal.db
+    admin.seed_categories(db)
+    db.execute("UPDATE forum_categories SET title_en = '', description_en = ''")
+    db.execute("UPDATE forum_categories SET title_en = 'Our own name' WHERE slug = 'rynok'")  # an admin's is kept
+    sql = next(m.sql for m in MIGRATIONS if m.version == 40)
+    db.conn.executescript(sql.split("-- The starter categories", 1)[1].split("\n", 1)[1])
+    names = {c.slug: (c.name("en"), c.about("en")) for c in store.categories(db)}
+    assert names["obyavleniya"] == ("Club announcements", "News and announcements from the club's staff")
+    assert names["rynok"][0] == "Our own name"
