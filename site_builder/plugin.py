@@ -107,6 +107,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
                       else default_nav(site, translator(config.theme["language"])))
         config.extra.setdefault("club", {})["mode"] = self.config.mode
         config.extra["club"]["prefix"] = LANGUAGE_PREFIX[self.config.language]  # where this site's pages live
+        # The languages' home pages: Material fetches the sitemap.xml beside each of these links on every
+        # page (and maps the reader's page through it); the switch itself links to this page (on_page_context).
         config.extra["alternate"] = alternates(club.site_url, "", self.config.language)
         return config
 
@@ -160,8 +162,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
 
     def on_page_context(self, context, *, page, config, nav):
         self.rendered.add(page.url)
-        if self.site is not None:  # the language switch keeps the reader on this page
-            config.extra["alternate"] = alternates(self.site.config.site_url, page.url, self.config.language)
+        if self.site is not None:  # the language switch keeps the reader on this page (partials/alternate.html)
+            context["club_alternates"] = alternates(self.site.config.site_url, page.url, self.config.language)
         return context
 
     def on_pre_build(self, *, config) -> None:
@@ -179,11 +181,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             return
         if self.config.mode == "public":
             save_previews(self.site, self.previews, self.dirty, self.config.language)
-        if self.config.language != "ru":
-            return  # the feeds, section sitemaps and e-mails are the Russian site's
-        if self.config.mode == "public":
             write_section_sitemaps(Path(config.site_dir), config.site_url or "")  # see feeds.py
-        if self.config.mode in ("public", "private"):
+        if self.config.mode in ("public", "private") and self.config.language == "ru":  # e-mails are Russian
             save_capture(self.site, self.config.mode, self.mail_html, self.dirty)
 
 
