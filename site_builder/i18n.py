@@ -60,6 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "section.club": "О клубе",
         "tags": "Теги",
         "home": "Главная",
+        "archive": "Архив по годам",
         # Newsletter e-mails (themes/mail/): the recipient is signed up already, so the way in is
         # "sign in and ...", not the site teaser's "register".
         "mail.kicker": "Рассылка клуба",
@@ -166,6 +167,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "section.club": "About the club",
         "tags": "Tags",
         "home": "Home",
+        "archive": "Archive by year",
         "mail.kicker": "Club newsletter",
         "mail.greeting": "Hello, {name}!",
         "mail.read_on_site": "Read on the site",

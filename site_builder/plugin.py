@@ -93,7 +93,7 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         english = self.config.language == "en"
         if english:
             site = english_site(site)
-            use_english(config, club.site_url)
+            use_english(config, club.site_url, (club.raw.get("extra") or {}).get("club", {}).get("english") or {})
         self.site = site
         folder = club.stage_root / f"stage-{self.config.mode}{'-en' if english else ''}"
         edits = BODY_EDITS.get(str(club.config_file)) if self.dirty else None
@@ -190,10 +190,21 @@ def previews_file(site: Site, language: str = "ru") -> Path:
     return site.config.stage_root / ("previews.json" if language == "ru" else f"previews-{language}.json")
 
 
-def use_english(config, site_url: str) -> None:
-    """Point one MkDocs build at the English site under /en/: Material's words, search stemming, URLs."""
+def use_english(config, site_url: str, words: dict) -> None:
+    """Point one MkDocs build at the English site under /en/: Material's words, search stemming, URLs,
+    and the shell's own words from `extra.club.english` (site name, description, palette toggles)."""
     config.theme["language"] = "en"
     config.site_url = site_url.rstrip("/") + "/en/"
+    config.site_name = str(words.get("site_name") or config.site_name)
+    config.site_description = str(words.get("site_description") or config.site_description or "")
+    t = translator("en")
+    for plugin in config.plugins.values():  # the blog plugins' own headings (archive, categories)
+        if hasattr(plugin.config, "categories_name") and hasattr(plugin.config, "archive_name"):
+            plugin.config.categories_name, plugin.config.archive_name = t("segments"), t("archive")
+    palette = config.theme.get("palette")
+    for scheme, name in zip(palette if isinstance(palette, list) else [], words.get("palette") or [], strict=False):
+        if isinstance(scheme, dict) and isinstance(scheme.get("toggle"), dict):
+            scheme["toggle"] = {**scheme["toggle"], "name": str(name)}
     for name in ("material/search", "search"):
         if name in config.plugins:
             config.plugins[name].config.lang = ["en"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .config import ACCESS_LEVELS, LANGUAGES, VOCABULARIES, ClubConfig
 from .errors import ContentError, relpath
+from .i18n import translator
 from .model import COMMON_KEYS, THEME_KEYS, Page, Validator
 
 SUFFIX = ".en"
@@ -108,12 +109,16 @@ def check_gate(check: Validator, translation: Translation, original: Page) -> No
 def english_config(config: ClubConfig) -> ClubConfig:
     """The site's configuration read in English: words, vocabularies, dates."""
     names = {kind: config.vocabulary(kind, "en") for kind in VOCABULARIES}
-    return dataclasses.replace(config, language="en", **names)
+    words = ((config.raw.get("extra") or {}).get("club") or {}).get("english") or {}
+    return dataclasses.replace(config, language="en", site_name=str(words.get("site_name") or config.site_name),
+                               **names)
 
 
 def english_page(page: Page, translation: Translation | None) -> Page:
     if translation is None:
-        return dataclasses.replace(page, body=untranslated_body(page), extra=dict(page.extra))
+        # A section's tab and heading say the section's English name even before its text is translated.
+        title = translator("en")(f"section.{page.section}") if page.kind == "section" else page.title
+        return dataclasses.replace(page, title=title, body=untranslated_body(page), extra=dict(page.extra))
     extra = dict(page.extra)
     if translation.benefits is not None:
         extra["benefits"] = translation.benefits
