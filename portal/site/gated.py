@@ -297,8 +297,10 @@ def file_response(request: Request, item: StaticFile, private: bool, status_code
 
 
 def not_found(request: Request) -> Response:
+    """The site's 404 page, in English under /en/ (the English site's own, `club build`)."""
     files = portal_of(request).site.public
-    page = files.find("/404.html")
+    english = request.url.path.startswith("/en/") and files.find("/en/404.html")
+    page = english or files.find("/404.html")
     if page is None:
         return PlainTextResponse("Not Found", status_code=404)
     response = file_response(request, negotiate(request, files, page), private=False, status_code=404)
