@@ -129,3 +129,11 @@ def test_an_english_members_only_page_is_gated_at_its_en_url(member, mini_site):
     member.client.cookies.clear()
     teaser = member.client.get("/en/analytics/report/")
     assert "Preview in English" in teaser.text and "forty per cent" not in teaser.text
+
+
+def test_the_next_step_on_an_english_page_is_in_english(registered, mini_site):
+    _english_report(mini_site)
+    english = registered.client.get("/en/analytics/report/").text
+    assert "Add your company and phone" in english and "Укажите компанию" not in english
+    assert 'href="/account/profile?next=/en/analytics/report/"' in english
+    assert "Укажите компанию и телефон" in registered.client.get("/analytics/report/").text
