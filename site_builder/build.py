@@ -202,7 +202,9 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
     keep_plugins = keep_plugins and fast.enabled()
     args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins,
              split and mode == "public") for mode in modes]
-    if jobs > 1:
+    if not fast.enabled():
+        seconds = in_fresh_processes(args, jobs > 1, meanwhile)
+    elif jobs > 1:
         # fork: the children inherit the loaded content (PRELOADED) and imported MkDocs.
         context = multiprocessing.get_context("fork")
         # The workers start without the plugin instances this process keeps (`club serve` keeps
@@ -220,6 +222,26 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
         if f"{mode}-{EN}" in modes:
             nest(out_dir(config, f"{mode}-{EN}"), out_dir(config, mode) / EN)
     return seconds
+
+
+def in_fresh_processes(args: list[tuple], parallel: bool,
+                       meanwhile: Callable[[dict[str, Future]], None] | None) -> dict[str, float]:
+    """Each build in a new process (the stock code). MkDocs keeps plugin instances process-wide, and
+    only on the proven versions can each mode have its own (fast.use_plugin_cache): a second build in
+    one process would reuse instances the first shut down (the blog's temporary folder is gone), and
+    state could cross from a members' build into a public one."""
+    context = multiprocessing.get_context("fork")
+    with contextlib.ExitStack() as stack:
+        futures: dict[str, Future] = {}
+        for arg in args:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                                           initializer=_PLUGIN_CACHES.clear))
+            futures[arg[1]] = pool.submit(run_mkdocs, *arg)
+            if not parallel:
+                futures[arg[1]].result()
+        if parallel and meanwhile is not None:
+            meanwhile(futures)
+        return {mode: future.result() for mode, future in futures.items()}
 
 
 def nest(built: Path, target: Path) -> None:
