@@ -26,7 +26,7 @@ from . import fast
 from .catalogue import catalogue_entries
 from .compress import LATER_SIZE, Outcome, compress_files, copy_rels, text_files
 from .config import ClubConfig
-from .content import Site, load_site
+from .content import Site, english_site, load_site
 from .contract import (
     CATALOGUE,
     EVENTS,
@@ -80,8 +80,25 @@ class BuildReport:
     modes: dict[str, float] = field(default_factory=dict)
 
 
+# One MkDocs build per mode and language: "public-en" is the English public site, published under /en/.
+MODES = ("public", "private", "public-en", "private-en")
+EN = "en"
+
+
 def out_dir(config: ClubConfig, mode: str) -> Path:
     return config.stage_root / f"out-{mode}"
+
+
+def sites(site: Site) -> list[tuple[str, Site]]:
+    """The site in each language with the folder of site/ its pages go to ("" for Russian)."""
+    return [("", site), (EN + "/", english_site(site))]
+
+
+def all_fingerprints(site: Site) -> dict:
+    """Closed text of every language: either may show up in either site (fail closed)."""
+    prints = fingerprints(english_site(site))
+    prints.update(fingerprints(site))
+    return prints
 
 
 def link_errors(site: Site) -> list[ContentError]:
@@ -89,6 +106,8 @@ def link_errors(site: Site) -> list[ContentError]:
     errors: list[ContentError] = []
     for page in site.pages:
         errors.extend(check_links(page.display, page.body, page.body_line, page.rel, known))
+    for tr in site.translations.values():  # an English page links as its Russian page does
+        errors.extend(check_links(tr.display, tr.body, tr.body_line, tr.rel, known))
     return errors
 
 
@@ -135,7 +154,8 @@ def run_mkdocs(config_file: str, mode: str, site_dir: str, dirty: bool = False, 
     if fast.enabled():
         fast.use_plugin_cache(mode, _PLUGIN_CACHES)
     config = mkdocs_config(config_file, site_dir=site_dir, strict=strict)
-    config.plugins["club"].config.mode = mode
+    config.plugins["club"].config.mode, _, language = mode.partition("-")
+    config.plugins["club"].config.language = language or "ru"
     config.plugins.on_startup(command="build", dirty=dirty)
     try:
         with contextlib.ExitStack() as stack:
@@ -161,7 +181,7 @@ def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Pro
     def meanwhile(futures: dict[str, Future]) -> None:
         # This process is idle while the builds run: fingerprint now, and scan public files and
         # make newsletter e-mails as they are written once the (shorter) private build has freed a core.
-        scanner.prints = fingerprints(site)
+        scanner.prints = all_fingerprints(site)
         while not futures["public"].done():
             busy = futures["private"].done() and (scanner.step(0.25) | mail.step(0.25))
             if not busy:  # polling without a pause would take a core from the builds
@@ -169,13 +189,13 @@ def build(config: ClubConfig, strict: bool = False, jobs: int = 2, progress: Pro
 
     modes = build_modes(config, strict, jobs, progress, meanwhile=meanwhile if jobs > 1 else None)
     if not scanner.prints:
-        scanner.prints = fingerprints(site)
+        scanner.prints = all_fingerprints(site)
     publish(site, progress, scanner=scanner, swap=True, mail=mail)
     return BuildReport(len(site.pages), len(site.gated), time.perf_counter() - started, modes)
 
 
 def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress, dirty: bool = False,
-                keep_plugins: bool = False, modes: tuple[str, ...] = ("public", "private"),
+                keep_plugins: bool = False, modes: tuple[str, ...] = MODES,
                 meanwhile: Callable[[dict[str, Future]], None] | None = None) -> dict:
     # The public build is the longest: it converts and renders its pages in two processes (not
     # with the stock code: other MkDocs versions, or CLUB_NO_SPEEDUPS). Plugins are kept between
@@ -184,7 +204,9 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
     keep_plugins = keep_plugins and fast.enabled()
     args = [(str(config.config_file), mode, str(out_dir(config, mode)), dirty, strict, keep_plugins,
              split and mode == "public") for mode in modes]
-    if jobs > 1:
+    if not fast.enabled():
+        seconds = in_fresh_processes(args, jobs > 1, meanwhile)
+    elif jobs > 1:
         # fork: the children inherit the loaded content (PRELOADED) and imported MkDocs.
         context = multiprocessing.get_context("fork")
         # The workers start without the plugin instances this process keeps (`club serve` keeps
@@ -198,7 +220,41 @@ def build_modes(config: ClubConfig, strict: bool, jobs: int, progress: Progress,
         seconds = {a[1]: run_mkdocs(*a) for a in args}
     for mode, took in seconds.items():
         progress(f"{mode} site: built in {took:.1f} s")
+    for mode in ("public", "private"):
+        if f"{mode}-{EN}" in modes:
+            nest(out_dir(config, f"{mode}-{EN}"), out_dir(config, mode) / EN)
     return seconds
+
+
+def in_fresh_processes(args: list[tuple], parallel: bool,
+                       meanwhile: Callable[[dict[str, Future]], None] | None) -> dict[str, float]:
+    """Each build in a new process (the stock code). MkDocs keeps plugin instances process-wide, and
+    only on the proven versions can each mode have its own (fast.use_plugin_cache): a second build in
+    one process would reuse instances the first shut down (the blog's temporary folder is gone), and
+    state could cross from a members' build into a public one."""
+    context = multiprocessing.get_context("fork")
+    with contextlib.ExitStack() as stack:
+        futures: dict[str, Future] = {}
+        for arg in args:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                                           initializer=_PLUGIN_CACHES.clear))
+            futures[arg[1]] = pool.submit(run_mkdocs, *arg)
+            if not parallel:
+                futures[arg[1]].result()
+        if parallel and meanwhile is not None:
+            meanwhile(futures)
+        return {mode: future.result() for mode, future in futures.items()}
+
+
+def nest(built: Path, target: Path) -> None:
+    """Put a language's build inside the Russian one (out-public/en/), so that it is scanned and
+    published with it. A build that wrote nothing new (a dirty rebuild of other modes) keeps what is there."""
+    if not built.is_dir():
+        return
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(built, target)
 
 
 def publish(site: Site, progress: Progress, changed_since: float | None = None,
@@ -219,7 +275,7 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     if scanner is not None:
         prints, leaks = scanner.prints, scanner.finish()
     else:
-        prints = fingerprints(site) if prints is None else prints
+        prints = all_fingerprints(site) if prints is None else prints
         leaks = scan(public, prints, only, memo)
     if leaks:
         raise LeakError(leaks)
@@ -231,14 +287,22 @@ def publish(site: Site, progress: Progress, changed_since: float | None = None,
     # Order matters for a portal serving while we publish: members' pages first, then the
     # manifest that points at them, then the public files.
     private, members = out_dir(config, "private"), config.output_dir("private")
-    private_files = [p.url + "index.html" for p in site.gated] + sorted(private_media(site))
+    private_files = [prefix + rel for prefix, each in sites(site)
+                     for rel in [p.url + "index.html" for p in each.gated] + sorted(private_media(each))]
+    indexes = [prefix + INDEX for prefix, _ in sites(site) if (public / prefix / INDEX).is_file()]
     later_over = LATER_SIZE if later is not None else None
     copies = compress_files(private, private_files, previous=members, later_over=later_over)
-    sync_files(private, members, private_files + copies.present, keep={INDEX, *copy_rels(INDEX)})
-    write_members_index(public / INDEX, private / INDEX, members / INDEX)
-    copies.add(compress_files(members, [INDEX], later_over=later_over))
-    previews = _read_json(previews_file(site))
-    write_manifest(config.site_dir / MANIFEST, gated_entries(site, previews), gated_media(site))
+    sync_files(private, members, private_files + copies.present,
+               keep={rel for index in indexes for rel in (index, *copy_rels(index))})
+    for index in indexes:
+        write_members_index(public / index, private / index, members / index)
+    copies.add(compress_files(members, indexes, later_over=later_over))
+    entries, media = [], {}
+    for prefix, each in sites(site):
+        previews = _read_json(previews_file(each, prefix.strip("/") or "ru"))
+        entries += gated_entries(each, previews, prefix)
+        media.update(gated_media(each, prefix))
+    write_manifest(config.site_dir / MANIFEST, entries, media)
     # Beside the manifest, never inside public/ or private/: it holds the webinar links.
     write_events(config.site_dir / EVENTS, event_entries(site.pages, config))
     write_privileges(config.site_dir / PRIVILEGES, privilege_entries(site.pages))

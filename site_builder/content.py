@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from .catalogue import product_errors, product_fields
-from .config import ClubConfig
+from .config import ACCESS_LEVELS, ClubConfig
 from .errors import ContentError, ContentErrors, relpath
 from .events import duplicate_slugs, event_fields
 from .frontmatter import FrontMatter, FrontMatterError, parse
 from .model import DATED_KINDS, Page, Validator, kind_for
 from .privileges import catalogue_errors, privilege_fields
 from .slugs import is_valid_slug, slugify
+from .translations import Translation, english_config, english_page, is_translation, load_translation
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 T = TypeVar("T")
@@ -30,6 +31,7 @@ class Site:
     pages: list[Page]
     media: list[str] = field(default_factory=list)  # non-Markdown files, paths inside content/
     errors: list[ContentError] = field(default_factory=list)  # kept when loaded with strict_errors=False
+    translations: dict[str, Translation] = field(default_factory=dict)  # Russian page's rel -> its x.en.md
 
     def by_rel(self) -> dict[str, Page]:
         return {page.rel: page for page in self.pages}
@@ -64,6 +66,7 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
     errors: list[ContentError] = []
     pages: list[Page] = []
     media: list[str] = []
+    translated: list[tuple[Path, str]] = []
     docs = config.docs_dir
     if not docs.is_dir():
         raise ContentErrors([ContentError(relpath(docs, config.root), 1,
@@ -75,12 +78,16 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             media.append(rel)
             continue
+        if is_translation(rel):
+            translated.append((path, rel))
+            continue
         page, problems = load_page(config, path, rel)
         errors.extend(problems)
         if page is not None:
             pages.append(page)
     site = Site(config, pages, media)
     errors.extend(assign_urls(site))
+    errors.extend(load_translations(site, translated))
     errors.extend(duplicate_slugs(pages))
     errors.extend(catalogue_errors(pages))
     errors.extend(product_errors(site))
@@ -88,6 +95,43 @@ def load_site(config: ClubConfig, strict_errors: bool = True) -> Site:
     if errors and strict_errors:
         raise ContentErrors(errors)
     return site
+
+
+def load_translations(site: Site, found: list[tuple[Path, str]]) -> list[ContentError]:
+    """Read every `x.en.md` against its `x.md` (site.translations); return their problems."""
+    by_rel, errors = site.by_rel(), []
+    for path, rel in found:
+        try:
+            fm = read_front_matter(path)
+        except UnicodeDecodeError:
+            errors.append(ContentError(relpath(path, site.config.root), 1, "file is not UTF-8 text; save it as UTF-8"))
+            continue
+        except FrontMatterError as exc:
+            errors.append(ContentError(relpath(path, site.config.root), exc.line, exc.message))
+            continue
+        translation, problems = load_translation(site.config, path, rel, fm, by_rel)
+        errors.extend(problems)
+        if translation is not None:
+            site.translations[translation.rel] = translation
+            original = by_rel[translation.rel]
+            original.access = max(original.access, translation.access, key=ACCESS_LEVELS.index)  # fail closed
+    return errors
+
+
+_ENGLISH: dict[int, tuple[Site, Site]] = {}
+
+
+def english_site(site: Site) -> Site:
+    """The same site in English: the same pages, URLs and media, with translated words where an
+    editor wrote `x.en.md` (the Russian text with a note where not) and the English configuration."""
+    known = _ENGLISH.get(id(site))
+    if known is not None and known[0] is site:
+        return known[1]
+    pages = [english_page(page, site.translations.get(page.rel)) for page in site.pages]
+    english = Site(english_config(site.config), pages, list(site.media), list(site.errors), site.translations)
+    _ENGLISH.clear()
+    _ENGLISH[id(site)] = (site, english)
+    return english
 
 
 # Parsed files by (path, mtime, size): `club serve` reloads the whole site on every save.

@@ -22,12 +22,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .build import Progress, build_modes, check, publish
+from .build import MODES, Progress, all_fingerprints, build_modes, check, publish
 from .config import ClubConfig, load_config
 from .content import Site
 from .errors import ContentErrors
-from .leaks import fingerprints, public_runs
+from .leaks import public_runs
 from .plugin import BODY_EDITS, PRELOADED
+from .translations import is_translation
 
 LIVERELOAD_JS = """(function () {
   var build = %s;
@@ -89,9 +90,11 @@ class DevBuilder:
             try:
                 config = load_config(self.config.config_file, self.config.site_dir)
                 site = check(config)
-                dirty = self._can_be_dirty(site, changed)
+                # An English edit rebuilds everything: dirty rebuilds are the Russian builds' (the
+                # English ones keep the last full build until then).
+                dirty = self._can_be_dirty(site, changed) and not any(map(is_translation, self._rels(changed)))
                 PRELOADED[str(config.config_file)] = site
-                modes = self._modes_for(site, changed) if dirty else ("public", "private")
+                modes = self._modes_for(site, changed) if dirty else MODES
                 BODY_EDITS[str(config.config_file)] = self._rels(changed) if dirty else set()
                 try:
                     build_modes(config, strict=False, jobs=1, progress=lambda _: None, dirty=dirty,
@@ -135,7 +138,7 @@ class DevBuilder:
     def _fingerprints(self, site: Site, changed: set[Path] | None, dirty: bool) -> dict:
         """Full builds compute them; a body edit only removes the runs that its page now shows."""
         if not dirty or self.prints is None:
-            self.prints, self.scan_memo = fingerprints(site), {}
+            self.prints, self.scan_memo = all_fingerprints(site), {}
             return self.prints
         by_rel = site.by_rel()
         for path in changed or ():
@@ -144,7 +147,7 @@ class DevBuilder:
                 for run in public_runs(page):
                     self.prints.pop(run, None)
             elif page is not None:
-                self.prints, self.scan_memo = fingerprints(site), {}  # new closed text: start again
+                self.prints, self.scan_memo = all_fingerprints(site), {}  # new closed text: start again
                 break
         return self.prints
 

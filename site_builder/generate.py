@@ -40,7 +40,8 @@ class Listings:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(THEMES / "generated"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
         env.globals.update(t=translator(config.language), href=href, day=self.day, moment=self.moment,
-                           segment_labels=self.segment_labels, portal=config.portal_url, now=self.now)
+                           segment_labels=self.segment_labels, portal=config.portal_url, now=self.now,
+                           lang=config.language)
         self.macros = env.get_template("_listings.html").module
         self.catalogue_macros = env.get_template("_catalogue.html").module
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 STRINGS: dict[str, dict[str, str]] = {
     "ru": {
         "sign_in": "Войти",
@@ -58,6 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "section.club": "О клубе",
         "tags": "Теги",
         "home": "Главная",
+        "archive": "Архив по годам",
         # Newsletter e-mails (themes/mail/): the recipient is signed up already, so the way in is
         # "sign in and ...", not the site teaser's "register".
         "mail.kicker": "Рассылка клуба",
@@ -164,6 +167,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "section.club": "About the club",
         "tags": "Tags",
         "home": "Home",
+        "archive": "Archive by year",
         "mail.kicker": "Club newsletter",
         "mail.greeting": "Hello, {name}!",
         "mail.read_on_site": "Read on the site",
@@ -225,3 +229,22 @@ def translator(language: str):
         return table.get(key) or STRINGS["ru"].get(key, key)
 
     return t
+
+
+# The language switch (Material's `extra.alternate`): the Russian site at /, the English one at /en/.
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+LANGUAGE_PREFIX = {"ru": "", "en": "en/"}
+
+
+def alternates(site_url: str, page_url: str, language: str) -> list[dict[str, str]]:
+    """Links to this page in every language (the same page: both sites have the same URLs).
+
+    Blog category pages are named by a label that differs between languages, so their switch goes
+    to the section.
+    """
+    root = "/" + urlsplit(site_url).path.strip("/")
+    root = root.rstrip("/") + "/"
+    if "/category/" in f"/{page_url}":
+        page_url = page_url.split("category/", 1)[0]
+    return [{"name": name, "lang": code, "link": f"{root}{LANGUAGE_PREFIX[code]}{page_url}"}
+            for code, name in LANGUAGE_NAMES.items()]

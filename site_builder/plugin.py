@@ -23,12 +23,12 @@ from mkdocs.structure.files import InclusionLevel
 
 from . import fast
 from .config import load_config
-from .content import Site, load_site
+from .content import Site, english_site, load_site
 from .contract import write_json_atomic
 from .errors import ContentErrors
 from .fast import patches
 from .feeds import write_section_sitemaps
-from .i18n import translator
+from .i18n import LANGUAGE_PREFIX, alternates, translator
 from .mail_inputs import save_capture, stream_capture
 from .shell import absolute_links, drop_from_sitemap, is_shell, shell_file
 from .stage import SECTION_KEYS, stage_map, staged_files, write_stage
@@ -63,6 +63,9 @@ BODY_EDITS: dict[str, set[str]] = {}
 
 class ClubPluginConfig(Config):
     mode = opt.Choice(("preview", "public", "private"), default="preview")
+    # The English build (`club build` runs one per mode into /en/): theme, words, vocabularies,
+    # translated pages (x.en.md); see translations.py.
+    language = opt.Choice(("ru", "en"), default="ru")
 
 
 class ClubPlugin(BasePlugin[ClubPluginConfig]):
@@ -88,18 +91,26 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
                 site = load_site(club)
             except ContentErrors as exc:
                 raise PluginError("the content has errors:\n" + str(exc)) from None
+        english = self.config.language == "en"
+        if english:
+            site = english_site(site)
+            use_english(config, club.site_url, (club.raw.get("extra") or {}).get("club", {}).get("english") or {})
         self.site = site
-        folder = club.stage_root / f"stage-{self.config.mode}"
+        folder = club.stage_root / f"stage-{self.config.mode}{'-en' if english else ''}"
         edits = BODY_EDITS.get(str(club.config_file)) if self.dirty else None
         mode = "private" if self.config.mode == "preview" else self.config.mode
         staged = write_stage(staged_files(site, mode, only=edits), folder, complete=edits is None)
         log.debug("club: staged %d changed files for %s", len(staged.changed), self.config.mode)
-        if self.config.mode == "public":
+        if self.config.mode == "public" and not english:
             stream_capture(club, "", "", start=True)
         config.docs_dir = str(folder)
         config.nav = (remap_nav(config.nav, stage_map(site)) if config.nav
                       else default_nav(site, translator(config.theme["language"])))
         config.extra.setdefault("club", {})["mode"] = self.config.mode
+        config.extra["club"]["prefix"] = LANGUAGE_PREFIX[self.config.language]  # where this site's pages live
+        # The languages' home pages: Material fetches the sitemap.xml beside each of these links on every
+        # page (and maps the reader's page through it); the switch itself links to this page (on_page_context).
+        config.extra["alternate"] = alternates(club.site_url, "", self.config.language)
         return config
 
     @event_priority(-100)  # after the blog plugin generated its views
@@ -146,7 +157,7 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
         if club.get("teaser"):
             # The stub holds only the preview; keep its HTML for the portal's teaser (manifest.json).
             self.previews[club["url"]] = html.split("<!-- more -->", 1)[0]
-        if club.get("kind") == "newsletter":
+        if club.get("kind") == "newsletter" and self.config.language == "ru":
             self.mail_html[club["url"]] = html  # the e-mail is made from exactly what the site shows
             if self.config.mode == "public" and self.site is not None:
                 stream_capture(self.site.config, club["url"], html)  # `club build` starts on it at once
@@ -157,6 +168,8 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
 
     def on_page_context(self, context, *, page, config, nav):
         self.rendered.add(page.url)
+        if self.site is not None:  # the language switch keeps the reader on this page (partials/alternate.html)
+            context["club_alternates"] = alternates(self.site.config.site_url, page.url, self.config.language)
         return context
 
     def on_pre_build(self, *, config) -> None:
@@ -170,20 +183,42 @@ class ClubPlugin(BasePlugin[ClubPluginConfig]):
             merge_index(config.site_dir, self.previous_index, self.rendered)
         else:
             rewrite_index(config.site_dir)
-        if self.config.mode == "public" and self.site is not None:
-            save_previews(self.site, self.previews, self.dirty)
+        if self.site is None:
+            return
+        if self.config.mode == "public":
+            save_previews(self.site, self.previews, self.dirty, self.config.language)
             drop_from_sitemap(Path(config.site_dir))  # before the section sitemaps are made from it
             write_section_sitemaps(Path(config.site_dir), config.site_url or "")  # see feeds.py
-        if self.config.mode in ("public", "private") and self.site is not None:
+        if self.config.mode in ("public", "private") and self.config.language == "ru":  # e-mails are Russian
             save_capture(self.site, self.config.mode, self.mail_html, self.dirty)
 
 
-def previews_file(site: Site) -> Path:
-    return site.config.stage_root / "previews.json"
+def previews_file(site: Site, language: str = "ru") -> Path:
+    return site.config.stage_root / ("previews.json" if language == "ru" else f"previews-{language}.json")
 
 
-def save_previews(site: Site, previews: dict[str, str], dirty: bool) -> None:
-    path = previews_file(site)
+def use_english(config, site_url: str, words: dict) -> None:
+    """Point one MkDocs build at the English site under /en/: Material's words, search stemming, URLs,
+    and the shell's own words from `extra.club.english` (site name, description, palette toggles)."""
+    config.theme["language"] = "en"
+    config.site_url = site_url.rstrip("/") + "/en/"
+    config.site_name = str(words.get("site_name") or config.site_name)
+    config.site_description = str(words.get("site_description") or config.site_description or "")
+    t = translator("en")
+    for plugin in config.plugins.values():  # the blog plugins' own headings (archive, categories)
+        if hasattr(plugin.config, "categories_name") and hasattr(plugin.config, "archive_name"):
+            plugin.config.categories_name, plugin.config.archive_name = t("segments"), t("archive")
+    palette = config.theme.get("palette")
+    for scheme, name in zip(palette if isinstance(palette, list) else [], words.get("palette") or [], strict=False):
+        if isinstance(scheme, dict) and isinstance(scheme.get("toggle"), dict):
+            scheme["toggle"] = {**scheme["toggle"], "name": str(name)}
+    for name in ("material/search", "search"):
+        if name in config.plugins:
+            config.plugins[name].config.lang = ["en"]
+
+
+def save_previews(site: Site, previews: dict[str, str], dirty: bool, language: str = "ru") -> None:
+    path = previews_file(site, language)
     known = json.loads(path.read_text(encoding="utf-8")) if dirty and path.exists() else {}
     known.update(previews)
     gated = {page.url for page in site.gated}

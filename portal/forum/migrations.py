@@ -149,4 +149,24 @@ CREATE INDEX forum_files_uploader ON forum_files(uploader_id);
 ALTER TABLE forum_posts ADD COLUMN nonce TEXT;  -- the form's one-time value: a double submit makes one post
 CREATE UNIQUE INDEX forum_posts_nonce ON forum_posts(nonce) WHERE nonce IS NOT NULL;
 """),
+    Migration(40, "forum categories in English", """
+ALTER TABLE forum_categories ADD COLUMN title_en TEXT NOT NULL DEFAULT '';        -- '' = show the Russian name
+ALTER TABLE forum_categories ADD COLUMN description_en TEXT NOT NULL DEFAULT '';
+-- The starter categories of an existing club get their English names (admins change them at /staff/forum).
+UPDATE forum_categories SET title_en = 'Club announcements',
+    description_en = 'News and announcements from the club''s staff'
+    WHERE slug = 'obyavleniya' AND title_en = '';
+UPDATE forum_categories SET title_en = 'General questions',
+    description_en = 'Introductions, questions about the club and everything else'
+    WHERE slug = 'obshchie-voprosy' AND title_en = '';
+UPDATE forum_categories SET title_en = 'Projects and calculations',
+    description_en = 'Lighting calculations, choosing equipment, project experience'
+    WHERE slug = 'proekty-i-raschety' AND title_en = '';
+UPDATE forum_categories SET title_en = 'Installation and wiring',
+    description_en = 'Wiring diagrams, drivers, lighting controls, common mistakes'
+    WHERE slug = 'montazh' AND title_en = '';
+UPDATE forum_categories SET title_en = 'Market and sales',
+    description_en = 'Demand, prices, tenders, working with clients'
+    WHERE slug = 'rynok' AND title_en = '';
+"""),
 )

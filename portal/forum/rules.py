@@ -40,9 +40,18 @@ class Category:
     position: int
     read_level: str
     post_level: str
+    title_en: str = ""  # the English name and description; empty: the Russian ones are shown
+    description_en: str = ""
     topic_count: int = 0
     post_count: int = 0
     unread: int = 0
+
+    def name(self, language: str) -> str:
+        """The category's name in the reader's language (Russian where no English one is set)."""
+        return self.title_en if language == "en" and self.title_en else self.title
+
+    def about(self, language: str) -> str:
+        return self.description_en if language == "en" and self.description_en else self.description
 
 
 @dataclass(frozen=True)

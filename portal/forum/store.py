@@ -20,7 +20,8 @@ from portal.forum import files as forum_files
 from portal.forum import search as forum_search
 from portal.forum.rules import PAGE_SIZE, TOPICS_PAGE_SIZE, Category, Post, Topic, can_read_category, render_post
 
-CATEGORY_COLUMNS = "c.id, c.slug, c.title, c.description, c.position, c.read_level, c.post_level"
+CATEGORY_COLUMNS = ("c.id, c.slug, c.title, c.description, c.position, c.read_level, c.post_level, c.title_en, "
+                    "c.description_en")
 TOPIC_COLUMNS = ("t.id, t.category_id, t.author_id, t.title, t.pinned, t.locked, t.post_count, t.last_number, "
                  "t.last_post_at, t.created_at, a.name, l.name")
 POST_COLUMNS = ("p.id, p.topic_id, p.number, p.author_id, p.body, p.html, p.created_at, p.edited_at, p.deleted_at, "
@@ -44,10 +45,11 @@ def transaction(db: Database) -> Iterator[None]:
 
 
 def create_category(db: Database, slug: str, title: str, description: str = "", position: int = 0,
-                    read_level: str = "members", post_level: str = "members") -> Category:
+                    read_level: str = "members", post_level: str = "members", title_en: str = "",
+                    description_en: str = "") -> Category:
     db.execute("INSERT INTO forum_categories (slug, title, description, position, read_level, post_level, "
-               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [slug, title, description, position, read_level, post_level, now_iso()])
+               "title_en, description_en, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [slug, title, description, position, read_level, post_level, title_en, description_en, now_iso()])
     found = get_category(db, slug)
     assert found is not None
     return found
@@ -285,9 +287,10 @@ def count_categories(db: Database) -> int:
 
 
 def update_category(db: Database, category_id: int, title: str, description: str, position: int,
-                    read_level: str, post_level: str) -> None:
+                    read_level: str, post_level: str, title_en: str = "", description_en: str = "") -> None:
     db.execute("UPDATE forum_categories SET title = ?, description = ?, position = ?, read_level = ?, "
-               "post_level = ? WHERE id = ?", [title, description, position, read_level, post_level, category_id])
+               "post_level = ?, title_en = ?, description_en = ? WHERE id = ?",
+               [title, description, position, read_level, post_level, title_en, description_en, category_id])
 
 
 TOPIC_STATES = ("pinned", "locked")

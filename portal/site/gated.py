@@ -14,6 +14,7 @@ This is the hot path of the site (bench/serve.py, docs/nginx.md): files are foun
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Match
 
+from portal.core.i18n import translate
 from portal.core.identity import User
 from portal.core.sessions import cookie_name, hash_session_id
 from portal.site.accel import PrebuiltResponse, accel_response, accel_target, usable_prefix
@@ -252,7 +254,10 @@ def with_next_step(request: Request, item: StaticFile, who: Visitor, entry: dict
     from portal.web.templating import ENV
 
     back = quote(request.url.path, safe="/")
-    html = ENV.get_template("_teaser.html").render(t=who.t, user=who.user, entry=entry, back=back,
+    t = who.t
+    if request.url.path.startswith("/en/"):  # an English page's call to action is in English, as the page is
+        t = functools.partial(translate, "en")
+    html = ENV.get_template("_teaser.html").render(t=t, user=who.user, entry=entry, back=back,
                                                    level=who.level).encode()
     body = contract.TEASER_PATTERN.sub(lambda _: html, item.body, count=1)
     etag = item.etag + "-" + who.level
@@ -297,8 +302,10 @@ def file_response(request: Request, item: StaticFile, private: bool, status_code
 
 
 def not_found(request: Request) -> Response:
+    """The site's 404 page, in English under /en/ (the English site's own, `club build`)."""
     files = portal_of(request).site.public
-    page = files.find("/404.html")
+    english = request.url.path.startswith("/en/") and files.find("/en/404.html")
+    page = english or files.find("/404.html")
     if page is None:
         return PlainTextResponse("Not Found", status_code=404)
     response = file_response(request, negotiate(request, files, page), private=False, status_code=404)

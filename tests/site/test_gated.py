@@ -103,3 +103,37 @@ def test_no_response_carries_a_location_to_another_host():
     assert safe_location("/\\evil.example") == "/evil.example"
     assert safe_location("/account/?next=//x") == "/account/?next=//x"
     assert safe_location("https://club.example.ru/a") == "https://club.example.ru/a"
+
+
+def _english_report(site) -> None:
+    """The English version of the members-only report, as `club build` publishes it under /en/."""
+    import json
+
+    from tests.portal_fixtures import TEASER, page
+
+    english_secret = "The share of LED panels in the office segment rose to forty per cent"
+    for rel, text in {"public/en/analytics/report/index.html": page("<p>Preview in English.</p>" + TEASER),
+                      "private/en/analytics/report/index.html": page(f"<p>{english_secret}</p>")}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    manifest["pages"]["/en/analytics/report/"] = {"access": "members", "title": "Report", "summary": "s",
+                                                  "file": "en/analytics/report/index.html"}
+    (site / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_english_members_only_page_is_gated_at_its_en_url(member, mini_site):
+    _english_report(mini_site)
+    full = member.client.get("/en/analytics/report/")
+    assert "forty per cent" in full.text and full.headers["cache-control"] == "private, no-store"
+    member.client.cookies.clear()
+    teaser = member.client.get("/en/analytics/report/")
+    assert "Preview in English" in teaser.text and "forty per cent" not in teaser.text
+
+
+def test_the_next_step_on_an_english_page_is_in_english(registered, mini_site):
+    _english_report(mini_site)
+    english = registered.client.get("/en/analytics/report/").text
+    assert "Add your company and phone" in english and "Укажите компанию" not in english
+    assert 'href="/account/profile?next=/en/analytics/report/"' in english
+    assert "Укажите компанию и телефон" in registered.client.get("/analytics/report/").text

@@ -49,6 +49,15 @@ def test_missing_page_gets_the_sites_404(client):
     assert response.status_code == 404 and "nothing here" in response.text
 
 
+def test_a_missing_english_page_gets_the_english_sites_404(client, site_dir):
+    assert "nothing here" in client.get("/en/nope/").text  # no English site: the one 404 page
+    (site_dir / "public" / "en").mkdir()
+    (site_dir / "public" / "en" / "404.html").write_text("<html><body>not found</body></html>")
+    response = client.get("/en/nope/")
+    assert response.status_code == 404 and "not found" in response.text
+    assert "nothing here" in client.get("/nope/").text
+
+
 def test_gated_url_is_private_and_varies_by_cookie(client):
     response = client.get("/analytics/report/")
     assert response.text == "<html><body>teaser</body></html>"

@@ -30,8 +30,8 @@ def test_manifest_lists_every_gated_page_with_teaser_parts(demo):
 
     site = load_site(demo.config())
     pages = json.loads((demo.site / "manifest.json").read_text())["pages"]
-    assert set(pages) == {"/" + p.url for p in site.gated}
-    assert len(pages) >= 5
+    assert set(pages) == {f"/{prefix}{p.url}" for p in site.gated for prefix in ("", "en/")}  # and in English
+    assert len(pages) >= 10
     for url, entry in pages.items():
         assert entry["access"] in ("registered", "members")
         assert entry["title"] and entry["summary"]
@@ -42,20 +42,21 @@ def test_manifest_lists_every_gated_page_with_teaser_parts(demo):
 def test_private_holds_only_gated_pages_and_the_members_index(demo):
     files = {p.relative_to(demo.site / "private").as_posix() for p in (demo.site / "private").rglob("*") if p.is_file()}
     pages = json.loads((demo.site / "manifest.json").read_text())["pages"]
-    expected = {e["file"] for e in pages.values()} | {"search/search_index.json"}
+    expected = {e["file"] for e in pages.values()} | {"search/search_index.json", "en/search/search_index.json"}
     copies = {name for name in files if name.endswith((".br", ".gz"))}
     assert files - copies == expected
     assert copies == {name + suffix for name in expected for suffix in (".br", ".gz")}  # every one is over 1 KB
 
 
 def test_members_search_index_covers_every_page(demo):
-    def locations(mode):
-        docs = json.loads((demo.site / mode / "search" / "search_index.json").read_text())["docs"]
-        return {d["location"].split("#")[0] for d in docs}
-    public, private = locations("public"), locations("private")
-    assert public <= private
+    def locations(mode, prefix=""):
+        docs = json.loads((demo.site / mode / prefix / "search" / "search_index.json").read_text())["docs"]
+        return {prefix + d["location"].split("#")[0] for d in docs}
     gated = {e["url"].lstrip("/") for e in json.loads((demo.site / "manifest.json").read_text())["pages"].values()}
-    assert gated <= private
+    for prefix in ("", "en/"):  # each language has its own index, the members' one with the closed pages
+        public, private = locations("public", prefix), locations("private", prefix)
+        assert public <= private
+        assert {url for url in gated if url.startswith("en/") == bool(prefix)} <= private
 
 
 def test_search_snippets_keep_words_apart(demo):

@@ -133,8 +133,10 @@ def test_media_linked_only_from_closed_text_stays_private(project):
     assert (project.site / "public/analytics/open-chart.svg").is_file()
     assert not (project.site / "public/analytics/closed-chart.svg").exists()
     assert (project.site / "private/analytics/closed-chart.svg").is_file()
+    assert not (project.site / "public/en/analytics/closed-chart.svg").exists()  # the English site has its own
+    assert (project.site / "private/en/analytics/closed-chart.svg").is_file()
     media = json.loads((project.site / "manifest.json").read_text(encoding="utf-8"))["media"]
-    assert media == {"/analytics/closed-chart.svg": "members"}
+    assert media == {"/analytics/closed-chart.svg": "members", "/en/analytics/closed-chart.svg": "members"}
 
 
 def test_word_sequences_made_by_joining_public_parts_are_not_leaks(project):
