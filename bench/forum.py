@@ -13,8 +13,8 @@ comes from portal.forum_search.reindex_all with the portal's own pragmas, timed,
 whenever the indexing code changes. Measure: one uvicorn worker on a copy; members sign in through
 /account/login; each URL checked once with curl; wrk (Lua) cycles through the first 3 pages of the 8
 categories, the first 5 of the latest topics, ~1,000 topics of >= 20 posts and 100 queries, flat out and
-paced to a rate; --portal runs another checkout's portal on the same data (before/after a change); nginx serves a copy of a topic
-page for scale; at the end 100 replies to one topic at once from 10 members.
+paced to a rate; --portal runs another checkout's portal on the same data (before/after a change);
+nginx serves a copy of a topic page for scale; at the end 100 replies to one topic at once from 10 members.
 """
 
 from __future__ import annotations
@@ -127,7 +127,8 @@ def parse_args() -> argparse.Namespace:
                           ("threads", 2), ("sample", 1000)):
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--duration", default="10s")
-    parser.add_argument("--topic-rate", type=float, default=TOPIC_RPS, help="req/s of the paced category, latest and topic rows")
+    parser.add_argument("--topic-rate", type=float, default=TOPIC_RPS,
+                        help="req/s of the paced category, latest and topic rows")
     parser.add_argument("--search-rate", type=float, default=20, help="req/s of the paced search row")
     parser.add_argument("--portal", type=Path, default=REPO, help="serve this checkout's portal (default: "
                         "this one), e.g. main's, for before/after figures on the same data")
@@ -142,8 +143,8 @@ def parse_args() -> argparse.Namespace:
 
 def fingerprint(index: bool) -> str:
     """Of the schema the fill writes (every registered migration, and the fill itself), or of the code that
-    decides what the search index holds. Sets are sorted and functions read as source: a set's repr follows the per-process string hash and a
-    wrapper's repr is an address, which made every run rebuild the index.
+    decides what the search index holds. Sets are sorted and functions read as source: a set's repr follows
+    the per-process string hash and a wrapper's repr is an address, which made every run rebuild the index.
     """
     import portal.capabilities  # noqa: F401 - registers every capability's migrations
     from portal.core.capability import REGISTRY
@@ -283,7 +284,8 @@ def fill_posts(conn: sqlite3.Connection, rng: random.Random, members: int, topic
             rows.append((topic_id, number, author, body, f"<p>{html.escape(body)}</p>", created))
             reads[author, topic_id] = number  # authors have read up to their own post (as add_reply marks)
             if rng.random() < 0.05:  # a post in twenty found useful by one to three members
-                likes.update((post_id, BENCH_MEMBERS + 1 + rng.randrange(members - BENCH_MEMBERS)) for _ in range(rng.randint(1, 3)))
+                likes.update((post_id, BENCH_MEMBERS + 1 + rng.randrange(members - BENCH_MEMBERS))
+                             for _ in range(rng.randint(1, 3)))
             if number == 2 and rng.random() < 0.15:  # the first reply answered the question
                 solutions.append((topic_id, post_id, topics[topic_id - 1][1], created))
         batches.append(("INSERT INTO forum_posts (topic_id, number, author_id, body, html, created_at) "
@@ -523,7 +525,8 @@ def report(args: argparse.Namespace, db: Path, timings: dict, results: dict[str,
     print(f"{'100 replies at once':<55}  {'none lost':<22}{'PASS' if replies[0] else 'FAIL'}\n  {replies[1]}")
     print(f"topic page / nginx: {topic.rps / results['nginx static'].rps:.1%}. Unpaced rows: {args.connections} "
           f"connections flat out, p99 mostly queueing (>= {args.connections}/rps); '@ rate': paced to "
-          f"{args.topic_rate:g} (category, latest, topic) and {args.search_rate:g} req/s (--topic-rate, --search-rate). 'search 100 q' "
+          f"{args.topic_rate:g} (category, latest, topic) and {args.search_rate:g} req/s (--topic-rate, "
+          "--search-rate). 'search 100 q' "
           "cycles 100 queries (after the first pass the portal's ranking cache answers), '1000 q' 1,000 others")
     return all(ok for _, ok in judged.values() if ok is not None) and replies[0]
 
