@@ -477,11 +477,12 @@ def measure(tmp: Path, db_path: Path, args: argparse.Namespace, processes: list[
     categories = [f"/forum/c/{slug}/?page={n}" for n in range(1, CATEGORY_PAGES + 1) for slug, *_ in
                   found["categories"]]
     latest = [f"/forum/latest?page={n}" for n in range(1, LATEST_PAGES + 1)]
-    runs = {"nginx static": (static, ["/topic.html"], 0), "category page": (base, categories, 0),
-            "category page @ rate": (base, categories, args.topic_rate), "latest page": (base, latest, 0),
-            "latest page @ rate": (base, latest, args.topic_rate), "topic page": (base, topics, 0),
-        "topic page @ rate": (base, topics, args.topic_rate), "search 100 q": (base, search, 0),
-        "search 1000 q": (base, new, 0), "search 1000 q @ rate": (base, new, args.search_rate)}
+    runs = {"nginx static": (static, ["/topic.html"], 0), "topic page": (base, topics, 0),
+            "topic page @ rate": (base, topics, args.topic_rate), "category page": (base, categories, 0),
+            "category page @ rate": (base, categories, args.topic_rate), "search 100 q": (base, search, 0),
+            "search 1000 q": (base, new, 0), "search 1000 q @ rate": (base, new, args.search_rate),
+            # last: a slow list (0.4 s a page before issue 18) leaves a queue that would spoil the rows after it
+            "latest page": (base, latest, 0), "latest page @ rate": (base, latest, args.topic_rate)}
     results = {}
     for name, (url, paths, rate) in runs.items():
         results[name] = wrk(url, paths, "" if url == static else cookies[0], args, tmp / f"{len(results)}.lua", rate)
