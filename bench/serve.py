@@ -133,11 +133,12 @@ def member_cookie(env: dict[str, str]) -> str:
     return f"{name}={raw}"
 
 
-def start_portal(env: dict[str, str], port: int, cwd: Path, log: Path) -> subprocess.Popen:
+def start_portal(env: dict[str, str], port: int, cwd: Path, log: Path, repo: Path = REPO) -> subprocess.Popen:
+    """uvicorn serving `repo`'s portal (another checkout's for before/after figures)."""
     # cwd is the temp folder, so a developer's .env in the repo cannot change what is measured.
     command = [sys.executable, "-m", "uvicorn", "--factory", "portal.app:create_app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log", "--no-proxy-headers"]
-    path = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    path = os.pathsep.join(filter(None, [str(repo), env.get("PYTHONPATH")]))
     with log.open("w") as out:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(command, env={**env, "PYTHONPATH": path}, cwd=cwd, stdout=out,
                                 stderr=subprocess.STDOUT)

@@ -149,6 +149,46 @@ CREATE INDEX forum_files_uploader ON forum_files(uploader_id);
 ALTER TABLE forum_posts ADD COLUMN nonce TEXT;  -- the form's one-time value: a double submit makes one post
 CREATE UNIQUE INDEX forum_posts_nonce ON forum_posts(nonce) WHERE nonce IS NOT NULL;
 """),
+    Migration(38, "forum_list_counters", """
+-- Category pages and the latest topics at a million posts (issue 18): each category carries its topic and
+-- post counts (no count(*) over its topics per page) and a version that moves, in the same transaction,
+-- with every change to what its list shows; the rendered lists are cached by it (portal/forum/lists.py).
+-- Triggers, so that every writer keeps them: store.py, moderation, solutions.py, identity's renames.
+ALTER TABLE forum_categories ADD COLUMN topic_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE forum_categories ADD COLUMN post_count INTEGER NOT NULL DEFAULT 0;     -- visible posts of its topics
+ALTER TABLE forum_categories ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+-- The latest topics across categories: page ids from this index alone (it replaces last_post_at's own).
+CREATE INDEX forum_topics_latest ON forum_topics(last_post_at DESC, category_id);
+DROP INDEX forum_topics_recent;
+UPDATE forum_categories SET
+    topic_count = (SELECT count(*) FROM forum_topics t WHERE t.category_id = forum_categories.id),
+    post_count = (SELECT coalesce(sum(t.post_count), 0) FROM forum_topics t WHERE t.category_id = forum_categories.id);
+CREATE TRIGGER forum_topic_added AFTER INSERT ON forum_topics BEGIN
+    UPDATE forum_categories SET topic_count = topic_count + 1, post_count = post_count + NEW.post_count,
+        version = version + 1 WHERE id = NEW.category_id;
+END;
+CREATE TRIGGER forum_topic_removed AFTER DELETE ON forum_topics BEGIN
+    UPDATE forum_categories SET topic_count = topic_count - 1, post_count = post_count - OLD.post_count,
+        version = version + 1 WHERE id = OLD.category_id;
+END;
+CREATE TRIGGER forum_topic_changed AFTER UPDATE ON forum_topics BEGIN  -- a post, pin, lock, move, rename...
+    UPDATE forum_categories SET topic_count = topic_count - 1, post_count = post_count - OLD.post_count,
+        version = version + 1 WHERE id = OLD.category_id;
+    UPDATE forum_categories SET topic_count = topic_count + 1, post_count = post_count + NEW.post_count,
+        version = version + 1 WHERE id = NEW.category_id;
+END;
+CREATE TRIGGER forum_solution_added AFTER INSERT ON forum_solutions BEGIN  -- the «solved» badge
+    UPDATE forum_categories SET version = version + 1
+        WHERE id = (SELECT category_id FROM forum_topics WHERE id = NEW.topic_id);
+END;
+CREATE TRIGGER forum_solution_removed AFTER DELETE ON forum_solutions BEGIN
+    UPDATE forum_categories SET version = version + 1
+        WHERE id = (SELECT category_id FROM forum_topics WHERE id = OLD.topic_id);
+END;
+CREATE TRIGGER forum_names_changed AFTER UPDATE OF name ON users WHEN NEW.name IS NOT OLD.name BEGIN
+    UPDATE forum_categories SET version = version + 1;  -- authors and last posters are named in the lists
+END;
+"""),
     Migration(40, "forum categories in English", """
 ALTER TABLE forum_categories ADD COLUMN title_en TEXT NOT NULL DEFAULT '';        -- '' = show the Russian name
 ALTER TABLE forum_categories ADD COLUMN description_en TEXT NOT NULL DEFAULT '';

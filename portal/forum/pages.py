@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from portal.core.security import csrf_token
 from portal.core.usertext import quote_markdown
-from portal.forum import file_pages, likes, solutions, store, watches
+from portal.forum import file_pages, likes, lists, solutions, store, watches
 from portal.forum import files as forum_files
 from portal.forum import moderation as forum_moderation
 from portal.forum import render as forum_render
@@ -80,13 +80,12 @@ async def index(request: Request) -> Response:
 async def category_page(request: Request) -> Response:
     who = visitor(request)
     category = category_or_404(request, who)
-    page = page_number(request)
-    topics, pages = store.list_topics(portal_of(request).db, category, who.user, page)
-    watching = watches.is_watching(portal_of(request).db, who.user.id, "category", category.id)
-    return render(request, "forum/category.html", {"category": category, "topics": topics, "page": page,
-                                                   "pages": pages, "watching": watching,
-                                                   "solved": solutions.solved_among(portal_of(request).db,
-                                                                                    [t.id for t in topics])})
+    portal = portal_of(request)
+    page = min(page_number(request), lists.category_pages(category))
+    watching = watches.is_watching(portal.db, who.user.id, "category", category.id)
+    return render(request, "forum/category.html", {
+        "category": category, "watching": watching,
+        "list_html": lists.category_list(portal.db, category, page, who, portal.zone)})
 
 
 @members_only
@@ -133,14 +132,11 @@ async def new_since_last_visit(request: Request) -> Response:
 @members_only
 async def latest(request: Request) -> Response:
     who = visitor(request)
-    db = portal_of(request).db
-    page = min(page_number(request), store.LATEST_PAGES)
-    readable = store.readable_category_ids(db, who.user)
-    topics, pages = store.latest_topics(db, who.user, readable, page)
-    names = {c.id: c for c in store.categories(db) if c.id in readable}
-    return render(request, "forum/latest.html", {"topics": topics, "page": page, "pages": pages,
-                                                 "categories": names,
-                                                 "solved": solutions.solved_among(db, [t.id for t in topics])})
+    portal = portal_of(request)
+    readable = [c for c in store.categories(portal.db) if can_read_category(who.user, c)]
+    page = min(page_number(request), lists.latest_pages(readable))
+    return render(request, "forum/latest.html",
+                  {"list_html": lists.latest_list(portal.db, readable, page, who, portal.zone)})
 
 
 def composer(request: Request, template: str, values: dict, errors: dict | None = None, preview: str | None = None,
