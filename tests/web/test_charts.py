@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.points import chart
-from portal.points.chart import Point
+from portal.web import charts as chart
+from portal.web.charts import Point
 
 
 @pytest.mark.parametrize(("top", "step"), [(1, 1), (4, 1), (5, 2), (8, 2), (9, 5), (10, 5), (11, 5), (21, 10),

@@ -1,6 +1,9 @@
-"""The purchases chart's geometry: two bars a month (this period, the same month a year before), drawn by
-the template as inline SVG on the server — no script, no library, no request to another host (the CSP
-allows none; inline SVG is markup, not an image source).
+"""Bar charts for people comparing numbers, the one geometry every chart uses: two bars a row (this period
+and the one it is compared with: a month and the same month a year before, a segment this quarter and last
+year's), drawn by the template (`_bar_chart.html`) as inline SVG on the server — no script, no library, no
+request to another host (the CSP allows none; inline SVG is markup, not an image source). Every chart has
+its numbers in a table next to it: the bars are never the only way to read them, nor colour the only cue
+(the earlier bar is lighter and on the left, and each bar's <title> names what it is).
 
 The view box is small (360 x 220) and the SVG scales to the page's width: at a phone's 360 px its text is
 about its own size, so month names and values stay readable; on a desktop it is capped (max-width).
@@ -18,9 +21,9 @@ STEPS = 4                                      # grid lines above the baseline
 
 @dataclass(frozen=True)
 class Point:
-    label: str          # the month's short name under its bars
-    now: int            # kopecks
-    before: int
+    label: str          # the row's short name under its bars (a month, a segment…)
+    now: float          # any unit: kopecks, members, percent
+    before: float
     now_title: str      # what a pointer or a screen reader gets: month, year and the sum
     before_title: str
 
@@ -47,8 +50,13 @@ class Chart:
     base: int = HEIGHT - BOTTOM
 
 
-def step_for(top: int) -> int:
-    """A round grid step (1, 2, 2.5 or 5 times a power of ten kopecks) so STEPS steps reach `top`."""
+def step_for(top: float) -> float:
+    """A round grid step (1, 2, 2.5 or 5 times a power of ten) so STEPS steps reach `top`: whole numbers
+    for whole values (kopecks, people), tenths and hundredths for small fractional ones (rates)."""
+    if top < 1 and top > 0:
+        for step in (0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25):
+            if step * STEPS >= top:
+                return step
     power = 1
     while True:
         for factor in (10, 20, 25, 50):
@@ -58,8 +66,8 @@ def step_for(top: int) -> int:
         power *= 10
 
 
-def geometry(points: list[Point], value_label: Callable[[int], str]) -> Chart:
-    """Bars and axis of `points`; `value_label` writes a grid line's kopecks as people read them."""
+def geometry(points: list[Point], value_label: Callable[[float], str]) -> Chart:
+    """Bars and axis of `points`; `value_label` writes a grid line's value as people read them."""
     step = step_for(max([1, *(max(point.now, point.before) for point in points)]))
     scale = (HEIGHT - BOTTOM - TOP) / (step * STEPS)
     slot = (WIDTH - RIGHT - LEFT) / max(len(points), 1)
@@ -67,9 +75,9 @@ def geometry(points: list[Point], value_label: Callable[[int], str]) -> Chart:
     bars, labels = [], []
     for number, point in enumerate(points):
         middle = LEFT + slot * number + slot / 2
-        for x, kopecks, title, earlier in ((middle - bar, point.before, point.before_title, True),
+        for x, value, title, earlier in ((middle - bar, point.before, point.before_title, True),
                                            (middle, point.now, point.now_title, False)):
-            height = round(max(kopecks, 0) * scale, 1)
+            height = round(max(value, 0) * scale, 1)
             bars.append(Bar(round(x, 1), round(HEIGHT - BOTTOM - height, 1), bar, height, title, earlier))
         labels.append((round(middle, 1), point.label))
     ticks = tuple((round(HEIGHT - BOTTOM - step * index * scale, 1), value_label(step * index))
