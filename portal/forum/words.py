@@ -189,3 +189,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "forum.log_ban": ("запретил(а) писать", "banned from posting"),
     "forum.log_unban": ("снял(а) запрет", "lifted the ban"),
 }
+
+WORDS.update({
+    "dash.forum.title": ("Форум", "Forum"),
+    "dash.forum.posts": ("Сообщений", "Posts"),
+    "dash.forum.active": ("Активных участников (писали)", "Active members (who posted)"),
+    "dash.forum.topics": ("Новых тем", "New topics"),
+    "dash.forum.unanswered": ("Из них без ответа", "Of them, without a reply"),
+    "dash.forum.first_reply": ("Медиана времени до первого ответа", "Median time to the first reply"),
+    "dash.forum.by_category": ("Новые темы по разделам", "New topics by category"),
+})

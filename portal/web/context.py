@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,31 @@ def club_zone(club: ClubConfig | None) -> ZoneInfo:
         return ZoneInfo(club.timezone if club else DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def settings_zone(settings: Settings) -> str:
+    """The club's time zone name for code that has the settings but not the Portal (dashboard panels get
+    (db, settings, period, language)): mkdocs.yml is read once per change of the file."""
+    return club_zone(_club_of(settings)).key
+
+
+def settings_vocabulary(settings: Settings, kind: str, language: str) -> dict[str, str]:
+    """One of the club's vocabularies (segments, regions, topics, roles) for code that has the settings."""
+    return vocabularies(_club_of(settings), language).get(kind, {})
+
+
+def _club_of(settings: Settings) -> ClubConfig | None:
+    path = settings.club_config
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _load_club(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_club(path: Path, stamp: int) -> ClubConfig | None:  # the stamp only keys the cache
+    return load_club_config(path)
 
 
 def vocabularies(club: ClubConfig | None, language: str = "ru") -> dict[str, dict[str, str]]:

@@ -1,0 +1,73 @@
+"""The members' panel on the staff dashboard: registrations, confirmations and new members in the period,
+members and partner companies at its end; registrations by level, segment and region.
+
+What counts (docs/staff.md, «Dashboard»): staff accounts (a role) are never counted. A registration is a
+`users` row created in the period; confirmed, an address confirmed in the period; a member, a confirmed
+and not suspended person with a company and a phone (identity.User.level). Members at the period's end
+are people who registered before it ends and are members now (the table keeps no history of a level).
+A company merged into another (companies.merged_into) is counted as the one it was merged into, and a
+person's segment and region are their company's, or their own when the company does not say.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from portal.core.dashboard import Breakdown, DashboardPanel, Figure, PanelFigures, Period
+from portal.core.i18n import translate
+from portal.core.settings import Settings
+from portal.web.context import settings_vocabulary, settings_zone
+
+MEMBERS_URL = "/staff/members"
+_LEVEL = ("CASE WHEN u.email_confirmed_at IS NULL THEN 'unconfirmed' WHEN u.company_id IS NOT NULL AND "
+          "coalesce(u.phone, '') != '' AND u.suspended_at IS NULL THEN 'member' ELSE 'registered' END")
+_FROM = ("FROM users u LEFT JOIN companies c ON c.id = u.company_id "
+         "LEFT JOIN companies m ON m.id = c.merged_into WHERE u.role IS NULL")
+_TOTALS = (f"SELECT coalesce(sum(u.created_at >= :start AND u.created_at < :end), 0), "  # noqa: S608 - constants
+           f"coalesce(sum(u.email_confirmed_at >= :start AND u.email_confirmed_at < :end), 0), "
+           f"coalesce(sum(u.created_at >= :start AND u.created_at < :end AND {_LEVEL} = 'member'), 0), "
+           f"coalesce(sum(u.created_at < :end AND {_LEVEL} = 'member'), 0), "
+           f"count(DISTINCT CASE WHEN u.created_at < :end AND {_LEVEL} = 'member' THEN coalesce(m.id, c.id) END) "
+           f"{_FROM}")
+_GROUPS = (f"SELECT {_LEVEL}, coalesce(m.segment, c.segment, u.segment), coalesce(m.region, c.region, u.region), "  # noqa: S608
+           f"count(*) {_FROM} AND u.created_at >= :start AND u.created_at < :end GROUP BY 1, 2, 3")
+
+
+def stamp(moment: float) -> str:
+    """Unix seconds as the ISO text `users` keeps (portal.core.db.now_iso): UTC, whole seconds, +00:00."""
+    return datetime.fromtimestamp(moment, UTC).replace(microsecond=0).isoformat()
+
+
+def figures(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
+    start, end = (stamp(moment) for moment in period.bounds(settings_zone(settings)))
+    values = {"start": start, "end": end}
+    registered, confirmed, joined, members, companies = db.execute(_TOTALS, values).fetchone()
+    levels: dict[str, float] = {}
+    segments: dict[str, float] = {}
+    regions: dict[str, float] = {}
+    segment_names = settings_vocabulary(settings, "segments", language)
+    region_names = settings_vocabulary(settings, "regions", language)
+    unknown = translate(language, "dash.members.unknown")
+    for level, segment, region, count in db.execute(_GROUPS, values).fetchall():
+        for rows, name in ((levels, translate(language, f"dash.members.level.{level}")),
+                           (segments, segment_names.get(segment, segment) if segment else unknown),
+                           (regions, region_names.get(region, region) if region else unknown)):
+            rows[name] = rows.get(name, 0) + count
+    return PanelFigures(
+        figures=(Figure("registrations", "dash.members.registrations", registered, url=MEMBERS_URL),
+                 Figure("confirmed", "dash.members.confirmed", confirmed, url=MEMBERS_URL),
+                 Figure("new_members", "dash.members.new_members", joined, url=MEMBERS_URL),
+                 Figure("members", "dash.members.members", members, url=MEMBERS_URL, state=True),
+                 Figure("companies", "dash.members.companies", companies, url="/staff/companies", state=True)),
+        breakdowns=(Breakdown("by_level", "dash.members.by_level", _ranked(levels), url=MEMBERS_URL),
+                    Breakdown("by_segment", "dash.members.by_segment", _ranked(segments), url=MEMBERS_URL),
+                    Breakdown("by_region", "dash.members.by_region", _ranked(regions), url=MEMBERS_URL)))
+
+
+def _ranked(rows: dict[str, float]) -> dict[str, float]:
+    return dict(sorted(rows.items(), key=lambda item: (-item[1], item[0])))
+
+
+PANELS = (DashboardPanel("members", "dash.members.title", figures, order=10),)
