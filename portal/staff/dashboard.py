@@ -101,13 +101,12 @@ class FigureCache:
         return found
 
 
-def view(db: Database, settings: Settings, panel: DashboardPanel, period: Period, language: str,
-         cache: FigureCache) -> PanelView:
-    """The panel for `period`, compared with the previous period and the year before."""
+def view(db: Database, settings: Settings, panel: DashboardPanel, compared: tuple[Period, Period, Period],
+         language: str, cache: FigureCache) -> PanelView:
+    """The panel for the period, the one before and the year before (periods.Choice.compared)."""
     stamp = change_stamp(db)  # read first: a write during the computation only makes the next look recompute
     try:
-        now, previous, year = (cache.figures(db, settings, panel, when, language, stamp)
-                               for when in (period, period.previous(), period.last_year()))
+        now, previous, year = (cache.figures(db, settings, panel, when, language, stamp) for when in compared)
     except Exception:  # a broken panel is shown as unavailable; the others still answer
         log.exception("dashboard panel %s failed", panel.key)
         return PanelView(panel, failed=True)
@@ -140,6 +139,6 @@ def _union(*mappings) -> list[str]:
     return list(names)
 
 
-def views(db: Database, settings: Settings, panels: Sequence[DashboardPanel], period: Period, language: str,
-          cache: FigureCache) -> list[PanelView]:
-    return [view(db, settings, panel, period, language, cache) for panel in panels]
+def views(db: Database, settings: Settings, panels: Sequence[DashboardPanel], compared: tuple[Period, Period, Period],
+          language: str, cache: FigureCache) -> list[PanelView]:
+    return [view(db, settings, panel, compared, language, cache) for panel in panels]

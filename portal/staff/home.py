@@ -77,9 +77,9 @@ async def home(request: Request) -> Response:
     if choice.period is None:
         return render(request, "staff_home.html", context, status_code=400)
     panels = dashboard.panels_for(portal.capabilities, who.user.role)
-    views = dashboard.views(portal.db, portal.settings, panels, choice.period, who.language, figure_cache(portal))
+    views = dashboard.views(portal.db, portal.settings, panels, choice.compared, who.language, figure_cache(portal))
     return render(request, "staff_home.html", {
-        **context, "period": choice.period, "query": urlencode(periods.query_of(choice)),
+        **context, "compared": choice.compared, "query": urlencode(periods.query_of(choice)),
         "panels": [(item, [(rows, chart_of(rows, num)) for rows in item.breakdowns]) for item in views]})
 
 
@@ -93,13 +93,13 @@ async def download(request: Request) -> Response:
         raise HTTPException(403, "staff_only")
     if choice.period is None:
         raise HTTPException(400, "bad_form")
-    item = dashboard.view(portal.db, portal.settings, panel, choice.period, who.language, figure_cache(portal))
+    item = dashboard.view(portal.db, portal.settings, panel, choice.compared, who.language, figure_cache(portal))
     if item.failed:
         raise HTTPException(503)
     num = Numbers(who.language, who.t)
     period = choice.period
     rows = [[text_cell(cell) if isinstance(cell, str) else cell for cell in row]
-            for row in table_rows(item, num, (period, period.previous(), period.last_year()))]
+            for row in table_rows(item, num, choice.compared)]
     name = f"{panel.key}-{period.start.isoformat()}-{period.end.isoformat()}"
     if request.path_params["kind"] == "csv":
         return Response(csv_bytes(rows), media_type="text/csv; charset=utf-8", headers={

@@ -27,6 +27,19 @@ class Choice:
     period: Period | None
     errors: dict[str, str] = field(default_factory=dict)  # field -> word key
 
+    @property
+    def compared(self) -> tuple[Period, Period, Period] | None:
+        """The period, the one before it and the same period a year before. Before a quarter, month or
+        year is the calendar one (the first quarter before the second, though it is a day shorter);
+        before custom dates, as many days just before them."""
+        if self.period is None:
+            return None
+        kind = self.values["period"] or "quarter"
+        before = self.period.previous()
+        if kind in STEPS:
+            before = STEPS[kind](self.period.start - timedelta(days=1))
+        return self.period, before, self.period.last_year()
+
 
 def quarter_of(day: date) -> Period:
     first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
@@ -40,6 +53,9 @@ def month_of(day: date) -> Period:
 
 def year_of(day: date) -> Period:
     return Period(date(day.year, 1, 1), date(day.year + 1, 1, 1))
+
+
+STEPS = {"quarter": quarter_of, "month": month_of, "year": year_of}
 
 
 def _add_months(first: date, months: int) -> date:
@@ -72,7 +88,7 @@ def read_period(query: Mapping[str, str], today: date) -> Choice:
         if found is None:
             return Choice(values, None, {"at": "dashboard.error.day"})
         at = found
-    return Choice(values, {"quarter": quarter_of, "month": month_of, "year": year_of}[kind](at))
+    return Choice(values, STEPS[kind](at))
 
 
 def _custom(values: dict[str, str]) -> Choice:
