@@ -125,7 +125,7 @@ def compare_breakdowns(now: PanelFigures, previous: PanelFigures, year: PanelFig
     found = []
     for item in now.breakdowns:
         then, last = before.get(item.key, {}), earlier.get(item.key, {})
-        missing = None if item.unit == "%" else 0.0  # a row a period lacks: none counted, but no rate to tell
+        missing = None if item.unit == "%" else 0  # a row a period lacks: none counted, but no rate to tell
         found.append(Rows(item, tuple((name, item.values.get(name, missing), then.get(name, missing),
                                        last.get(name, missing)) for name in _union(item.values, then, last))))
     return tuple(found)
