@@ -21,18 +21,24 @@ from portal.core.settings import Settings
 from portal.web.context import settings_vocabulary, settings_zone
 
 MEMBERS_URL = "/staff/members"
-_LEVEL = ("CASE WHEN u.email_confirmed_at IS NULL THEN 'unconfirmed' WHEN u.company_id IS NOT NULL AND "
-          "coalesce(u.phone, '') != '' AND u.suspended_at IS NULL THEN 'member' ELSE 'registered' END")
-_FROM = ("FROM users u LEFT JOIN companies c ON c.id = u.company_id "
-         "LEFT JOIN companies m ON m.id = c.merged_into WHERE u.role IS NULL")
-_TOTALS = (f"SELECT coalesce(sum(u.created_at >= :start AND u.created_at < :end), 0), "  # noqa: S608 - constants
-           f"coalesce(sum(u.email_confirmed_at >= :start AND u.email_confirmed_at < :end), 0), "
-           f"coalesce(sum(u.created_at >= :start AND u.created_at < :end AND {_LEVEL} = 'member'), 0), "
-           f"coalesce(sum(u.created_at < :end AND {_LEVEL} = 'member'), 0), "
-           f"count(DISTINCT CASE WHEN u.created_at < :end AND {_LEVEL} = 'member' THEN coalesce(m.id, c.id) END) "
-           f"{_FROM}")
+# A member (identity.User.level): confirmed, company and phone given, not suspended; never staff. The same
+# terms as the partial index dashboard_users_members (staff/migrations.py), so SQLite counts from it.
+_MEMBER = ("u.role IS NULL AND u.email_confirmed_at IS NOT NULL AND u.company_id IS NOT NULL AND u.phone != '' "
+           "AND u.suspended_at IS NULL")
+_LEVEL = (f"CASE WHEN u.email_confirmed_at IS NULL THEN 'unconfirmed' WHEN {_MEMBER} THEN 'member' "
+          f"ELSE 'registered' END")
+_REGISTERED = ("SELECT count(*), coalesce(sum(" + _MEMBER + "), 0) FROM users u "  # noqa: S608 - constants
+               "WHERE u.role IS NULL AND u.created_at >= :start AND u.created_at < :end")
+_CONFIRMED = ("SELECT count(*) FROM users u WHERE u.role IS NULL AND u.email_confirmed_at >= :start "
+              "AND u.email_confirmed_at < :end")
+_MEMBERS = f"SELECT count(*) FROM users u WHERE {_MEMBER} AND u.created_at < :end"  # noqa: S608 - constants
+# A company merged into another counts as that one (a merge never targets a merged record: one step).
+_COMPANIES = ("SELECT count(DISTINCT coalesce(c.merged_into, c.id)) FROM companies c WHERE c.id IN "  # noqa: S608
+              f"(SELECT u.company_id FROM users u WHERE {_MEMBER} AND u.created_at < :end)")
 _GROUPS = (f"SELECT {_LEVEL}, coalesce(m.segment, c.segment, u.segment), coalesce(m.region, c.region, u.region), "  # noqa: S608
-           f"count(*) {_FROM} AND u.created_at >= :start AND u.created_at < :end GROUP BY 1, 2, 3")
+           "count(*) FROM users u LEFT JOIN companies c ON c.id = u.company_id "
+           "LEFT JOIN companies m ON m.id = c.merged_into "
+           "WHERE u.role IS NULL AND u.created_at >= :start AND u.created_at < :end GROUP BY 1, 2, 3")
 
 
 def stamp(moment: float) -> str:
@@ -43,7 +49,10 @@ def stamp(moment: float) -> str:
 def figures(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
     start, end = (stamp(moment) for moment in period.bounds(settings_zone(settings)))
     values = {"start": start, "end": end}
-    registered, confirmed, joined, members, companies = db.execute(_TOTALS, values).fetchone()
+    registered, joined = db.execute(_REGISTERED, values).fetchone()
+    confirmed = db.execute(_CONFIRMED, values).fetchone()[0]
+    members = db.execute(_MEMBERS, values).fetchone()[0]
+    companies = db.execute(_COMPANIES, values).fetchone()[0]
     levels: dict[str, float] = {}
     segments: dict[str, float] = {}
     regions: dict[str, float] = {}

@@ -18,7 +18,7 @@ from portal.core.dashboard import Breakdown, DashboardPanel, Figure, PanelFigure
 from portal.core.settings import Settings
 from portal.web.context import settings_zone
 
-# Both use forum_posts_created (migration 33), whose WHERE these repeat so SQLite can pick it.
+# Both use the dashboard's indexes (staff/migrations.py); _POSTS repeats its partial index's WHERE.
 _POSTS = ("SELECT count(*), count(DISTINCT author_id) FROM forum_posts WHERE created_at >= ? AND created_at < ? "
           "AND deleted_at IS NULL AND hidden_at IS NULL")
 _TOPICS = ("SELECT t.id, c.title, t.created_at, (SELECT min(p.created_at) FROM forum_posts p WHERE p.topic_id = t.id "

@@ -125,10 +125,4 @@ CREATE TABLE forum_solutions (                   -- a topic's accepted answer, m
     created_at REAL NOT NULL
 );
 """),
-    Migration(33, "forum activity by time", """
--- The staff dashboard counts a period's posts, their authors and new topics (portal/forum/figures.py):
--- visible posts by time (a partial index holding just what the count reads) and topics by time.
-CREATE INDEX forum_posts_created ON forum_posts(created_at, author_id) WHERE deleted_at IS NULL AND hidden_at IS NULL;
-CREATE INDEX forum_topics_created ON forum_topics(created_at);
-"""),
 )
