@@ -142,3 +142,11 @@ def test_the_page_asks_nothing_of_other_hosts(staff_client):
     html = staff_client("admin").get("/staff/" + QUARTER).text
     assert not [url for url in re.findall(r'https?://[^\s"\'<>]+', html) if not url.startswith(BASE_URL)]
     assert "<script src" not in html
+
+
+def test_the_dashboard_speaks_english(app, staff_client):
+    add_registration(app.state.portal.db, "new@x.ru", "2026-05-02T10:00:00+00:00")
+    html = staff_client("admin").get("/staff/" + QUARTER + "&lang=en").text
+    assert "Club figures" in html and "Registrations" in html and "new" in html
+    assert "Open rate" in html and "More reliable than the open rate" in html
+    assert "Регистраций" not in html

@@ -35,3 +35,14 @@ def test_everything_stays_inside_the_view_box(values):
     for bar in found.bars:
         assert found.left <= bar.x and bar.x + bar.width <= found.right + 0.2
         assert bar.y >= chart.TOP - 0.2 and bar.y + bar.height <= found.base + 0.2 and bar.height >= 0
+
+
+@pytest.mark.parametrize(("top", "step"), [(0.03, 0.01), (0.5, 0.2), (0.9, 0.25), (37.5, 10), (100.0, 25)])
+def test_rates_get_round_steps_too(top, step):
+    assert chart.step_for(top) == step and step * chart.STEPS >= top
+
+
+def test_a_rate_chart_keeps_fractions_in_proportion():
+    found = chart.geometry([point(40.0, 20.0), point(10.0, 0.0, "b")], lambda value: f"{value:g}")
+    before, now, _, smaller = found.bars
+    assert now.height == pytest.approx(2 * before.height) == pytest.approx(4 * smaller.height)
