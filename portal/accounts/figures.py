@@ -69,7 +69,7 @@ def figures(db: Database, settings: Settings, period: Period, language: str) -> 
                  Figure("confirmed", "dash.members.confirmed", confirmed, url=MEMBERS_URL),
                  Figure("new_members", "dash.members.new_members", joined, url=MEMBERS_URL),
                  Figure("members", "dash.members.members", members, url=MEMBERS_URL, state=True),
-                 Figure("companies", "dash.members.companies", companies, url="/staff/companies", state=True)),
+                 Figure("companies", "dash.members.companies", companies, url="/staff/companies/", state=True)),
         breakdowns=(Breakdown("by_level", "dash.members.by_level", _ranked(levels), url=MEMBERS_URL),
                     Breakdown("by_segment", "dash.members.by_segment", _ranked(segments), url=MEMBERS_URL),
                     Breakdown("by_region", "dash.members.by_region", _ranked(regions), url=MEMBERS_URL)))

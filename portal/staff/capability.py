@@ -1,4 +1,5 @@
-"""Staff: the staff home (`/staff/`: the tools the visitor's roles allow) and the members' directory."""
+"""Staff: the staff home (`/staff/`: the dashboard of every capability's panels and the tools the visitor's roles
+allow), its downloads and lookups (migration 33), and the members' directory."""
 
 from __future__ import annotations
 
@@ -13,5 +14,6 @@ CAPABILITY = Capability(
     url_prefixes=("/staff/",),
     words=WORDS,
     migrations=MIGRATIONS,
+    on_start=(home.warm_up,),
     staff_menu=(MenuEntry("/staff/members", "nav.staff", members.MEMBER_DATA_ROLES, order=10),),
 )
