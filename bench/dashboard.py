@@ -146,6 +146,7 @@ def fill(path: Path, size: dict[str, int]) -> dict:
     db.close()
     portal_db = connect(path)
     upto = tallies.last_event(portal_db)
+    tallies.refresh(portal_db, upto)
     for newsletter_id, status in portal_db.execute("SELECT id, status FROM newsletters").fetchall():
         tallies.tally(portal_db, newsletter_id, status, upto)
     portal_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -32,6 +32,7 @@ def percent(part: int, whole: int) -> float | None:
 def figures(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
     start, end = period.bounds(settings_zone(settings))
     upto = tallies.last_event(db)
+    tallies.refresh(db, upto)
     total, by_topic = tallies.Tally(), {}
     letters = tallies.started_between(db, start, end)
     for newsletter_id, status, audience in letters:

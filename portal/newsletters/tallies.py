@@ -4,9 +4,9 @@ Counting a quarter's newsletters from scratch means probing the events of every 
 thousands); the dashboard must answer in well under a second. A newsletter that is `done` has sends that
 no longer change (the worker only touches queued sends, and a done newsletter has none), and its tracking
 events are only ever added, with growing ids. So its counts are kept in `newsletter_tallies` up to an
-event id, and a look adds the events after it — each probed once for an earlier open or click by the
-same send — so the answer is exact at any moment. A newsletter still sending, or cancelled, is counted
-live (it is one newsletter; its sends still change).
+event id, and a look first adds the events after it, for every kept newsletter in one pass (each event
+probed once for an earlier open or click by the same send), so the answer is exact at any moment. A
+newsletter still sending, or cancelled, is counted live (it is one newsletter; its sends still change).
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from portal.core.db import write_transaction
 
 _SENDS = ("SELECT count(*), coalesce(sum(status = 'sent'), 0), coalesce(sum(status = 'sent' AND tracking = 1), 0) "
           "FROM newsletter_sends WHERE newsletter_id = ?")
-# Unique openers (kinds open, click) or clickers (click) of one newsletter among events (after, upto].
-_UNIQUE = ("SELECT count(DISTINCT e.send_id) FROM newsletter_events e JOIN newsletter_sends s ON s.id = e.send_id "
-           "WHERE s.newsletter_id = :id AND e.id > :after AND e.id <= :upto AND e.kind IN ({kinds}) "
-           "AND NOT EXISTS (SELECT 1 FROM newsletter_events b WHERE b.send_id = e.send_id AND b.kind IN ({kinds}) "
-           "AND b.id <= :after)")
+# New unique openers (kinds open, click) or clickers (click) of every tallied newsletter among the events
+# after its own events_upto: one pass over the new events, read by id (CROSS JOIN keeps that order rather
+# than walking the newsletters' tens of thousands of sends), each probed once for an earlier one.
+_NEW = ("SELECT s.newsletter_id, count(DISTINCT e.send_id) FROM newsletter_events e "
+        "CROSS JOIN newsletter_sends s ON s.id = e.send_id CROSS JOIN newsletter_tallies t "
+        "ON t.newsletter_id = s.newsletter_id WHERE e.id > :after AND e.id <= :upto AND e.id > t.events_upto "
+        "AND e.kind IN ({kinds}) AND NOT EXISTS (SELECT 1 FROM newsletter_events b WHERE b.send_id = e.send_id "
+        "AND b.kind IN ({kinds}) AND b.id <= t.events_upto) GROUP BY s.newsletter_id")
 _OPEN_KINDS, _CLICK_KINDS = "'open', 'click'", "'click'"
 # All unique openers or clickers of one newsletter up to an event id: from its sends, probing each.
 _ALL = ("SELECT count(*) FROM newsletter_sends s WHERE s.newsletter_id = :id AND EXISTS (SELECT 1 FROM "
@@ -47,16 +50,34 @@ def last_event(db: Database) -> int:
     return db.execute("SELECT coalesce(max(id), 0) FROM newsletter_events").fetchone()[0]
 
 
+def refresh(db: Database, upto: int) -> None:
+    """Bring every tally up to event `upto` (last_event(), read once per look). In one write transaction:
+    two looks at once never add the same events twice."""
+    if db.execute("SELECT coalesce(min(events_upto), :upto) FROM newsletter_tallies", {"upto": upto}).fetchone()[0] \
+            >= upto:
+        return
+    with write_transaction(db):
+        after = db.execute("SELECT min(events_upto) FROM newsletter_tallies").fetchone()[0]
+        if after is None or after >= upto:
+            return
+        values = {"after": after, "upto": upto}
+        opens = dict(db.execute(_NEW.format(kinds=_OPEN_KINDS), values).fetchall())
+        clicks = dict(db.execute(_NEW.format(kinds=_CLICK_KINDS), values).fetchall())
+        db.conn.executemany("UPDATE newsletter_tallies SET opens = opens + ?, clicks = clicks + ? "
+                            "WHERE newsletter_id = ?", [(opens.get(key, 0), clicks.get(key, 0), key)
+                                                        for key in set(opens) | set(clicks)])
+        db.conn.execute("UPDATE newsletter_tallies SET events_upto = ? WHERE events_upto < ?", [upto, upto])
+
+
 def tally(db: Database, newsletter_id: int, status: str, upto: int) -> Tally:
-    """The newsletter's counts with its tracking events up to `upto` (last_event(), read once per look)."""
+    """The newsletter's counts with its tracking events up to `upto`; call refresh(db, upto) first."""
     if status != "done":
         return _count(db, newsletter_id, upto)
     row = db.execute("SELECT recipients, sent, tracked, opens, clicks, events_upto FROM newsletter_tallies "
                      "WHERE newsletter_id = ?", [newsletter_id]).fetchone()
     if row is not None and row[5] >= upto:
         return Tally(*row[:5])
-    found = _count(db, newsletter_id, upto) if row is None else _add_events(db, newsletter_id, Tally(*row[:5]),
-                                                                            row[5], upto)
+    found = _count(db, newsletter_id, upto)  # a newsletter finished since the last look: counted once
     _keep(db, newsletter_id, found, upto)
     return found
 
@@ -67,13 +88,6 @@ def _count(db: Database, newsletter_id: int, upto: int) -> Tally:
     opens = db.execute(_ALL.format(kinds=_OPEN_KINDS), values).fetchone()[0]
     clicks = db.execute(_ALL.format(kinds=_CLICK_KINDS), values).fetchone()[0]
     return Tally(recipients, sent, tracked, opens, clicks)
-
-
-def _add_events(db: Database, newsletter_id: int, kept: Tally, after: int, upto: int) -> Tally:
-    values = {"id": newsletter_id, "after": after, "upto": upto}
-    opens = db.execute(_UNIQUE.format(kinds=_OPEN_KINDS), values).fetchone()[0]
-    clicks = db.execute(_UNIQUE.format(kinds=_CLICK_KINDS), values).fetchone()[0]
-    return kept + Tally(opens=opens, clicks=clicks)
 
 
 def _keep(db: Database, newsletter_id: int, found: Tally, upto: int) -> None:

@@ -91,9 +91,22 @@ def test_a_new_click_shows_at_once_and_a_second_open_counts_once(letters, db, se
 
 def test_tallies_equal_the_newsletter_statistics_after_each_event(letters, db):
     newsletter_id = letters["n1"]
+    tallies.tally(db, newsletter_id, "done", tallies.last_event(db))
     for send_offset, kind in [(0, "click"), (4, "open"), (1, "open"), (4, "click"), (2, "click")]:
         add_event(db, letters["quiet"] - 4 + send_offset, kind)
+        tallies.refresh(db, tallies.last_event(db))
         found = tallies.tally(db, newsletter_id, "done", tallies.last_event(db))
         live = stats.newsletter_stats(db, get_newsletter(db, newsletter_id)).total
         assert (found.recipients, found.sent, found.tracked, found.opens, found.clicks) == (
             live.recipients, live.sent, live.tracked, live.opens, live.clicks)
+
+
+def test_one_refresh_brings_every_kept_tally_up_to_date_once(letters, db):
+    upto = tallies.last_event(db)
+    first = tallies.tally(db, letters["n1"], "done", upto)
+    add_event(db, letters["quiet"], "click")
+    newer = tallies.last_event(db)
+    tallies.refresh(db, newer)
+    tallies.refresh(db, newer)                       # again (another look): nothing is added twice
+    assert tallies.tally(db, letters["n1"], "done", newer).clicks == first.clicks + 1
+    assert db.execute("SELECT min(events_upto) FROM newsletter_tallies").fetchone()[0] == newer
