@@ -21,8 +21,10 @@ from portal.web.context import settings_zone
 # Both use the dashboard's indexes (staff/migrations.py); _POSTS repeats its partial index's WHERE.
 _POSTS = ("SELECT count(*), count(DISTINCT author_id) FROM forum_posts WHERE created_at >= ? AND created_at < ? "
           "AND deleted_at IS NULL AND hidden_at IS NULL")
-_TOPICS = ("SELECT t.id, c.title, t.created_at, (SELECT min(p.created_at) FROM forum_posts p WHERE p.topic_id = t.id "
-           "AND p.number > 1 AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND p.author_id IS NOT t.author_id) "
+# The first answer is the lowest-numbered one (numbers are given in the order of posting): the probe stops there.
+_TOPICS = ("SELECT t.id, c.title, t.created_at, (SELECT p.created_at FROM forum_posts p WHERE p.topic_id = t.id "
+           "AND p.number > 1 AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND p.author_id IS NOT t.author_id "
+           "ORDER BY p.number LIMIT 1) "
            "FROM forum_topics t JOIN forum_categories c ON c.id = t.category_id "
            "WHERE t.created_at >= ? AND t.created_at < ?")
 
