@@ -31,10 +31,14 @@ _REGISTERED = ("SELECT count(*), coalesce(sum(" + _MEMBER + "), 0) FROM users u 
                "WHERE u.role IS NULL AND u.created_at >= :start AND u.created_at < :end")
 _CONFIRMED = ("SELECT count(*) FROM users u WHERE u.role IS NULL AND u.email_confirmed_at >= :start "
               "AND u.email_confirmed_at < :end")
-_MEMBERS = f"SELECT count(*) FROM users u WHERE {_MEMBER} AND u.created_at < :end"  # noqa: S608 - constants
-# A company merged into another counts as that one (a merge never targets a merged record: one step).
-_COMPANIES = ("SELECT count(DISTINCT coalesce(c.merged_into, c.id)) FROM companies c WHERE c.id IN "  # noqa: S608
-              f"(SELECT u.company_id FROM users u WHERE {_MEMBER} AND u.created_at < :end)")
+_MEMBERS = (f"SELECT count(*), count(DISTINCT u.company_id) FROM users u WHERE {_MEMBER} "  # noqa: S608 - constants
+            "AND u.created_at < :end")
+# A company merged into another counts as that one. A merge moves its people (core/companies.merge), so
+# members of a merged record are rare: they are found through the small companies_merged index and the
+# distinct count corrected, rather than every member's company looked up.
+_OWN = f"EXISTS (SELECT 1 FROM users u WHERE u.company_id = {{company}} AND {_MEMBER} AND u.created_at < :end)"  # noqa: S608
+_MERGED = ("SELECT c.merged_into FROM companies c WHERE c.merged_into IS NOT NULL AND "  # noqa: S608 - constants
+           + _OWN.format(company="c.id"))
 _GROUPS = (f"SELECT {_LEVEL}, coalesce(m.segment, c.segment, u.segment), coalesce(m.region, c.region, u.region), "  # noqa: S608
            "count(*) FROM users u LEFT JOIN companies c ON c.id = u.company_id "
            "LEFT JOIN companies m ON m.id = c.merged_into "
@@ -51,8 +55,8 @@ def figures(db: Database, settings: Settings, period: Period, language: str) -> 
     values = {"start": start, "end": end}
     registered, joined = db.execute(_REGISTERED, values).fetchone()
     confirmed = db.execute(_CONFIRMED, values).fetchone()[0]
-    members = db.execute(_MEMBERS, values).fetchone()[0]
-    companies = db.execute(_COMPANIES, values).fetchone()[0]
+    members, companies = db.execute(_MEMBERS, values).fetchone()
+    companies -= _merged_twice(db, values)
     levels: dict[str, float] = {}
     segments: dict[str, float] = {}
     regions: dict[str, float] = {}
@@ -73,6 +77,18 @@ def figures(db: Database, settings: Settings, period: Period, language: str) -> 
         breakdowns=(Breakdown("by_level", "dash.members.by_level", _ranked(levels), url=MEMBERS_URL),
                     Breakdown("by_segment", "dash.members.by_segment", _ranked(segments), url=MEMBERS_URL),
                     Breakdown("by_region", "dash.members.by_region", _ranked(regions), url=MEMBERS_URL)))
+
+
+def _merged_twice(db: Database, values: dict[str, str]) -> int:
+    """How many of the distinct companies are merged records that must count as their survivor: each
+    merged one, less the survivors that have no members of their own (those count once, through it)."""
+    survivors = [row[0] for row in db.execute(_MERGED, values).fetchall()]
+    if not survivors:
+        return 0
+    alone = sum(1 for survivor in set(survivors)
+                if not db.execute("SELECT " + _OWN.format(company=":survivor"),  # noqa: S608 - constants
+                                  {**values, "survivor": survivor}).fetchone()[0])
+    return len(survivors) - alone
 
 
 def _ranked(rows: dict[str, float]) -> dict[str, float]:

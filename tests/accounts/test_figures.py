@@ -74,3 +74,14 @@ def test_a_person_without_a_company_has_their_own_segment(rows, settings):
 
 def test_an_empty_club_counts_zero_not_nothing(db, settings):
     assert set(numbers(figures.figures(db, settings, Q2, "ru")).values()) == {0}
+
+
+def test_two_merged_records_of_one_company_count_once(db, settings):
+    survivor = add_company(db, "Фотон")
+    for number in (1, 2):
+        duplicate = add_company(db, f"Фотон {number}", merged_into=survivor)
+        add_user(db, f"d{number}@x.ru", "2026-04-10T09:00:00+00:00", "2026-04-10T09:00:00+00:00", duplicate,
+                 f"+7900000010{number}")
+    other = add_company(db, "Луч")
+    add_user(db, "o@x.ru", "2026-04-10T09:00:00+00:00", "2026-04-10T09:00:00+00:00", other, "+79000000200")
+    assert numbers(figures.figures(db, settings, Q2, "ru"))["companies"] == 2

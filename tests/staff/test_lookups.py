@@ -9,7 +9,7 @@ from portal.forum import figures as forum
 
 @pytest.mark.parametrize(("query", "index"), [
     (members._REGISTERED, "dashboard_users_created"), (members._CONFIRMED, "dashboard_users_confirmed"),
-    (members._MEMBERS, "dashboard_users_members"), (members._COMPANIES, "dashboard_users_members"),
+    (members._MEMBERS, "dashboard_users_members"), (members._MERGED, "companies_merged"),
     (members._GROUPS, "dashboard_users_created"), (forum._POSTS, "dashboard_forum_posts"),
     (forum._TOPICS, "dashboard_forum_topics")])
 def test_each_query_reads_its_index(db, query, index):
