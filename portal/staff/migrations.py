@@ -16,11 +16,13 @@ MIGRATIONS: tuple[Migration, ...] = (
 -- (confirmed, company and phone, not suspended) registered before a period's end, with their companies.
 CREATE INDEX dashboard_users_created ON users (created_at) WHERE role IS NULL;
 CREATE INDEX dashboard_users_confirmed ON users (email_confirmed_at) WHERE role IS NULL;
-CREATE INDEX dashboard_users_members ON users (created_at, company_id) WHERE role IS NULL
-    AND email_confirmed_at IS NOT NULL AND company_id IS NOT NULL AND phone != '' AND suspended_at IS NULL;
+-- The columns of its WHERE are in it too: SQLite then counts from the index alone (a covering index).
+CREATE INDEX dashboard_users_members ON users (created_at, company_id, role, email_confirmed_at, phone, suspended_at)
+    WHERE role IS NULL AND email_confirmed_at IS NOT NULL AND company_id IS NOT NULL AND phone != ''
+    AND suspended_at IS NULL;
 -- forum/figures.py: a period's visible posts and their authors, and its new topics.
-CREATE INDEX dashboard_forum_posts ON forum_posts (created_at, author_id) WHERE deleted_at IS NULL
-    AND hidden_at IS NULL;
+CREATE INDEX dashboard_forum_posts ON forum_posts (created_at, author_id, deleted_at, hidden_at)
+    WHERE deleted_at IS NULL AND hidden_at IS NULL;
 CREATE INDEX dashboard_forum_topics ON forum_topics (created_at);
 """),
 )
