@@ -62,7 +62,7 @@ def chart_of(rows: Rows, num: Numbers) -> charts.Chart | None:
                            num.t("dashboard.bar_now", row=name, value=num.value(line_now, unit)),
                            num.t("dashboard.bar_year", row=name, value=num.value(line_year, unit)))
               for name, line_now, _, line_year in lines]
-    return charts.geometry(points, lambda value: num.value(value, ""))
+    return charts.geometry(points, lambda value: format_decimal(value, "#,##0.##", locale=num.language))
 
 
 def _short(name: str) -> str:
