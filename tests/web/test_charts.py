@@ -46,3 +46,10 @@ def test_a_rate_chart_keeps_fractions_in_proportion():
     found = chart.geometry([point(40.0, 20.0), point(10.0, 0.0, "b")], lambda value: f"{value:g}")
     before, now, _, smaller = found.bars
     assert now.height == pytest.approx(2 * before.height) == pytest.approx(4 * smaller.height)
+
+
+def test_lines_scale_to_the_first_series_and_stay_in_the_box():
+    found = chart.lines([[(0, 0), (36, 50), (72, 100)], [(0, 0), (72, 40)]], 72, [(0, "0 h"), (72, "72 h")])
+    assert found.series[0].split()[-1] == f"{found.right:.1f},{found.top:.1f}"     # the top value at the top
+    assert found.series[1].split()[-1] == f"{found.right:.1f},{found.bottom - 0.4 * (found.bottom - found.top):.1f}"
+    assert [value for _, value in found.y_ticks] == [0, 50, 100] and found.x_ticks[-1][1] == "72 h"
