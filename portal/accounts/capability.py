@@ -4,7 +4,7 @@ on the command line."""
 
 from __future__ import annotations
 
-from portal.accounts import cabinet, cli, demo, import_cli, oidc_pages, pages, password_reset
+from portal.accounts import cabinet, cli, demo, figures, import_cli, oidc_pages, pages, password_reset
 from portal.accounts.words import WORDS
 from portal.core.capability import CabinetCard, Capability, Command
 
@@ -20,4 +20,5 @@ CAPABILITY = Capability(
                    CabinetCard("_cabinet_data.html", order=90)),
     on_start=(oidc_pages.start_client,),
     on_demo=(demo.seed_demo_people,),
+    dashboard_panels=figures.PANELS,
 )

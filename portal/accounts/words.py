@@ -143,3 +143,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "aud.bounce.retry_done": ("Следующую рассылку попробуем отправить на этот адрес снова.",
                               "We will try this address again with the next newsletter."),
 }
+
+WORDS.update({
+    "dash.members.title": ("Участники", "Members"),
+    "dash.members.registrations": ("Регистраций", "Registrations"),
+    "dash.members.confirmed": ("Подтвердили адрес", "Addresses confirmed"),
+    "dash.members.new_members": ("Из них стали участниками", "Of them, now members"),
+    "dash.members.members": ("Участников", "Members"),
+    "dash.members.companies": ("Компаний-партнёров с участниками", "Partner companies with members"),
+    "dash.members.by_level": ("Регистрации по уровню (сейчас)", "Registrations by level (now)"),
+    "dash.members.by_segment": ("Регистрации по сегменту", "Registrations by segment"),
+    "dash.members.by_region": ("Регистрации по региону", "Registrations by region"),
+    "dash.members.level.unconfirmed": ("Адрес не подтверждён", "Address not confirmed"),
+    "dash.members.level.registered": ("Зарегистрирован", "Registered"),
+    "dash.members.level.member": ("Участник", "Member"),
+    "dash.members.unknown": ("Не указан", "Not given"),
+})

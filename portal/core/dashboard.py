@@ -10,7 +10,7 @@ comparison, the charts and the CSV/XLSX downloads itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -51,7 +51,7 @@ def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
-        return replace(day, year=day.year - 1, day=28)
+        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass(frozen=True)

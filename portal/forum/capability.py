@@ -4,7 +4,7 @@ search; categories for admins; `club forum digest|reindex`."""
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, MenuEntry, NavLink
-from portal.forum import admin, cli, file_pages, like_pages, moderation, pages, personal, solution_pages, watch
+from portal.forum import admin, cli, figures, file_pages, like_pages, moderation, pages, personal, solution_pages, watch
 from portal.forum.migrations import MIGRATIONS
 from portal.forum.rules import MODERATOR_ROLES
 from portal.forum.words import WORDS
@@ -26,4 +26,5 @@ CAPABILITY = Capability(
                 MenuEntry("/forum/mod/log", "forum.mod_log", MODERATOR_ROLES, header=False, order=43)),
     personal_data=personal.personal_data,
     on_dev_start=(admin.seed_starter_categories,),
+    dashboard_panels=figures.PANELS,
 )

@@ -4,7 +4,7 @@ At a million posts a category page served a quarter of a topic page's rate (issu
 for every reader who may see it but for the unread marks, so two caches, per database:
 - the page's topics (with authors' names and the «solved» badges), keyed by the rows of the categories
   they come from. A category's `version` moves in the same transaction as every change to what its list
-  shows (migration 38's triggers: posts, deletes, hiding, pins, locks, moves, solutions, renames), in
+  shows (migration 37's triggers: posts, deletes, hiding, pins, locks, moves, solutions, renames), in
   whichever worker made it, and the row is read on every request anyway;
 - the rendered rows and pager, keyed by that, the language, the zone and the reader's unread marks (a
   tuple of booleans: the only per-reader thing in them). The latest topics are keyed by the categories

@@ -125,7 +125,7 @@ CREATE TABLE forum_solutions (                   -- a topic's accepted answer, m
     created_at REAL NOT NULL
 );
 """),
-    Migration(36, "forum_files", """
+    Migration(35, "forum_files", """
 CREATE TABLE forum_files (                       -- pictures and attachments of posts (portal/forum/files.py)
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,                    -- random: the file's URL, /forum/files/<key>
@@ -145,11 +145,11 @@ CREATE TABLE forum_files (                       -- pictures and attachments of 
 );
 CREATE INDEX forum_files_uploader ON forum_files(uploader_id);
 """),
-    Migration(37, "forum_post_nonce", """
+    Migration(36, "forum_post_nonce", """
 ALTER TABLE forum_posts ADD COLUMN nonce TEXT;  -- the form's one-time value: a double submit makes one post
 CREATE UNIQUE INDEX forum_posts_nonce ON forum_posts(nonce) WHERE nonce IS NOT NULL;
 """),
-    Migration(38, "forum_list_counters", """
+    Migration(37, "forum_list_counters", """
 -- Category pages and the latest topics at a million posts (issue 18): each category carries its topic and
 -- post counts (no count(*) over its topics per page) and a version that moves, in the same transaction,
 -- with every change to what its list shows; the rendered lists are cached by it (portal/forum/lists.py).
@@ -189,7 +189,7 @@ CREATE TRIGGER forum_names_changed AFTER UPDATE OF name ON users WHEN NEW.name I
     UPDATE forum_categories SET version = version + 1;  -- authors and last posters are named in the lists
 END;
 """),
-    Migration(40, "forum categories in English", """
+    Migration(38, "forum categories in English", """
 ALTER TABLE forum_categories ADD COLUMN title_en TEXT NOT NULL DEFAULT '';        -- '' = show the Russian name
 ALTER TABLE forum_categories ADD COLUMN description_en TEXT NOT NULL DEFAULT '';
 -- The starter categories of an existing club get their English names (admins change them at /staff/forum).

@@ -45,7 +45,7 @@ class Category:
     topic_count: int = 0
     post_count: int = 0
     unread: int = 0
-    version: int = 0  # moves with every change to what the category's list shows (migration 38's triggers)
+    version: int = 0  # moves with every change to what the category's list shows (migration 37's triggers)
 
     def name(self, language: str) -> str:
         """The category's name in the reader's language (Russian where no English one is set)."""

@@ -2,7 +2,7 @@
 
 A topic row carries its post count, last post time and last poster, so listing a category is one
 indexed query; each write updates them in the same transaction as the post. A category row carries its
-topic and post counts and a version (kept by migration 38's triggers in the same transaction as any change
+topic and post counts and a version (kept by migration 37's triggers in the same transaction as any change
 to its topics), so a page count needs no count(*) and the rendered lists can be cached (lists.py).
 """
 

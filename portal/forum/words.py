@@ -222,3 +222,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "forum.file.image_too_large": ("«{name}»: слишком много пикселей (больше 40 мегапикселей). Уменьшите снимок.",
                                    "\"{name}\": too many pixels (over 40 megapixels). Make the picture smaller."),
 }
+
+WORDS.update({
+    "dash.forum.title": ("Форум", "Forum"),
+    "dash.forum.posts": ("Сообщений", "Posts"),
+    "dash.forum.active": ("Активных участников (писали)", "Active members (who posted)"),
+    "dash.forum.topics": ("Новых тем", "New topics"),
+    "dash.forum.unanswered": ("Из них без ответа", "Of them, without a reply"),
+    "dash.forum.first_reply": ("Медиана времени до первого ответа", "Median time to the first reply"),
+    "dash.forum.by_category": ("Новые темы по разделам", "New topics by category"),
+})

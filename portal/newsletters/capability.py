@@ -4,7 +4,7 @@ unsubscribe, the sending worker (`club worker`, and a thread in `club serve`), `
 from __future__ import annotations
 
 from portal.core.capability import Capability, Command, Job, MenuEntry
-from portal.newsletters import cli, personal, staff_pages, stats_pages, timeline, tracking, worker_cli
+from portal.newsletters import cli, figures, personal, staff_pages, stats_pages, timeline, tracking, worker_cli
 from portal.newsletters.migrations import MIGRATIONS
 from portal.newsletters.queue import NEWSLETTER_ROLES
 from portal.newsletters.words import WORDS
@@ -20,4 +20,5 @@ CAPABILITY = Capability(
     staff_menu=(MenuEntry("/staff/newsletters/", "nl.nav", NEWSLETTER_ROLES, order=30),),
     timeline=timeline.company_timeline,
     personal_data=personal.personal_data,
+    dashboard_panels=figures.PANELS,
 )

@@ -70,4 +70,19 @@ CREATE INDEX newsletter_sends_user ON newsletter_sends(user_id, sent_at);
 ALTER TABLE newsletters ADD COLUMN recipients TEXT;   -- JSON list of user ids
 ALTER TABLE newsletters ADD COLUMN personal TEXT;     -- JSON {"path", "purpose", "ids", "values"}
 """),
+    Migration(31, "newsletter tallies", """
+-- The staff dashboard's per-newsletter counts (portal/newsletters/tallies.py owns the table): a finished
+-- newsletter's sends no longer change, so its delivered and tracked counts are kept once, and its unique
+-- openers and clickers up to the tracking event `events_upto`; later events are added on the next look.
+CREATE TABLE newsletter_tallies (
+    newsletter_id INTEGER PRIMARY KEY REFERENCES newsletters(id) ON DELETE CASCADE,
+    recipients INTEGER NOT NULL,
+    sent INTEGER NOT NULL,               -- delivered (status 'sent')
+    tracked INTEGER NOT NULL,            -- delivered with tracking on: the base of the rates
+    opens INTEGER NOT NULL,              -- unique recipients who loaded the pixel or clicked
+    clicks INTEGER NOT NULL,             -- unique clickers
+    events_upto INTEGER NOT NULL         -- newsletter_events.id counted up to (inclusive)
+);
+CREATE INDEX newsletters_started ON newsletters (started_at) WHERE started_at IS NOT NULL;
+"""),
 )

@@ -22,6 +22,7 @@ from portal.newsletters.stats import (
     topic_rates,
 )
 from portal.newsletters.tracking import tracking_enabled
+from portal.web import charts
 from portal.web.context import Visitor, portal_of, visitor
 from portal.web.guards import requires
 from portal.web.templating import render
@@ -52,23 +53,15 @@ def percent(value: float | None, language: str = "ru") -> str:
 
 
 def chart(points: list[tuple[int, int, int]], who: Visitor) -> dict | None:
-    """Geometry of the inline SVG line chart (no script, no external requests)."""
+    """The inline SVG line chart's geometry (portal/web/charts.py; no script, no external requests)."""
     if not points:
         return None
-    width, height, left, right, top, bottom = 560, 300, 52, 16, 12, 64  # bottom: hour labels and the legend
-    plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = max(max(p[1] for p in points), 1)
-
-    def xy(hour: int, value: int) -> str:
-        return f"{left + hour * plot_w / HOURS:.1f},{top + plot_h - value * plot_h / top_value:.1f}"
-
-    return {
-        "width": width, "height": height, "left": left, "right": width - right, "top": top, "bottom": top + plot_h,
-        "opens": " ".join(xy(h, o) for h, o, _ in points), "clicks": " ".join(xy(h, c) for h, _, c in points),
-        "x_ticks": [(left + h * plot_w / HOURS, who.t("stats.hours_short", hours=h)) for h in range(0, HOURS + 1, 12)],
-        "y_ticks": [(top + plot_h - v * plot_h / top_value, v) for v in sorted({0, top_value // 2, top_value})],
-        "table": [p for p in points if p[0] in CHECKPOINTS],
-    }
+    found = charts.lines([[(h, o) for h, o, _ in points], [(h, c) for h, _, c in points]], HOURS,
+                         [(h, who.t("stats.hours_short", hours=h)) for h in range(0, HOURS + 1, 12)])
+    return {"width": found.width, "height": found.height, "left": found.left, "right": found.right,
+            "top": found.top, "bottom": found.bottom, "opens": found.series[0], "clicks": found.series[1],
+            "x_ticks": found.x_ticks, "y_ticks": found.y_ticks,
+            "table": [p for p in points if p[0] in CHECKPOINTS]}
 
 
 # --- pages -----------------------------------------------------------------------------------------

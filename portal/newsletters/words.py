@@ -245,3 +245,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "stats.csv.clickers": ("Разных получателей", "Unique clickers"),
     "timeline.newsletter": ("Рассылка (получили / открыли)", "Newsletter (received / opened)"),
 }
+
+WORDS.update({
+    "dash.nl.title": ("Рассылки", "Newsletters"),
+    "dash.nl.newsletters": ("Рассылок начато", "Newsletters started"),
+    "dash.nl.sent": ("Доставлено писем", "Messages delivered"),
+    "dash.nl.open_rate": ("Открываемость", "Open rate"),
+    "dash.nl.click_rate": ("Кликабельность", "Click rate"),
+    "dash.nl.open_note": ("Приблизительно: Apple Mail и почтовые прокси загружают пиксель сами, открытий "
+                          "выходит больше, чем прочтений.", "Approximate: Apple Mail and mail proxies load the "
+                          "pixel themselves, so opens exceed real reads."),
+    "dash.nl.click_note": ("Надёжнее открываемости: клик делает человек, а не почтовая программа.",
+                           "More reliable than the open rate: a click is made by a person, not a mail program."),
+    "dash.nl.clicks_by_topic": ("Кликабельность по темам (надёжнее)", "Click rate by topic (more reliable)"),
+    "dash.nl.opens_by_topic": ("Открываемость по темам (приблизительно)", "Open rate by topic (approximate)"),
+})

@@ -18,9 +18,10 @@ from starlette.routing import Route
 
 from portal.core.companies import Company, with_duplicates
 from portal.core.oneline import one_line
-from portal.points import analytics, chart, purchases_export, shipments
+from portal.points import analytics, purchases_export, shipments
 from portal.points.cabinet import company_of
 from portal.points.tier_view import Numbers, today
+from portal.web import charts
 from portal.web.context import portal_of, visitor
 from portal.web.csvfile import csv_response
 from portal.web.guards import requires
@@ -48,14 +49,14 @@ def read_filters(request: Request, company: Company) -> dict:
             "years": analytics.years(now)}
 
 
-def chart_of(table: analytics.Table, num: Numbers, t: Callable[..., str]) -> chart.Chart:
+def chart_of(table: analytics.Table, num: Numbers, t: Callable[..., str]) -> charts.Chart:
     """The chart of the table: each month's bars titled with the month, its year and the sum."""
-    points = [chart.Point(num.month(line.month, "LLL").rstrip(".")[:3], line.total, line.before,
+    points = [charts.Point(num.month(line.month, "LLL").rstrip(".")[:3], line.total, line.before,
                           t("points.purchases.bar", month=num.month(line.month), amount=num.money(line.total)),
                           t("points.purchases.bar", month=num.month(analytics.month_shift(line.month, -12)),
                             amount=num.money(line.before)))
               for line in table.lines]
-    return chart.geometry(points, num.compact)
+    return charts.geometry(points, num.compact)
 
 
 @requires()

@@ -1,4 +1,4 @@
-"""The manufacturer's customer register: the one owner of `points_customers` (migration 34).
+"""The manufacturer's customer register: the one owner of `points_customers` (migration 33).
 
 The shipments file names a customer only by INN; the register adds its name, segment and region (so the
 club-effect report can compare members with non-member customers of the same segment and region) and,

@@ -18,9 +18,10 @@ from starlette.routing import Route
 
 from portal.core.dashboard import DashboardPanel, Figure, PanelFigures, Period
 from portal.core.settings import Settings
-from portal.points import chart, effect, effect_report, purchases_export
+from portal.points import effect, effect_report, purchases_export
 from portal.points.staff_pages import POINTS_ROLES
 from portal.points.tier_view import Numbers, today
+from portal.web import charts as chart
 from portal.web.context import portal_of, visitor
 from portal.web.csvfile import csv_response
 from portal.web.forms import whole_number

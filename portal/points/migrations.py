@@ -227,7 +227,7 @@ BEGIN SELECT RAISE(ABORT, 'points_accrual_corrections is append-only'); END;
 -- quarter faster (bench/points.py), the monthly accrual a moment slower.
 DROP INDEX points_shipments_month;
 """),
-    Migration(34, "points customer register", """
+    Migration(33, "points customer register", """
 -- The manufacturer's register of its customers (`club points customers import`), members or not: what the
 -- shipments file does not say. portal/points/customers.py owns it. One row per INN; a later import of the
 -- INN replaces its row (a reference list, not money). `joined_on`: when the customer joined the club by the
@@ -245,7 +245,7 @@ CREATE TABLE points_customers (
 );
 CREATE INDEX points_customers_cell ON points_customers (segment, region);
 """),
-    Migration(35, "points shipments by INN", """
+    Migration(34, "points shipments by INN", """
 -- The club-effect report reads every customer's months by INN (members' lines kept aside before they joined
 -- count too): covering, so the query reads the index alone, never the table's rows.
 CREATE INDEX points_shipments_inn ON points_shipments (inn, doc_date, kind, amount_kopecks, company_id);

@@ -67,6 +67,17 @@ def club_zone(club: ClubConfig | None) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
+def settings_zone(settings: Settings) -> str:
+    """The club's time zone name for code that has the settings but not the Portal (dashboard panels get
+    (db, settings, period, language)): mkdocs.yml is read once per change of the file."""
+    return club_zone(club_of(settings)).key
+
+
+def settings_vocabulary(settings: Settings, kind: str, language: str) -> dict[str, str]:
+    """One of the club's vocabularies (segments, regions, topics, roles) for code that has the settings."""
+    return vocabularies(club_of(settings), language).get(kind, {})
+
+
 def vocabularies(club: ClubConfig | None, language: str = "ru") -> dict[str, dict[str, str]]:
     """The club's segments, regions, topics and roles in the company (key -> label) in `language` (the
     reader's: a Russian label on an English page was issue 18's slip), from mkdocs.yml or the defaults."""

@@ -1,4 +1,4 @@
-"""portal/forum/migrations.py: migration 38 on a database that already holds a forum fills the categories'
+"""portal/forum/migrations.py: migration 37 on a database that already holds a forum fills the categories'
 counters from what is there, and from then on its triggers keep them."""
 
 import portal.capabilities  # noqa: F401 - registers every capability's migrations
@@ -8,8 +8,8 @@ from tests.portal_fixtures import make_user
 
 
 def test_migration_38_backfills_the_counters_of_an_existing_forum(tmp_path):
-    db = connect(tmp_path / "club.db", migrations=[])  # the schema as it stood before 38
-    upgrade(db, until=37)
+    db = connect(tmp_path / "club.db", migrations=[])  # the schema as it stood before 37
+    upgrade(db, until=36)
     author = make_user(db, "anna@svet-montazh.ru", member=True).id
     db.execute("INSERT INTO forum_categories (slug, title, created_at) VALUES ('a', 'A', '2026-01-01'), "
                "('b', 'B', '2026-01-01'), ('c', 'C', '2026-01-01')")

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.points import chart
-from portal.points.chart import Point
+from portal.web import charts as chart
+from portal.web.charts import Point
 
 
 @pytest.mark.parametrize(("top", "step"), [(1, 1), (4, 1), (5, 2), (8, 2), (9, 5), (10, 5), (11, 5), (21, 10),
@@ -35,3 +35,21 @@ def test_everything_stays_inside_the_view_box(values):
     for bar in found.bars:
         assert found.left <= bar.x and bar.x + bar.width <= found.right + 0.2
         assert bar.y >= chart.TOP - 0.2 and bar.y + bar.height <= found.base + 0.2 and bar.height >= 0
+
+
+@pytest.mark.parametrize(("top", "step"), [(0.03, 0.01), (0.5, 0.2), (0.9, 0.25), (37.5, 10), (100.0, 25)])
+def test_rates_get_round_steps_too(top, step):
+    assert chart.step_for(top) == step and step * chart.STEPS >= top
+
+
+def test_a_rate_chart_keeps_fractions_in_proportion():
+    found = chart.geometry([point(40.0, 20.0), point(10.0, 0.0, "b")], lambda value: f"{value:g}")
+    before, now, _, smaller = found.bars
+    assert now.height == pytest.approx(2 * before.height) == pytest.approx(4 * smaller.height)
+
+
+def test_lines_scale_to_the_first_series_and_stay_in_the_box():
+    found = chart.lines([[(0, 0), (36, 50), (72, 100)], [(0, 0), (72, 40)]], 72, [(0, "0 h"), (72, "72 h")])
+    assert found.series[0].split()[-1] == f"{found.right:.1f},{found.top:.1f}"     # the top value at the top
+    assert found.series[1].split()[-1] == f"{found.right:.1f},{found.bottom - 0.4 * (found.bottom - found.top):.1f}"
+    assert [value for _, value in found.y_ticks] == [0, 50, 100] and found.x_ticks[-1][1] == "72 h"
