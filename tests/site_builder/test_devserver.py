@@ -83,7 +83,7 @@ def test_new_closed_text_starts_the_leak_scan_afresh(project, builder):
 
 
 def test_publishing_copies_a_same_size_edit_made_within_the_same_second(tmp_path):
-    from site_builder.build import sync_files
+    from site_builder.filesync import sync_files
 
     src, dst = tmp_path / "src", tmp_path / "dst"
     for root, text in ((dst, "Первый"), (src, "Второй")):  # same size in bytes
