@@ -14,6 +14,7 @@ from portal.points import (
     demo,
     effect_demo,
     effect_pages,
+    effect_panel,
     effect_words,
     expiry,
     figures,
@@ -56,6 +57,6 @@ CAPABILITY = Capability(
              effect_demo.seed_demo_effect),
     config_checks=(config.check_points_config,),
     happening_handlers={Attended: activities.award_attendance},
-    dashboard_panels=(figures.PANEL, effect_pages.PANEL),
+    dashboard_panels=(figures.PANEL, effect_panel.PANEL),
     health_columns=figures.HEALTH_COLUMNS,
 )

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from portal.core.dashboard import DashboardPanel, Figure, PanelFigures, Period
-from portal.core.settings import Settings
 from portal.points import effect, effect_report, purchases_export
 from portal.points.staff_pages import POINTS_ROLES
 from portal.points.tier_view import Numbers, today
@@ -101,19 +98,6 @@ async def effect_csv(request: Request) -> Response:
 async def effect_xlsx(request: Request) -> Response:
     return await download(request, "xlsx")
 
-
-def panel_figures(db: Database, settings: Settings, period: Period, language: str) -> PanelFigures:
-    """The headline: the difference-in-differences as it stood at the period's end (whole months before it)."""
-    report = effect_report.build(db, period.end, effect_report.WINDOW, effect_report.CHURN)
-    did = effect_report.headline(report)
-    return PanelFigures(figures=(
-        Figure("did", "points.effect.panel.did", None if did is None else float(did), unit="₽", url=PATH,
-               note="points.effect.panel.note", state=True),
-        Figure("members", "points.effect.panel.members", float(len(report.result.pairs)), url=PATH, state=True,
-               better="")))
-
-
-PANEL = DashboardPanel("points_effect", "points.effect.title", panel_figures, roles=POINTS_ROLES, order=60)
 
 ROUTES = [
     Route(PATH, effect_page, methods=["GET"]),

@@ -3,15 +3,14 @@ the numbers with the companies behind them, the downloads equal to the page; the
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from portal.core.companies import fill_missing_details, find_or_create_company
-from portal.core.dashboard import Period
-from portal.points import customers, effect_pages, effect_report, shipments
+from portal.points import customers, effect_pages, shipments
 from portal.points.analytics import month_shift
 from portal.points.customers_file import Customer
 from portal.points.shipments_file import Row
@@ -109,17 +108,6 @@ def test_csv_and_xlsx_carry_the_same_numbers(manager, seeded):
 def test_no_data_yet(manager):
     text = manager.client.get(PAGE).text
     assert "Пока не с чем сравнивать" in text and "Участников с известной датой вступления пока нет." in text
-
-
-def test_the_dashboard_panel_gives_the_headline(app, seeded, monkeypatch):
-    monkeypatch.setattr(effect_report, "WINDOW", 2)  # the panel reads the page's default window
-    db, settings = app.state.portal.db, app.state.portal.settings
-    end = date.today().replace(day=1) + timedelta(days=1)
-    figures = effect_pages.panel_figures(db, settings, Period(end - timedelta(days=30), end), "ru").figures
-    did = next(figure for figure in figures if figure.key == "did")
-    assert (did.value, did.unit, did.url, did.state) == (150.0, "₽", PAGE, True)
-    empty = effect_pages.panel_figures(db, settings, Period(date(2000, 1, 1), date(2000, 2, 1)), "ru").figures
-    assert empty[0].value is None
 
 
 def test_no_cell_of_the_csv_starts_like_a_formula(manager, seeded):
