@@ -1,6 +1,6 @@
 """An NPS wave in a real browser against `club serve` and a real SMTP server: staff start a wave, the worker
 inside `club serve` sends the letter, the member follows the score link from the SMTP message in chromium,
-confirms it with a "why", and the staff report counts it."""
+confirms it with a "why", and the staff report and the dashboard count it."""
 
 from __future__ import annotations
 
@@ -73,6 +73,13 @@ def test_a_wave_is_sent_answered_from_the_letter_and_counted(browser, club, smtp
         expect(olga.locator("#nps-answers")).to_have_text("1")
         expect(olga.locator("#nps-value")).to_have_text("+0")
         expect(olga.locator("main")).to_contain_text(WHY)
+
+        # 5. The staff dashboard's NPS panel counts it for this quarter.
+        olga.goto("/staff/")
+        answers = olga.locator('section[aria-labelledby="panel-surveys"] tr').filter(
+            has=olga.get_by_role("link", name="Ответов", exact=True)).locator("strong")
+        expect(answers).to_have_count(1)
+        assert int(answers.inner_text().replace("\u00a0", "").replace(" ", "")) >= 1
     finally:
         reader.close()
         olga.context.close()
