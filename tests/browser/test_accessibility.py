@@ -19,13 +19,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DEMO_PASSWORD = "club-demo-2026"  # portal/accounts/demo.py: every demo account's
 WIDTHS = ((1366, 800), (390, 844))
 SITE = ("/", "/magazine/", "/technical/", "/catalogue/", "/catalogue/tsekh-m/", "/catalogue/tsekh-m/cm-150-60-740/",
-        "/events/", "/analytics/", "/club/benefits/", "/newsletters/", "/tags/", "/no-such-page/")
+        "/events/", "/analytics/", "/club/benefits/", "/newsletters/", "/tags/", "/no-such-page/",
+        "/en/", "/en/club/", "/en/magazine/")
 VISITOR = ("/account/login", "/account/register", "/account/password/reset", "/forum/", "/feedback/new",
            "/tools/")
 MEMBER = ("/account/", "/account/profile", "/account/company", "/account/points/", "/tools/room/?sku=CM-150-60-740",
-          "/tools/cable/", "/tools/saved/", "/orders/cart/", "/orders/", "/forum/latest", "/account/requests")
+          "/tools/cable/", "/tools/saved/", "/orders/cart/", "/orders/", "/forum/latest", "/account/requests",
+          "/account/?lang=en")
 STAFF = ("/staff/", "/staff/companies/", "/staff/orders/", "/staff/orders/distributors/", "/staff/feedback/",
-         "/staff/events/", "/staff/points/requests/", "/staff/newsletters/")
+         "/staff/events/", "/staff/points/requests/", "/staff/newsletters/", "/staff/health/", "/staff/surveys/",
+         "/staff/surveys/1/", "/staff/points/effect/", "/staff/?lang=en")
 
 
 def axe_script() -> str:
