@@ -490,7 +490,7 @@ def measure(tmp: Path, db_path: Path, args: argparse.Namespace, processes: list[
     return results, concurrent_replies(base, db_path, found["reply_topic"], cookies[1:]), notes
 
 
-def portal_version(repo: Path) -> str:
+def portal_version(repo: Path = REPO) -> str:
     """The commit, and whether portal/ has changes not committed (others may be working on it)."""
     git = [subprocess.run(["git", *command], cwd=repo, capture_output=True, text=True).stdout.strip()
            for command in (["rev-parse", "--short", "HEAD"], ["status", "--porcelain", "portal"])]
