@@ -11,19 +11,25 @@ fails is shown as unavailable and logged: one broken panel never takes the page 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from portal.core.capability import Capability
 from portal.core.dashboard import Breakdown, DashboardPanel, Figure, PanelFigures, Period
-from portal.core.db import change_stamp
+from portal.core.db import change_stamp, database_file
 from portal.core.settings import Settings
 
 log = logging.getLogger("portal")
 CACHE_LIMIT = 512   # answers kept (panel x period x language); a dashboard has a few dozen at a time
 NEW = "new"         # a change from zero: "new", never an infinite percentage
+# Panels answered at once, each thread on a connection of its own: SQLite lets go of the GIL while it reads,
+# so the two cores share the work (bench/dashboard.py: every panel after new data).
+WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,10 @@ class FigureCache:
 
 
 def view(db: Database, settings: Settings, panel: DashboardPanel, compared: tuple[Period, Period, Period],
-         language: str, cache: FigureCache) -> PanelView:
+         language: str, cache: FigureCache, stamp: tuple[int, int] | None = None) -> PanelView:
     """The panel for the period, the one before and the year before (periods.Choice.compared)."""
-    stamp = change_stamp(db)  # read first: a write during the computation only makes the next look recompute
+    # Read first: a write during the computation only makes the next look recompute.
+    stamp = change_stamp(db) if stamp is None else stamp
     try:
         now, previous, year = (cache.figures(db, settings, panel, when, language, stamp) for when in compared)
     except Exception:  # a broken panel is shown as unavailable; the others still answer
@@ -141,4 +148,29 @@ def _union(*mappings) -> list[str]:
 
 def views(db: Database, settings: Settings, panels: Sequence[DashboardPanel], compared: tuple[Period, Period, Period],
           language: str, cache: FigureCache) -> list[PanelView]:
-    return [view(db, settings, panel, compared, language, cache) for panel in panels]
+    """Every panel, WORKERS at a time on connections of their own (one at a time on an in-memory database)."""
+    stamp, file = change_stamp(db), database_file(db)  # the stamp of the portal's connection keys the cache
+    if not file or len(panels) < 2:
+        return [view(db, settings, panel, compared, language, cache, stamp) for panel in panels]
+    local, opened = threading.local(), []
+
+    def answer(panel: DashboardPanel) -> PanelView:
+        own = getattr(local, "db", None)
+        if own is None:
+            own = local.db = _connection(file)
+            opened.append(own)
+        return view(own, settings, panel, compared, language, cache, stamp)
+
+    try:
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="dashboard") as pool:
+            return list(pool.map(answer, panels))
+    finally:
+        for own in opened:
+            own.conn.close()
+
+
+def _connection(file: str) -> Database:
+    """A connection like the portal's (panels may keep tallies: newsletters/tallies.py writes)."""
+    conn = sqlite3.connect(file, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return Database(conn)
