@@ -135,7 +135,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "points.effect.panel.did": ("Эффект клуба, ₽ в месяц на участника", "Club effect, RUB a month per member"),
     "points.effect.panel.note": ("Разность разностей против похожих клиентов; оценка, не доказательство",
                                  "Difference-in-differences against look-alikes; an estimate, not a proof"),
-    "points.effect.panel.computing": ("Считается по всем отгрузкам — обновите страницу через минуту",
-                                      "Being computed over every shipment: reload the page in a minute"),
+    "points.effect.panel.open_report": ("Отгрузок много: эффект считается в отчёте — откройте его по ссылке",
+                                        "Too many shipments to compute here: open the report by the link"),
     "points.effect.panel.members": ("Участников в сравнении", "Members compared"),
 }

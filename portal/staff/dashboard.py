@@ -106,6 +106,13 @@ class FigureCache:
         self._answers[key] = (stamp, found)
         return found
 
+    def holds(self, panels: Sequence[DashboardPanel], periods: Iterable[Period], language: str,
+              stamp: tuple[int, int]) -> bool:
+        """Every answer is kept for this stamp: nothing to compute."""
+        periods = tuple(periods)
+        return all((kept := self._answers.get((panel.key, period, language))) is not None and kept[0] == stamp
+                   for panel in panels for period in periods)
+
 
 def view(db: Database, settings: Settings, panel: DashboardPanel, compared: tuple[Period, Period, Period],
          language: str, cache: FigureCache, stamp: tuple[int, int] | None = None) -> PanelView:
@@ -150,7 +157,7 @@ def views(db: Database, settings: Settings, panels: Sequence[DashboardPanel], co
           language: str, cache: FigureCache) -> list[PanelView]:
     """Every panel, WORKERS at a time on connections of their own (one at a time on an in-memory database)."""
     stamp, file = change_stamp(db), database_file(db)  # the stamp of the portal's connection keys the cache
-    if not file or len(panels) < 2:
+    if not file or len(panels) < 2 or cache.holds(panels, compared, language, stamp):
         return [view(db, settings, panel, compared, language, cache, stamp) for panel in panels]
     local, opened = threading.local(), []
 

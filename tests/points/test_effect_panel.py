@@ -1,7 +1,6 @@
 """portal/points/effect_panel.py: the club effect's dashboard figure, kept per data version (a registration does
-not throw it away, a shipment does) and, on a large club, computed by a child process off the request."""
+not throw it away, a shipment does) and, on a large club, on a large club left to the report page."""
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -47,13 +46,9 @@ def test_kept_across_unrelated_writes_and_recomputed_after_a_shipment(app, seede
     assert did_of(db, settings, this_month()).value == 1.0 and len(calls) == 1
 
 
-def test_a_large_club_gets_it_from_a_child_process(app, seeded, monkeypatch):  # noqa: F811
+def test_a_large_club_is_sent_to_the_report(app, seeded, monkeypatch):  # noqa: F811
     db, settings = app.state.portal.db, app.state.portal.settings
     monkeypatch.setattr(effect_panel, "AT_ONCE_LINES", 0)
-    first = did_of(db, settings, this_month())
-    assert first.value is None and first.note == "points.effect.panel.computing"  # never a wrong number
-    deadline = time.monotonic() + 30
-    while effect_panel._RUNNING and time.monotonic() < deadline:
-        time.sleep(0.05)
-    done = did_of(db, settings, this_month())
-    assert (done.value, done.note) == (150.0, "points.effect.panel.note")  # the window (2) reached the child
+    monkeypatch.setattr(effect_panel, "headline", lambda db, day: pytest.fail("computed on the dashboard"))
+    found = did_of(db, settings, this_month())
+    assert (found.value, found.note, found.url) == (None, "points.effect.panel.open_report", PAGE)  # not a guess
