@@ -13,7 +13,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from portal.points.shipments_file import Problem, UnreadableFile, header_key, parse_date, parse_inn, raw_lines
+from portal.points.shipments_file import (
+    Problem,
+    UnreadableFile,
+    header_columns,
+    parse_date,
+    parse_inn,
+    raw_lines,
+)
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "inn": ("ИНН", "INN"),
@@ -24,7 +31,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("inn", "name", "segment", "region")
 MAX_NAME = 200
-_KNOWN = {header_key(name): field for field, names in HEADERS.items() for name in names}
 Labels = Mapping[str, tuple[str, ...]]   # key -> its labels (both languages)
 
 
@@ -38,16 +44,7 @@ class Customer(NamedTuple):
 
 
 def columns(header: list[Any]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        field = _KNOWN.get(header_key(cell))
-        if field and field not in found:
-            found[field] = index
-    missing = [field for field in REQUIRED if field not in found]
-    if missing:
-        what = "; ".join(f"{field}: name it one of {', '.join(HEADERS[field])}" for field in missing)
-        raise UnreadableFile(f"the header has no column for {what} (the first line must name the columns)", 1)
-    return found
+    return header_columns(header, HEADERS, REQUIRED)
 
 
 def fold(text: str) -> str:

@@ -13,7 +13,7 @@ import codecs
 import csv
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -73,19 +73,26 @@ def header_key(text: Any) -> str:
     return " ".join(_HEADER_NOISE.sub(" ", str(text or "").casefold().replace("ё", "е")).split())
 
 
-_KNOWN = {header_key(name): field for field, names in HEADERS.items() for name in names}
 
 
 def columns(header: list[Any]) -> dict[str, int]:
     """Field -> column index; UnreadableFile naming the missing columns and the accepted names."""
+    return header_columns(header, HEADERS, REQUIRED, FIELD_NAMES)
+
+
+def header_columns(header: list[Any], headers: Mapping[str, Sequence[str]], required: Sequence[str],
+                   names: Mapping[str, str] | None = None) -> dict[str, int]:
+    """A file's columns by the names it may give them (`headers`: field -> accepted names, in any case);
+    the first column of a name wins. UnreadableFile at line 1 names every required field missing."""
+    known = {header_key(name): field for field, accepted in headers.items() for name in accepted}
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        field = _KNOWN.get(header_key(cell))
+        field = known.get(header_key(cell))
         if field and field not in found:
             found[field] = index
-    missing = [field for field in REQUIRED if field not in found]
+    missing = [field for field in required if field not in found]
     if missing:
-        what = "; ".join(f"{FIELD_NAMES[f]}: name it one of {', '.join(HEADERS[f])}" for f in missing)
+        what = "; ".join(f"{(names or {}).get(f, f)}: name it one of {', '.join(headers[f])}" for f in missing)
         raise UnreadableFile(f"the header has no column for {what} (the first line must name the columns)", 1)
     return found
 
