@@ -459,8 +459,8 @@ def cpu_busy(seconds: float = 2.0) -> float:
 
 def measure(tmp: Path, db_path: Path, args: argparse.Namespace, processes: list[subprocess.Popen]) -> tuple:
     found, port = targets(db_path, args), serve.free_port()
-    (tmp / "site").mkdir()
-    env = serve.portal_env(tmp, tmp / "site", port, accel=False)
+    site = serve.build_site(tmp)  # the demo site: portal pages render inside its shell, as members see them
+    env = serve.portal_env(tmp, site, port, accel=False)
     if args.portal.resolve() != REPO:  # that checkout's templates too (the package club_themes is its themes/)
         (tmp / "shim").mkdir()
         (tmp / "shim" / "club_themes").symlink_to(args.portal.resolve() / "themes")

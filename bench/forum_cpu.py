@@ -6,7 +6,8 @@
 bench/forum.py's rows are requests/s against one worker; on a shared machine (2 cores, other work running)
 they move with the load. This serves the same database through the portal's app in one process (Starlette's
 TestClient: its own overhead, a constant, is in every figure), signs member 1 in through the login form and
-times, page kind by page kind after one warm pass, the first 3 pages of each category, the first 5 of the
+times (pages inside the demo site's shell, as bench/forum.py serves them), page kind by page kind after one
+warm pass, the first 3 pages of each category, the first 5 of the
 latest topics and 200 topic pages of >= 20 posts: process CPU time and wall time per request.
 """
 
@@ -32,8 +33,8 @@ SECONDS = 6.0  # per page kind
 
 def main() -> int:
     if sys.argv[1:2] == ["--child"]:
-        return measure(Path(sys.argv[2]))
-    from bench import forum
+        return measure(Path(sys.argv[2]), Path(sys.argv[3]))
+    from bench import forum, serve
 
     args = forum.parse_args()
     db, _ = forum.cached_db(args)
@@ -45,14 +46,15 @@ def main() -> int:
         shutil.copy(db, tmp / "var" / "club.db")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(portal), str(tmp / "shim")])}
         print(f"{db.name}; portal {forum.portal_version(portal) or portal}", flush=True)
-        return subprocess.run([sys.executable, __file__, "--child", str(tmp / "var" / "club.db")], env=env,
-                              cwd=tmp, check=False).returncode
+        site = serve.build_site(tmp)  # portal pages inside the site's shell, as members see them
+        return subprocess.run([sys.executable, __file__, "--child", str(tmp / "var" / "club.db"), str(site)],
+                              env=env, cwd=tmp, check=False).returncode
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def measure(db: Path) -> int:
-    os.environ.update({"CLUB_DATABASE": str(db), "CLUB_SITE_DIR": str(db.parent), "CLUB_BASE_URL": "http://127.0.0.1:9",
+def measure(db: Path, site: Path) -> int:
+    os.environ.update({"CLUB_DATABASE": str(db), "CLUB_SITE_DIR": str(site), "CLUB_BASE_URL": "http://127.0.0.1:9",
                        "CLUB_SECRET_KEY": secrets.token_urlsafe(48), "CLUB_OUTBOX": str(db.parent / "outbox"),
                        "CLUB_CONFIG": str(REPO / "mkdocs.yml")})
     from starlette.testclient import TestClient

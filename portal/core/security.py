@@ -188,6 +188,20 @@ def _token_for(settings: Settings, binding: str) -> str:
     return hmac.new(settings.secret_key.encode(), b"csrf|" + binding.encode(), hashlib.sha256).hexdigest()
 
 
+# Cached HTML (forum post lists, the shell's account area) is rendered once with this in its forms' token
+# fields; with_token puts each page's own token there. Plain letters: the same after HTML escaping.
+CSRF_PLACEHOLDER = "csrf-" + secrets.token_hex(16)
+_CSRF_FIELD = f'name="csrf" value="{CSRF_PLACEHOLDER}"'
+
+
+def with_token(html: str, csrf: str) -> str:
+    """Cached HTML with this page's token in its forms' hidden fields, and nowhere else (a member's text that
+    quotes the placeholder stays as written)."""
+    if not csrf.isascii() or not csrf.isalnum():
+        raise ValueError("a CSRF token is hex")
+    return html.replace(_CSRF_FIELD, f'name="csrf" value="{csrf}"')
+
+
 def csrf_token(request: Request, settings: Settings, session_hash: str | None) -> str:
     """The token to put in a form: bound to the session, or to this browser's CSRF cookie; masked
     afresh for every page (see masked), the same in all forms of one page."""

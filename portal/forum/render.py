@@ -17,7 +17,6 @@ linking to `?t=<placeholder>` cannot carry readers' tokens off-site (ASVS 5.0 3.
 
 from __future__ import annotations
 
-import secrets
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -28,6 +27,7 @@ from markupsafe import Markup
 from sqlite_utils import Database
 
 from portal.core.db import change_stamp
+from portal.core.security import CSRF_PLACEHOLDER, with_token
 from portal.forum import store
 from portal.forum.files import ForumFile
 from portal.forum.rules import Post, Topic, may_change
@@ -36,8 +36,6 @@ from portal.web.templating import ENV
 
 Value = TypeVar("Value")
 
-CSRF_PLACEHOLDER = "csrf-" + secrets.token_hex(16)  # plain letters: the same after HTML escaping
-_CSRF_FIELD = f'name="csrf" value="{CSRF_PLACEHOLDER}"'
 BLOCK_CACHE_SIZE = 20_000   # post headers and bodies (a few hundred bytes each)
 PAGE_CACHE_SIZE = 2_000     # twenty posts with footers and pagers (~15 KB each)
 POSTS_CACHE_SIZE = 2_000    # pages of posts per database
@@ -130,10 +128,3 @@ def topic_posts(topic: Topic, posts: tuple[Post, ...], page: int, who: Visitor, 
             csrf=CSRF_PLACEHOLDER, t=who.t, club_zone=zone)
         _PAGES.put(key, (posts, html))
     return Markup(with_token(html, csrf))  # noqa: S704 - as post_block; the token is hex
-
-
-def with_token(html: str, csrf: str) -> str:
-    """The cached list with this reader's token in its forms' hidden fields, and nowhere else."""
-    if not csrf.isascii() or not csrf.isalnum():
-        raise ValueError("a CSRF token is hex")
-    return html.replace(_CSRF_FIELD, f'name="csrf" value="{csrf}"')

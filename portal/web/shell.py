@@ -30,13 +30,17 @@ class ShellFiles:
         self.site_dir = Path(site_dir)
         self.default = default
         self._cache: dict[str, tuple[tuple, LoadedShell | None]] = {}
+        self._paths: dict[str, str] = {}
 
     def signature(self, language: str) -> tuple:
         """What identifies the files `language` would be read from: their sizes and times (or None)."""
         found = []
         for lang in dict.fromkeys((language, self.default)):
+            path = self._paths.get(lang)
+            if path is None:  # a str made once: building the Path on every page was a tenth of the shell's cost
+                path = self._paths[lang] = str(shell_path(self.site_dir, lang))
             try:
-                stat = os.stat(shell_path(self.site_dir, lang))
+                stat = os.stat(path)
                 found.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
             except OSError:
                 found.append(None)

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import club_themes
 import jinja2
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from portal.core.i18n import LANG_COOKIE
 from portal.core.identity import LEVEL_RANK
-from portal.core.security import csrf_token
+from portal.core.security import CSRF_PLACEHOLDER, csrf_token, with_token
 from portal.web.context import portal_of, visitor
 from portal.web.shell import shell_files
 from site_builder.contract.shell import VERSION_META
@@ -25,6 +26,8 @@ STATIC = THEMES / "static"
 # templates change only with a deploy, which restarts the server.
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                          trim_blocks=True, lstrip_blocks=True)
+ACCOUNT_AREAS = 10_000  # rendered header account areas kept (a few KB each)
+_ACCOUNT_AREAS: dict[tuple, str] = {}
 
 
 def format_when(timestamp: float | None, zone: ZoneInfo) -> str:
@@ -44,15 +47,24 @@ ENV.filters["when"] = when_filter
 
 
 def header_links(portal, user) -> list[tuple[str, str]]:
-    """(url, word key) for the header: capabilities' links for the visitor's level, staff tools for their role."""
+    """(url, word key) for the header: capabilities' links for the visitor's level, staff tools for their role
+    (worked out once per level and role: the capabilities do not change while the portal runs)."""
     if user is None:
         return []
+    known = portal.parts.setdefault("header_links", {})
+    found = known.get((user.level, user.role))
+    if found is None:
+        found = known[(user.level, user.role)] = links_for(portal, user)
+    return list(found)
+
+
+def links_for(portal, user) -> tuple[tuple[str, str], ...]:
     rank = LEVEL_RANK.get(user.level, 0)
     links = [(link.order, link.url, link.label) for capability in portal.capabilities
              for link in capability.nav_links if rank >= LEVEL_RANK[link.level]]
     links += [(100 + entry.order, entry.url, entry.label) for capability in portal.capabilities
               for entry in capability.staff_menu if entry.header and user.role in entry.roles]
-    return [(url, label) for _order, url, label in sorted(links)]
+    return tuple((url, label) for _order, url, label in sorted(links))
 
 
 def club_menu(portal, user) -> list[tuple[str, str]]:
@@ -63,6 +75,21 @@ def club_menu(portal, user) -> list[tuple[str, str]]:
         return []
     staff = [("/staff/", "nav.staff_home")] if user.role else []
     return [("/account/", "nav.account"), *header_links(portal, user), *staff]
+
+
+def account_area(values: dict) -> Markup:
+    """The shell header's account area (_shell_account.html), rendered once per language, name, level and
+    menu and kept (ACCOUNT_AREAS of them): only the sign-out form's token differs from page to page. It was a
+    quarter of the shell's cost on a forum topic page (bench/forum.py)."""
+    user = values["user"]
+    key = (values["lang"], user.name if user else None, values["level"], tuple(values["club_menu"]))
+    html = _ACCOUNT_AREAS.get(key)
+    if html is None:
+        html = ENV.get_template("_shell_account.html").render({**values, "csrf": CSRF_PLACEHOLDER})
+        if len(_ACCOUNT_AREAS) >= ACCOUNT_AREAS:
+            _ACCOUNT_AREAS.pop(next(iter(_ACCOUNT_AREAS)))  # the oldest: a bound, not an LRU
+        _ACCOUNT_AREAS[key] = html
+    return Markup(with_token(html, values["csrf"]))  # noqa: S704 - an autoescaping template's output
 
 
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
@@ -88,6 +115,8 @@ def render(request: Request, template: str, context: dict | None = None, status_
     values.update(context or {})
     shell = shell_files(portal).get(who.language) if "shell" not in values else values["shell"]
     values["shell"] = shell.shell if shell else None
+    if shell is not None:
+        values["shell_account"] = account_area(values)
     body = ENV.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status_code, headers=headers)
     if shell is not None and VERSION_META in body:  # a page in the shell (not e.g. a print page)

@@ -5,10 +5,10 @@ import sqlite3
 import time
 
 from portal.core.db import CHECKPOINTER, connect
+from portal.core.security import CSRF_PLACEHOLDER
 from portal.forum import ranking as forum_ranking
 from portal.forum import search as forum_search
 from portal.forum import store
-from portal.forum.render import CSRF_PLACEHOLDER
 from tests.forum_fixtures import reply_to, start_topic, topic_id_of
 from tests.portal_fixtures import make_user, sign_in, submit
 

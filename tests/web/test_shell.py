@@ -8,7 +8,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from portal.core.security import PORTAL_CSP
+from portal.core.security import CSRF_PLACEHOLDER, PORTAL_CSP
 from site_builder.contract.shell import ACCOUNT, CONTENT, TITLE, VERSION_META, shell_path
 from tests.portal_fixtures import BASE_URL, csrf_of
 
@@ -70,6 +70,25 @@ def test_a_members_page_has_their_name_and_the_club_menu_with_a_sign_out_form(sh
     response = member.client.post("/account/logout", data={"csrf": csrf_of(form)}, follow_redirects=False)
     assert response.status_code == 303
     assert "data-club-signin" in member.client.get("/account/login").text
+
+
+def test_the_kept_account_area_is_each_readers_own_with_each_pages_own_token(shell, member, manager, app):
+    # The account area is rendered once per language, name, level and menu (templating.account_area): a second
+    # page must still carry its own sign-out token, another member their own name and menu, a renamed member
+    # the new name.
+    def area(person):
+        page = person.client.get("/account/").text
+        header = page.split("</header>")[0]
+        return header, csrf_of(page), re.search(r'action="/account/logout">\s*<input type="hidden" name="csrf" '
+                                                 r'value="([^"]+)"', header).group(1)
+
+    first, second = area(member), area(member)
+    assert first[1] == first[2] and second[1] == second[2] and first[2] != second[2]  # masked afresh per page
+    staff = area(manager)[0]
+    assert manager.user.name in staff and member.user.name not in staff and 'href="/staff/"' in staff
+    app.state.portal.db.execute("UPDATE users SET name = ? WHERE id = ?", ["Анна Новая", member.user.id])
+    assert "Анна Новая</summary>" in area(member)[0]
+    assert CSRF_PLACEHOLDER not in area(member)[0]
 
 
 def test_staff_find_their_tools_in_the_menu(shell, manager):
