@@ -18,11 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## build the demo site and serve it (demo club data on a new database) on http://127.0.0.1:8000
 	$(BIN)/club serve --demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP)  ## lint, then the default suite (~7 min): everything but the tests marked slow or browser
+test: $(STAMP)  ## lint, then the default suite (6–11 min): everything but the tests marked slow or browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -m "not slow and not browser"
 
-test-slow: $(STAMP)  ## the tests marked slow or browser (whole builds, servers, worker races, chromium; ~7 min)
+test-slow: $(STAMP)  ## the tests marked slow or browser (whole builds, servers, worker races, chromium; 7–11 min)
 	$(BIN)/pytest -m "slow or browser"
 
 test-all: $(STAMP)  ## lint, then every test in one run
