@@ -24,9 +24,9 @@ from portal.core.db import connect
 from portal.core.mail import Mailer
 from portal.core.security import SecurityMiddleware
 from portal.core.settings import Settings, load_settings
+from portal.web.compression import DynamicCompression
 from portal.web.context import DevHooks, build_portal
 from portal.web.errors import error_page, http_exception, server_error
-from portal.web.gzip import DynamicGzip
 from portal.web.templating import STATIC
 
 OWN_PREFIXES = ("/_portal/", "/_club/")  # the portal's static files; development and mail endpoints
@@ -139,9 +139,9 @@ def create_app(settings: Settings | None = None, *, site_dir: str | Path | None 
     handlers: dict = {HTTPException: http_exception, Exception: server_error}
     for capability in capabilities:
         handlers.update(capability.exception_handlers)
-    # gzip outermost: it also compresses the error pages SecurityMiddleware answers by itself.
+    # Compression outermost: it also compresses the error pages SecurityMiddleware answers by itself.
     uploads = tuple(p for capability in capabilities for p in capability.upload_prefixes)
-    app = Starlette(middleware=[Middleware(DynamicGzip),
+    app = Starlette(middleware=[Middleware(DynamicCompression),
                                 Middleware(SecurityMiddleware, settings=settings, error_page=error_page,
                                            upload_prefixes=uploads)],
                     exception_handlers=handlers)

@@ -223,7 +223,7 @@ def csrf_token(request: Request, settings: Settings, session_hash: str | None) -
 def masked(token: str) -> str:
     """A random mask and the token XOR that mask, in hex: a different string on every page.
 
-    The portal compresses its pages (web/gzip.py); a secret that stays the same on every page next to
+    The portal compresses its pages (web/compression.py); a secret that stays the same on every page next to
     text an attacker can make the page repeat (a search query) could be guessed from the compressed
     size, one character at a time (BREACH, CVE-2013-3587). A token masked afresh for each page gives
     that nothing to converge on; the server removes the mask before it compares.

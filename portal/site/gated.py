@@ -36,7 +36,7 @@ from portal.site.accel import PrebuiltResponse, accel_response, accel_target, us
 from portal.site.precompressed import negotiate, vary_value, varying
 from portal.site.static import RawHeaders, SiteFiles, StaticFile, file_headers
 from portal.web.context import DevHooks, Visitor, portal_of, visitor
-from portal.web.gzip import etag_matches
+from portal.web.compression import etag_matches
 from site_builder import contract
 
 

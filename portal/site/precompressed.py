@@ -32,7 +32,7 @@ from pathlib import Path
 from starlette.requests import Request
 
 from portal.site.static import RawHeaders, Signature, SiteFiles, StaticFile
-from portal.web.gzip import CODINGS, accepted
+from portal.web.compression import CODINGS, accepted
 
 RECHECK = 1.0  # seconds before a file that lacks a copy is looked at again
 MAX_FILES = 10_000  # remembered files per root; past this the map starts again

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.web.gzip import TEXT_TYPES
+from portal.web.compression import TEXT_TYPES
 from portal.core.security import site_csp
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")

@@ -1,15 +1,19 @@
-"""gzip for the portal's own answers: its pages, /account/status, error pages, tailored teasers.
+"""Compression of the portal's own answers: its pages, /account/status, error pages, tailored teasers.
 
-The built site's files come precompressed (portal/precompressed.py) and carry Content-Encoding,
-so they pass through untouched, as do answers that are not text (images, PDFs, archives: already
-compressed or not worth it), answers under MIN_SIZE bytes, 206 partial answers and empty ones.
+Brotli when the client takes it (every current browser does over HTTPS), else gzip. The built site's files
+come precompressed (portal/precompressed.py) and carry Content-Encoding, so they pass through untouched,
+as do answers that are not text (images, PDFs, archives: already compressed or not worth it), answers
+under MIN_SIZE bytes, 206 partial answers and empty ones.
 
-Starlette's GZipMiddleware does most of this, but it compresses every type it was not told to
-exclude (a members' PDF on every request) and reads "gzip;q=0" as a yes. Like it, this one
-compresses a streamed answer chunk by chunk, each flushed, so streaming still streams; and a
-client that does not take gzip costs one header lookup. It is the outermost middleware
-(portal/app.py), so it also compresses the error pages SecurityMiddleware answers by itself,
-after that one added its headers.
+Why brotli at quality 3 for pages made per request: on a forum topic page in the site's shell (48 KB)
+gzip at level 6 took more CPU than making the page (0.37 ms against 0.33 ms), for 8.8 KB; brotli at
+quality 3 takes about a third of that for 9.3 KB (bench/forum.py's "topic page, compressed" row).
+
+Starlette's GZipMiddleware does part of this, but it compresses every type it was not told to exclude (a
+members' PDF on every request), reads "gzip;q=0" as a yes and has no brotli. Like it, this one compresses
+a streamed answer chunk by chunk, each flushed, so streaming still streams; and a client that takes
+neither coding costs one header lookup. It is the outermost middleware (portal/app.py), so it also
+compresses the error pages SecurityMiddleware answers by itself, after that one added its headers.
 
 A compressed answer's ETag becomes weak (W/"..."): the bytes differ from the uncompressed
 answer's (RFC 9110 8.8.1); `etag_matches` compares weakly, as If-None-Match wants (13.1.2).
@@ -21,11 +25,13 @@ import functools
 import zlib
 
 import anyio.to_thread
+import brotli
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MIN_SIZE = 500  # bytes; below this the header costs about what compression saves
-LEVEL = 6  # per request: level 9 takes about twice the CPU for about 1 % less
+LEVEL = 6  # gzip, per request: level 9 takes about twice the CPU for about 1 % less
+BROTLI_QUALITY = 3  # per request: 4 is ~5 % smaller for ~60 % more CPU, 5 and up cost more than gzip 6
 THREAD_SIZE = 128 * 1024  # compressing more than this in the event loop would stall other requests
 # What Accept-Encoding may name that the club sends: the build's copies (.br, .gz) and this middleware.
 CODINGS = (("br", ".br"), ("gzip", ".gz"))  # ours, in the order we prefer them
@@ -33,35 +39,60 @@ TEXT_TYPES = ("text/", "application/json", "application/javascript", "applicatio
 COMPRESSIBLE = (*TEXT_TYPES, "application/manifest+json")
 
 
-def takes_gzip(scope: Scope) -> bool:
+def coding_for(scope: Scope) -> str | None:
+    """The coding to answer this request in: "br", "gzip", or None (the client takes neither)."""
     for name, value in scope["headers"]:
         if name == b"accept-encoding":
-            return "gzip" in accepted(value.decode("latin-1"))
-    return False
+            return next(iter(accepted(value.decode("latin-1"))), None)
+    return None
 
 
-class DynamicGzip:
-    def __init__(self, app: ASGIApp, minimum_size: int = MIN_SIZE, level: int = LEVEL):
+class DynamicCompression:
+    def __init__(self, app: ASGIApp, minimum_size: int = MIN_SIZE, level: int = LEVEL,
+                 quality: int = BROTLI_QUALITY):
         self.app = app
         self.minimum_size = minimum_size
         self.level = level
+        self.quality = quality
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not takes_gzip(scope):
+        coding = coding_for(scope) if scope["type"] == "http" else None
+        if coding is None:
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, _Responder(send, self.minimum_size, self.level).send)
+        compressor = Compressor(coding, self.level, self.quality)
+        await self.app(scope, receive, _Responder(send, self.minimum_size, compressor).send)
+
+
+class Compressor:
+    """One answer's brotli or gzip stream, made only when the answer turns out worth compressing."""
+
+    def __init__(self, coding: str, level: int, quality: int):
+        self.coding = coding
+        self.level = level
+        self.quality = quality
+        self.stream = None
+
+    def __call__(self, body: bytes, more: bool) -> bytes:
+        # A streamed chunk is flushed, so the client gets it now, not when the answer ends.
+        if self.coding == "br":
+            if self.stream is None:
+                self.stream = brotli.Compressor(quality=self.quality, mode=brotli.MODE_TEXT)
+            return self.stream.process(body) + (self.stream.flush() if more else self.stream.finish())
+        if self.stream is None:
+            self.stream = zlib.compressobj(self.level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return self.stream.compress(body) + self.stream.flush(zlib.Z_SYNC_FLUSH if more else zlib.Z_FINISH)
 
 
 class _Responder:
     """One answer: holds its start until the first body shows whether to compress it."""
 
-    def __init__(self, send: Send, minimum_size: int, level: int):
+    def __init__(self, send: Send, minimum_size: int, compressor: Compressor):
         self.downstream = send
         self.minimum_size = minimum_size
-        self.level = level
         self.start: Message | None = None  # held while undecided
-        self.compressor = None  # set once the answer is being compressed
+        self.pending: Compressor | None = compressor
+        self.compressor: Compressor | None = None  # set once the answer is being compressed
 
     async def send(self, message: Message) -> None:
         kind = message["type"]
@@ -86,10 +117,10 @@ class _Responder:
             await self.downstream(start)
             await self.downstream(message)
             return
-        self.compressor = zlib.compressobj(self.level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        self.compressor = self.pending
         message["body"] = await self._compress(body, more)
         headers = MutableHeaders(raw=start["headers"])
-        headers["Content-Encoding"] = "gzip"
+        headers["Content-Encoding"] = self.compressor.coding
         headers.add_vary_header("Accept-Encoding")
         if "etag" in headers and not headers["etag"].startswith("W/"):
             headers["ETag"] = "W/" + headers["etag"]
@@ -101,14 +132,10 @@ class _Responder:
         await self.downstream(message)
 
     async def _compress(self, body: bytes, more: bool) -> bytes:
-        if len(body) >= THREAD_SIZE:
-            return await anyio.to_thread.run_sync(self._deflate, body, more)
-        return self._deflate(body, more)
-
-    def _deflate(self, body: bytes, more: bool) -> bytes:
         assert self.compressor is not None
-        # A streamed chunk is flushed, so the client gets it now, not when the answer ends.
-        return self.compressor.compress(body) + self.compressor.flush(zlib.Z_SYNC_FLUSH if more else zlib.Z_FINISH)
+        if len(body) >= THREAD_SIZE:
+            return await anyio.to_thread.run_sync(self.compressor, body, more)
+        return self.compressor(body, more)
 
 
 def eligible(start: Message) -> bool:

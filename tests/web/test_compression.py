@@ -1,4 +1,4 @@
-"""gzip for the portal's own answers (portal/web/gzip.py), and what it must leave alone."""
+"""Brotli and gzip for the portal's own answers (portal/web/compression.py), and what they must leave alone."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ import asyncio
 import gzip
 import zlib
 
+import brotli
+import pytest
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from portal.web.gzip import DynamicGzip, etag_matches
+from portal.web.compression import DynamicCompression, etag_matches
 from tests.portal_fixtures import PAD, page
 
 GZ = {"Accept-Encoding": "gzip, deflate"}
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # Chrome over HTTPS
 
 
 def get_raw(client: TestClient, method: str, path: str, **kwargs):
@@ -49,8 +52,19 @@ def test_error_pages_are_gzipped_including_the_ones_security_answers_itself(clie
         assert answer.headers["x-frame-options"] == "DENY" and b"<html" in gzip.decompress(body)
 
 
-def test_nothing_is_gzipped_for_clients_that_refuse_it(client):
-    for accept in ("identity", "gzip;q=0", "br", ""):
+def test_browsers_that_take_brotli_get_it_with_the_same_page_inside(client):
+    plain = client.get("/account/login", headers={"Accept-Encoding": "identity"})
+    for accept in (BROWSER["Accept-Encoding"], "br", "gzip;q=0.5, br;q=0.9"):
+        response, body = get_raw(client, "GET", "/account/login", headers={"Accept-Encoding": accept})
+        assert response.headers["content-encoding"] == "br", accept
+        assert int(response.headers["content-length"]) == len(body) < len(plain.content)
+        assert brotli.decompress(body).decode().split('name="csrf"')[0] == plain.text.split('name="csrf"')[0]
+    answer, _ = get_raw(client, "GET", "/account/login", headers={"Accept-Encoding": "br;q=0.5, gzip"})
+    assert answer.headers["content-encoding"] == "gzip"  # the client's preference wins over ours
+
+
+def test_nothing_is_compressed_for_clients_that_refuse_it(client):
+    for accept in ("identity", "gzip;q=0", "", "br;q=0, gzip;q=0", "deflate, zstd"):
         response = client.get("/account/login", headers={"Accept-Encoding": accept})
         assert "content-encoding" not in response.headers, accept
 
@@ -78,7 +92,7 @@ def test_etags_compare_weakly_as_if_none_match_wants():
     assert not etag_matches('"a1-br"', '"a1"') and not etag_matches(None, '"a1"') and not etag_matches("", '"a1"')
 
 
-def small_app() -> DynamicGzip:
+def small_app() -> DynamicCompression:
     async def big_json(request):
         return JSONResponse({"items": ["Светильник"] * 200})
 
@@ -89,7 +103,7 @@ def small_app() -> DynamicGzip:
         return Response(b"a" * 5000, status_code=206, media_type="text/plain")
 
     routes = [Route("/json", big_json), Route("/png", picture), Route("/partial", partial)]
-    return DynamicGzip(Starlette(routes=routes))
+    return DynamicCompression(Starlette(routes=routes))
 
 
 def test_json_is_gzipped_but_pictures_and_partial_answers_are_not():
@@ -100,7 +114,8 @@ def test_json_is_gzipped_but_pictures_and_partial_answers_are_not():
             assert "content-encoding" not in client.get(path, headers=GZ).headers, path
 
 
-def test_a_streamed_answer_still_streams():
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_a_streamed_answer_still_streams(coding):
     """Each chunk is sent, and can be decoded, as soon as it is made, not when the answer ends."""
     parts = [b"<p>first " + b"x" * 600 + b"</p>", b"<p>second</p>", b"<p>third</p>"]
     sent: list[dict] = []
@@ -122,11 +137,14 @@ def test_a_streamed_answer_still_streams():
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"accept-encoding", b"gzip")]}
-    asyncio.run(DynamicGzip(StreamingResponse(chunks(), media_type="text/html"))(scope, receive, send))
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"accept-encoding", coding.encode())]}
+    asyncio.run(DynamicCompression(StreamingResponse(chunks(), media_type="text/html"))(scope, receive, send))
     headers = dict(sent[0]["headers"])
-    assert headers[b"content-encoding"] == b"gzip" and b"content-length" not in headers
-    decoded = [zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(wire) for wire in on_the_wire]
+    assert headers[b"content-encoding"] == coding.encode() and b"content-length" not in headers
+    if coding == "gzip":
+        decoded = [zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(wire) for wire in on_the_wire]
+    else:
+        decoded = [brotli.Decompressor().process(wire) for wire in on_the_wire]
     assert decoded == [b"", parts[0], parts[0] + parts[1]]
     whole = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    assert gzip.decompress(whole) == b"".join(parts)
+    assert (gzip.decompress(whole) if coding == "gzip" else brotli.decompress(whole)) == b"".join(parts)
