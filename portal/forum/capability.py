@@ -1,10 +1,22 @@
 """The members' forum: categories, topics, replies, moderation, watching and the weekly digest,
-search; categories for admins; `club forum digest|reindex`."""
+search; categories for admins; `club forum digest|reindex`; demo conversations for the demo club."""
 
 from __future__ import annotations
 
 from portal.core.capability import CabinetCard, Capability, Command, MenuEntry, NavLink
-from portal.forum import admin, cli, figures, file_pages, like_pages, moderation, pages, personal, solution_pages, watch
+from portal.forum import (
+    admin,
+    cli,
+    demo,
+    figures,
+    file_pages,
+    like_pages,
+    moderation,
+    pages,
+    personal,
+    solution_pages,
+    watch,
+)
 from portal.forum.migrations import MIGRATIONS
 from portal.forum.rules import MODERATOR_ROLES
 from portal.forum.words import WORDS
@@ -26,5 +38,6 @@ CAPABILITY = Capability(
                 MenuEntry("/forum/mod/log", "forum.mod_log", MODERATOR_ROLES, header=False, order=43)),
     personal_data=personal.personal_data,
     on_dev_start=(admin.seed_starter_categories,),
+    on_demo=(demo.seed_demo_forum,),
     dashboard_panels=figures.PANELS,
 )

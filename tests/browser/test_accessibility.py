@@ -24,7 +24,8 @@ SITE = ("/", "/magazine/", "/technical/", "/catalogue/", "/catalogue/tsekh-m/", 
 VISITOR = ("/account/login", "/account/register", "/account/password/reset", "/forum/", "/feedback/new",
            "/tools/")
 MEMBER = ("/account/", "/account/profile", "/account/company", "/account/points/", "/tools/room/?sku=CM-150-60-740",
-          "/tools/cable/", "/tools/saved/", "/orders/cart/", "/orders/", "/forum/latest", "/account/requests",
+          "/tools/cable/", "/tools/saved/", "/orders/cart/", "/orders/", "/forum/latest", "/forum/t/2/",
+          "/account/requests",
           "/account/?lang=en")
 STAFF = ("/staff/", "/staff/companies/", "/staff/orders/", "/staff/orders/distributors/", "/staff/feedback/",
          "/staff/events/", "/staff/points/requests/", "/staff/newsletters/", "/staff/health/", "/staff/surveys/",
