@@ -18,10 +18,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 
 def docx() -> bytes:
+    """A minimal .docx with fixed times inside: two calls give the same bytes (the clock could tick between)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
