@@ -1,13 +1,13 @@
 """Compression of the portal's own answers: its pages, /account/status, error pages, tailored teasers.
 
 Brotli when the client takes it (every current browser does over HTTPS), else gzip. The built site's files
-come precompressed (portal/precompressed.py) and carry Content-Encoding, so they pass through untouched,
+come precompressed (portal/site/precompressed.py) and carry Content-Encoding, so they pass through untouched,
 as do answers that are not text (images, PDFs, archives: already compressed or not worth it), answers
 under MIN_SIZE bytes, 206 partial answers and empty ones.
 
 Why brotli at quality 3 for pages made per request: on a forum topic page in the site's shell (48 KB)
-gzip at level 6 took more CPU than making the page (0.37 ms against 0.33 ms), for 8.8 KB; brotli at
-quality 3 takes about a third of that for 9.3 KB (bench/forum.py's "topic page, compressed" row).
+gzip at level 6 took more CPU than making the page (0.56 ms against about 0.33 ms), for 8.8 KB; brotli at
+quality 3 takes 0.20 ms for 9.3 KB (bench/forum.py's "topic page, brotli" row asks as a browser does).
 
 Starlette's GZipMiddleware does part of this, but it compresses every type it was not told to exclude (a
 members' PDF on every request), reads "gzip;q=0" as a yes and has no brotli. Like it, this one compresses
